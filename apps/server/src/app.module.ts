@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
+import { AuthGuard } from './kernel/auth/index.js';
+import { ProblemFilter } from './kernel/errors/index.js';
+import { IdempotencyInterceptor } from './kernel/http/idempotency.interceptor.js';
+import { KernelModule, type KernelRuntime } from './kernel/kernel.module.js';
+import { IdentityModule } from './modules/identity/index.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(rt: KernelRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [KernelModule.forRoot(rt), IdentityModule],
+      providers: [
+        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

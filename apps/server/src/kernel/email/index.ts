@@ -1,0 +1,2 @@
+export { Mailer } from './mailer.js';
+export type { MailMessage, SentMail } from './mailer.js';

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/index.js';
+import { ProblemFilter, sendProblem } from '../errors/index.js';
+import { Metrics } from '../telemetry/metrics.js';
+import { PinoNestLogger } from '../telemetry/logger.js';
+import { createHash } from 'node:crypto';
+
+export const API_PREFIX = 'api/v1';
+
+export interface HttpAppOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** directory of the built web app (apps/web/dist); served at / when it exists */
+  webDist?: string;
+}
+
+/** Which caller a rate-limit bucket belongs to: the credential when there is one, else the IP. */
+function rateKey(req: { headers: Record<string, string | string[] | undefined>; ip: string }): string {
+  const auth = req.headers.authorization;
+  const cookie = typeof req.headers.cookie === 'string' ? /lyceum\.session_token=([^;]+)/.exec(req.headers.cookie)?.[1] : undefined;
+  const cred = (typeof auth === 'string' ? auth : undefined) ?? cookie;
+  return cred ? 'u:' + createHash('sha256').update(cred).digest('base64url').slice(0, 22) : 'ip:' + req.ip;
+}
+
+export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Lyceum API')
+    .setDescription(
+      'The Lyceum learning platform API. Sign in through `/api/auth/*` (better-auth): cookie sessions for browsers, ' +
+        '`Authorization: Bearer <session token>` or `Authorization: Bearer lyk_<api key>` for clients. ' +
+        'Choose the organization with the `X-Organization-Id` header (otherwise the active one). ' +
+        'Errors are RFC 9457 `application/problem+json` with a stable `code`.',
+    )
+    .setVersion('1.0')
+    .setOpenAPIVersion('3.1.0')
+    .addBearerAuth()
+    .addCookieAuth('lyceum.session_token')
+    .addGlobalParameters({ name: 'X-Organization-Id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' } })
+    .build();
+  const doc = SwaggerModule.createDocument(app, config);
+  return cleanupOpenApiDoc(doc, { version: '3.1' });
+}
+
+export async function createHttpApp(root: DynamicModule, opts: HttpAppOptions): Promise<NestFastifyApplication> {
+  const { config, logger } = opts;
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 2 * 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', String(req.id));
+  });
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameSrc: ["'self'", 'https:'],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  const allowed = new Set([config.publicUrl, ...config.CORS_ORIGINS]);
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, !origin || allowed.has(origin)),
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: '1 minute',
+    keyGenerator: rateKey,
+    allowList: (req) => req.url.startsWith('/health/') || req.url === '/metrics',
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      message: `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s.`,
+    }),
+  });
+
+  fastify.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+
+  const webDist = opts.webDist;
+  if (webDist && existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (res, filePath) => {
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) void res.header('cache-control', 'public, max-age=31536000, immutable');
+        else void res.header('cache-control', 'no-cache');
+      },
+    });
+  }
+  if (webDist && existsSync(path.join(webDist, 'index.html'))) ProblemFilter.spaIndexDir = webDist;
+
+  return app;
+}
+
+/** Mounts /api/openapi.json and the interactive docs at /api/docs. */
+export function mountApiDocs(app: NestFastifyApplication): OpenAPIObject {
+  const doc = buildOpenApi(app);
+  SwaggerModule.setup('api/docs', app, doc, {
+    jsonDocumentUrl: 'api/openapi.json',
+    customSiteTitle: 'Lyceum API',
+    useGlobalPrefix: false,
+  });
+  return doc;
+}

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/harness.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t?.close());
+
+describe('kernel http', () => {
+  it('answers liveness and readiness', async () => {
+    expect((await t.http('GET', '/health/live')).status).toBe(200);
+    const ready = await t.http('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ database: 'ok', jobs: 'ok' });
+  });
+
+  it('gives problem+json with a request id for unknown routes', async () => {
+    const res = await t.http('GET', '/api/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.code).toBe('route_not_found');
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('serves the OpenAPI 3.1 document', async () => {
+    const res = await t.http('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\.1/);
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    await t.http('GET', '/health/live');
+    const res = await t.http('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('lyceum_http_request_duration_seconds');
+    expect(res.text).toContain('lyceum_db_pool_connections');
+  });
+
+  it('sets security headers', async () => {
+    const res = await t.http('GET', '/health/live');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBeDefined();
+  });
+});

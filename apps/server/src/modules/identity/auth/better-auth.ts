@@ -1,0 +1,57 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { admin, bearer, twoFactor } from 'better-auth/plugins';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppConfig } from '../../../kernel/config/index.js';
+import type { Database } from '../../../kernel/db/index.js';
+import { accounts, sessions, twoFactors, users, verifications } from './auth.schema.js';
+
+export interface AuthHooks {
+  sendVerificationEmail(user: { email: string; name: string }, url: string): Promise<void>;
+  sendResetPassword(user: { email: string; name: string }, url: string): Promise<void>;
+  onUserCreated(user: { id: string; email: string; name: string }): Promise<void>;
+}
+
+export const SESSION_COOKIE_PREFIX = 'lyceum';
+
+export function createBetterAuth(config: AppConfig, db: Database, hooks: AuthHooks) {
+  return betterAuth({
+    appName: 'Lyceum',
+    baseURL: config.publicUrl,
+    basePath: '/api/auth',
+    secret: config.authSecret,
+    trustedOrigins: [config.publicUrl, ...config.CORS_ORIGINS],
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: { user: users, session: sessions, account: accounts, verification: verifications, twoFactor: twoFactors },
+    }),
+    advanced: {
+      cookiePrefix: SESSION_COOKIE_PREFIX,
+      database: { generateId: () => uuidv7() },
+      useSecureCookies: config.publicUrl.startsWith('https://'),
+    },
+    telemetry: { enabled: false },
+    // Rate limits and lockout live in the HTTP layer (shared across nodes through Redis/PostgreSQL).
+    rateLimit: { enabled: false },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      requireEmailVerification: false,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }) => hooks.sendResetPassword(user, url),
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: async ({ user, url }) => hooks.sendVerificationEmail(user, url),
+    },
+    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    databaseHooks: {
+      user: { create: { after: async (user) => hooks.onUserCreated(user) } },
+    },
+    plugins: [bearer(), twoFactor({ issuer: 'Lyceum' }), admin({ defaultRole: 'user', adminRoles: ['admin'] })],
+  });
+}
+
+export type BetterAuth = ReturnType<typeof createBetterAuth>;
