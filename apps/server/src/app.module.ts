@@ -6,13 +6,16 @@ import { ProblemFilter } from './kernel/errors/index.js';
 import { IdempotencyInterceptor } from './kernel/http/idempotency.interceptor.js';
 import { KernelModule, type KernelRuntime } from './kernel/kernel.module.js';
 import { IdentityModule } from './modules/identity/index.js';
+import { LearningModule } from './modules/learning/index.js';
+import { StorageModule } from './kernel/storage/storage.module.js';
+import { RealtimeModule } from './kernel/realtime/realtime.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(rt: KernelRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [KernelModule.forRoot(rt), IdentityModule],
+      imports: [KernelModule.forRoot(rt), StorageModule, RealtimeModule, IdentityModule, LearningModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_GUARD, useClass: AuthGuard },

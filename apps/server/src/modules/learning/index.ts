@@ -1,0 +1,2 @@
+export { LearningModule } from './learning.module.js';
+export * from './learning.events.js';
