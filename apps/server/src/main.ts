@@ -12,6 +12,7 @@ Commands:
   worker    run only the job workers and cron
   migrate   apply database migrations and exit
   seed      create the demo organization, users and course (idempotent) and exit
+  openapi   write the OpenAPI document and the typed client into packages/api-client
 `;
 
 function onSignals(stop: () => Promise<void>, log: { info: (m: string) => void; error: (o: object, m: string) => void }): void {
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
       } finally {
         await rt.close();
       }
+      return;
+    }
+    case 'openapi': {
+      const { writeApiClient } = await import('./openapi/openapi.js');
+      await writeApiClient();
+      logger.info('packages/api-client regenerated');
       return;
     }
     default:

@@ -87,7 +87,6 @@ export async function boot(opts: BootOptions = {}): Promise<Runtime> {
       webDist: opts.webDist ?? config.WEB_DIST ?? DEFAULT_WEB_DIST,
     });
     mountApiDocs(app);
-    app.enableShutdownHooks([]);
     await app.init();
     const jobs = app.get(JobsService);
     jobs.registry.seal();

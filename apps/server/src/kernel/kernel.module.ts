@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from './config/index.js';
+import * as schema from '../db-schema.js';
 import { createDatabase, DB, PG_POOL } from './db/index.js';
 import { EventBus } from './events/index.js';
 import { JobsService } from './jobs/index.js';
@@ -30,7 +31,7 @@ export class KernelModule {
         { provide: APP_CONFIG, useValue: rt.config },
         { provide: PG_POOL, useValue: rt.pool },
         { provide: ROOT_LOGGER, useValue: rt.logger },
-        { provide: DB, useValue: createDatabase(rt.pool) },
+        { provide: DB, useValue: createDatabase(rt.pool, schema) },
         Metrics,
         JobsService,
         EventBus,

