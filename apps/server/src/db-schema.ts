@@ -2,8 +2,11 @@
  * Every Drizzle table, for drizzle-kit and the typed query builder. Each module owns the tables
  * in its own *.schema.ts files; this file only gathers them.
  */
+export * from './kernel/db/meta.schema.js';
 export * from './kernel/events/events.schema.js';
 export * from './kernel/http/idempotency.schema.js';
 export * from './modules/identity/auth/auth.schema.js';
 export * from './modules/identity/organizations/organizations.schema.js';
 export * from './modules/identity/users/users.schema.js';
+export * from './modules/learning/courses/courses.schema.js';
+export * from './modules/learning/enrollment/enrollment.schema.js';

@@ -77,10 +77,10 @@ async function main(): Promise<void> {
       return;
     }
     case 'seed': {
-      const rt = await boot({ config, logger, listen: false, workers: false, migrate: true });
+      const rt = await boot({ config, logger, listen: false, workers: false, migrate: true, seed: false });
       try {
         const { seedDemo } = await import('./seed.js');
-        await seedDemo(rt.app, { force: true });
+        await seedDemo(rt.app, { force: true, log: logger });
       } finally {
         await rt.close();
       }

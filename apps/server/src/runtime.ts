@@ -60,6 +60,8 @@ export interface BootOptions {
   migrate?: boolean;
   databaseUrl?: string;
   webDist?: string;
+  /** seed the demo data when not yet seeded (default: embedded mode with SEED_DEMO) */
+  seed?: boolean;
 }
 
 export async function boot(opts: BootOptions = {}): Promise<Runtime> {
@@ -90,6 +92,10 @@ export async function boot(opts: BootOptions = {}): Promise<Runtime> {
     await app.init();
     const jobs = app.get(JobsService);
     jobs.registry.seal();
+    if (opts.seed ?? (config.embedded && config.SEED_DEMO)) {
+      const { seedDemo } = await import('./seed.js');
+      await seedDemo(app, { log: logger });
+    }
     let url: string | undefined;
     if (opts.listen) {
       await app.listen({ port: config.PORT, host: config.HOST });

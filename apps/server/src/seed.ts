@@ -1,7 +1,120 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { appMeta, DB, type Database } from './kernel/db/index.js';
+import { AuthService, OrganizationsService } from './modules/identity/index.js';
 
-/** Demo data: filled in by the learning module's seed (see seed-demo in modules). */
-export async function seedDemo(app: NestFastifyApplication, opts: { force?: boolean } = {}): Promise<void> {
-  void app;
-  void opts;
+export const DEMO_ACCOUNTS = {
+  admin: { email: 'admin@lyceum.local', password: 'lyceum-admin-2026', name: 'Ada Admin' },
+  instructor: { email: 'instructor@lyceum.local', password: 'lyceum-instructor-2026', name: 'Ines Instructor' },
+  learner: { email: 'learner@lyceum.local', password: 'lyceum-learner-2026', name: 'Leo Learner' },
+} as const;
+
+const MARKER = 'demo_seeded';
+
+type Inject = (method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Demo data, created through the public HTTP API (so it passes the same validation and events as a
+ * person's clicks): a platform admin who owns "Lyceum Academy", an instructor with a published
+ * course, and a learner. Runs once per database unless forced; every step skips what exists.
+ */
+export async function seedDemo(app: NestFastifyApplication, opts: { force?: boolean; log?: Logger } = {}): Promise<boolean> {
+  const db = app.get<symbol, Database>(DB);
+  const [done] = await db.select().from(appMeta).where(eq(appMeta.key, MARKER));
+  if (done && !opts.force) return false;
+
+  const call: Inject = async (method, url, body, headers = {}) => {
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+    return { status: res.statusCode, json: res.body ? JSON.parse(res.body) : undefined };
+  };
+  const must = async (method: string, url: string, body?: unknown, headers?: Record<string, string>) => {
+    const r = await call(method, url, body, headers);
+    if (r.status >= 400) throw new Error(`seed: ${method} ${url} -> ${r.status} ${JSON.stringify(r.json)}`);
+    return r.json;
+  };
+  const account = async (a: { email: string; password: string; name: string }) => {
+    let r = await call('POST', '/api/auth/sign-in/email', { email: a.email, password: a.password });
+    if (r.status !== 200) r = await call('POST', '/api/auth/sign-up/email', a);
+    if (r.status !== 200) throw new Error(`seed: cannot create ${a.email}: ${JSON.stringify(r.json)}`);
+    return { id: r.json.user.id as string, auth: { authorization: `Bearer ${r.json.token as string}` } };
+  };
+
+  const admin = await account(DEMO_ACCOUNTS.admin);
+  const instructor = await account(DEMO_ACCOUNTS.instructor);
+  const learner = await account(DEMO_ACCOUNTS.learner);
+
+  // Platform role and verified emails through better-auth's own server-side adapter.
+  const ctx = await app.get(AuthService).auth.$context;
+  await ctx.internalAdapter.updateUser(admin.id, { role: 'admin', emailVerified: true });
+  await ctx.internalAdapter.updateUser(instructor.id, { emailVerified: true });
+  await ctx.internalAdapter.updateUser(learner.id, { emailVerified: true });
+
+  const mine = await must('GET', '/api/v1/me/organizations', undefined, admin.auth);
+  let org = (mine.items as { id: string; slug: string }[]).find((o) => o.slug === 'lyceum-academy');
+  if (!org) org = await must('POST', '/api/v1/organizations', { name: 'Lyceum Academy', slug: 'lyceum-academy' }, admin.auth);
+  const orgId = org!.id;
+  const orgs = app.get(OrganizationsService);
+  for (const [user, role] of [
+    [instructor.id, 'instructor'],
+    [learner.id, 'learner'],
+  ] as const) {
+    await orgs.addMember(db, { organizationId: orgId, userId: user, role, via: 'admin' }).catch((err: unknown) => {
+      if ((err as { code?: string }).code !== 'already_member') throw err;
+    });
+    await orgs.setActive(db, user, orgId);
+  }
+
+  const h = { ...instructor.auth, 'x-organization-id': orgId };
+  const existing = await must('GET', '/api/v1/courses?limit=100', undefined, h);
+  if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'learn-to-learn')) {
+    const course = await must('POST', '/api/v1/courses', {
+      title: 'Learn to Learn',
+      slug: 'learn-to-learn',
+      subtitle: 'Study techniques that work, in five short lessons',
+      description:
+        'A short, practical course on **how to learn**: spaced repetition, retrieval practice, interleaving and focus.\n\n' +
+        'Each lesson takes a few minutes. Mark it complete when you are done.',
+      language: 'en',
+      level: 'beginner',
+      category: 'Personal development',
+      tags: ['study skills', 'memory', 'productivity'],
+      visibility: 'public',
+      isFree: true,
+    }, h);
+    const sections: [string, [string, string, boolean][]][] = [
+      ['Foundations', [
+        ['Why cramming fails', 'Cramming fills short-term memory. A week later most of it is gone.\n\n**Try this:** write down three things you learned last week without looking.', true],
+        ['Spaced repetition', 'Review just before you would forget: after 1 day, 3 days, a week, a month.\n\nEach review makes the memory last longer.', false],
+      ]],
+      ['Techniques', [
+        ['Retrieval practice', 'Close the book and recall. Testing yourself beats re-reading.\n\n- Flashcards\n- Blank-page summaries\n- Teaching a friend', false],
+        ['Interleaving', 'Mix problem types within one session instead of doing one type at a time.', false],
+        ['Protecting focus', 'Work in 25-minute blocks with the phone in another room. Take real breaks.', false],
+      ]],
+    ];
+    for (const [title, lessons] of sections) {
+      const sec = await must('POST', `/api/v1/courses/${course.id}/sections`, { title }, h);
+      for (const [lt, md, preview] of lessons) {
+        await must('POST', `/api/v1/courses/${course.id}/sections/${sec.id}/lessons`, { title: lt, type: 'text', body: { markdown: md }, isPreview: preview }, h);
+      }
+    }
+    await must('POST', `/api/v1/courses/${course.id}/publish`, {}, h);
+  }
+
+  await db
+    .insert(appMeta)
+    .values({ key: MARKER, value: { at: new Date().toISOString(), organizationId: orgId } })
+    .onConflictDoUpdate({ target: appMeta.key, set: { value: { at: new Date().toISOString(), organizationId: orgId }, updatedAt: new Date() } });
+  opts.log?.info(
+    `demo data ready: ${Object.values(DEMO_ACCOUNTS)
+      .map((a) => `${a.email} / ${a.password}`)
+      .join(', ')}`,
+  );
+  return true;
 }

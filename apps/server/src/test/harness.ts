@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { loadConfig, type AppConfig } from '../kernel/config/index.js';
 import { JobsService } from '../kernel/jobs/index.js';
@@ -17,12 +17,16 @@ export interface TestApp {
   config: AppConfig;
   databaseUrl: string;
   dataDir: string;
+  /** http://127.0.0.1:<port> when booted with `{ listen: true }` (real sockets: websockets, HTTP clients) */
+  url?: string;
   /** runs every due job to completion (workers are off in tests) */
   drain(): Promise<void>;
   /** an HTTP call through Fastify's inject: the full stack without a socket */
   http(method: string, url: string, opts?: { body?: unknown; headers?: Record<string, string>; as?: Session }): Promise<HttpResult>;
   signUp(email: string, opts?: { name?: string; password?: string }): Promise<Session>;
   signIn(email: string, password?: string): Promise<Session>;
+  /** emails written under <DATA_DIR>/mail (run `drain()` first: a job sends them), oldest first */
+  mails(to?: string): Mail[];
   query<T extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -43,7 +47,64 @@ export interface HttpResult {
   text: string;
 }
 
+export interface Mail {
+  to: string;
+  subject: string;
+  /** the decoded text/plain body */
+  text: string;
+}
+
+export interface TestAppOptions {
+  /**
+   * Boot on this existing database (for example a second app on the first one's data, to test a
+   * restart) instead of a fresh clone; close() then leaves the database for its creator to drop.
+   */
+  databaseUrl?: string;
+  /** the app's pino logger (default: silent) */
+  logger?: Logger;
+  /** also listen on 127.0.0.1, on a free port (see `TestApp.url`) */
+  listen?: boolean;
+}
+
 export const PASSWORD = 'correct-horse-battery';
+
+function decodeMimeBody(body: string, encoding: string): string {
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const soft = body.replace(/=\r?\n/g, '');
+    const bytes: number[] = [];
+    for (let i = 0; i < soft.length; i++) {
+      const hex = soft.slice(i + 1, i + 3);
+      if (soft[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        bytes.push(...Buffer.from(soft[i]!, 'utf8'));
+      }
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+  return body;
+}
+
+/** Reads the .eml files the offline mailer wrote (single-part text messages). */
+function readMails(dataDir: string): Mail[] {
+  const dir = path.join(dataDir, 'mail');
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+  } catch {
+    return [];
+  }
+  return files.map((f) => {
+    const raw = readFileSync(path.join(dir, f), 'utf8');
+    const split = raw.indexOf('\n\n');
+    const head = raw.slice(0, split).replace(/\n[ \t]+/g, ' ');
+    const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
+    const to = header('To').replace(/^.*<([^>]+)>.*$/, '$1');
+    return { to, subject: header('Subject'), text: decodeMimeBody(raw.slice(split + 2), header('Content-Transfer-Encoding').toLowerCase()) };
+  });
+}
 
 async function createDatabaseFromTemplate(adminUrl: string): Promise<string> {
   const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -80,9 +141,10 @@ async function dropDatabase(adminUrl: string, url: string): Promise<void> {
 }
 
 /** Boots the whole app on its own database cloned from the migrated template. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   const adminUrl = inject('adminUrl');
-  const databaseUrl = await createDatabaseFromTemplate(adminUrl);
+  const ownsDatabase = !opts.databaseUrl;
+  const databaseUrl = opts.databaseUrl ?? (await createDatabaseFromTemplate(adminUrl));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lyceum-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -95,9 +157,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
     DATABASE_POOL_MAX: '5',
+    ...(opts.listen ? { PORT: '0', HOST: '127.0.0.1' } : {}),
     ...env,
   });
-  const rt = await boot({ config, logger: pino({ level: 'silent' }), listen: false, workers: false, migrate: false, databaseUrl });
+  const rt = await boot({ config, logger: opts.logger ?? pino({ level: 'silent' }), listen: Boolean(opts.listen), workers: false, migrate: false, databaseUrl });
   const app = rt.app;
 
   const http: TestApp['http'] = async (method, url, opts = {}) => {
@@ -137,6 +200,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     config,
     databaseUrl,
     dataDir,
+    url: rt.url?.replace('//localhost:', '//127.0.0.1:'),
     drain: () => app.get(JobsService).drain(),
     http,
     async signUp(email, opts = {}) {
@@ -151,13 +215,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
       return sessionFrom(email, res.body.user.id, res.body.token, cookieOf(res));
     },
+    mails(to) {
+      const all = readMails(dataDir);
+      return to ? all.filter((m) => m.to.toLowerCase() === to.toLowerCase()) : all;
+    },
     async query(sql, params) {
       const r = await rt.pool.query(sql, params);
       return r.rows;
     },
     async close() {
       await rt.close();
-      await dropDatabase(adminUrl, databaseUrl);
+      if (ownsDatabase) await dropDatabase(adminUrl, databaseUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,3 +5,4 @@ export { startEmbeddedPostgres, freePort } from './embedded-postgres.js';
 export type { EmbeddedHandle } from './embedded-postgres.js';
 export { DB, PG_POOL } from './tokens.js';
 export { uuidv7Pk, timestamps, createdAt, updatedAt } from './columns.js';
+export { appMeta } from './meta.schema.js';

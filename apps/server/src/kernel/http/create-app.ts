@@ -8,14 +8,16 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
-import { ProblemFilter, sendProblem } from '../errors/index.js';
+import { ProblemFilter } from '../errors/index.js';
 import { Metrics } from '../telemetry/metrics.js';
 import { PinoNestLogger } from '../telemetry/logger.js';
 import { createHash } from 'node:crypto';
+import { createRedis } from '../realtime/redis.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -100,7 +102,20 @@ export async function createHttpApp(root: DynamicModule, opts: HttpAppOptions): 
     credentials: true,
     exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
   });
+  // Shared counters across nodes when Redis is configured; otherwise each process counts alone.
+  let rateStore: { redis: ReturnType<typeof createRedis>; nameSpace: string; skipOnError: boolean } | undefined;
+  if (config.REDIS_URL) {
+    const redis = createRedis(config.REDIS_URL, 'rate-limit', { connectTimeout: 1_000, maxRetriesPerRequest: 1 });
+    redis.on('error', (err) => logger.warn({ err: err.message }, 'rate-limit redis error'));
+    await redis.connect();
+    fastify.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+    // Fail open: with Redis down, requests go through unlimited rather than all failing.
+    rateStore = { redis, nameSpace: 'lyceum:rl:', skipOnError: true };
+  }
   await app.register(rateLimit, {
+    ...(rateStore ?? {}),
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
@@ -112,7 +127,13 @@ export async function createHttpApp(root: DynamicModule, opts: HttpAppOptions): 
     }),
   });
 
-  fastify.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
+  // Files stream through UploadService, which enforces each route's own limit (<= UPLOAD_MAX_BYTES).
+  await app.register(multipart, {
+    limits: { fileSize: config.UPLOAD_MAX_BYTES + 1, files: 1, fields: 20, fieldNameSize: 100, fieldSize: 64 * 1024, parts: 25, headerPairs: 100 },
+  });
+
+  // Errors raised by Fastify itself (bad JSON, body too large) reach Nest's error handler, which
+  // hands them to the global ProblemFilter: every error leaves as problem+json.
 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
 

@@ -23,6 +23,13 @@ describe('kernel http', () => {
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
   });
 
+  it('answers malformed JSON with a 400 problem', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.parse(res.body).requestId).toBeDefined();
+  });
+
   it('serves the OpenAPI 3.1 document', async () => {
     const res = await t.http('GET', '/api/openapi.json');
     expect(res.status).toBe(200);

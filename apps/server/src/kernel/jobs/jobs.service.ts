@@ -122,10 +122,23 @@ export class JobsService implements OnApplicationShutdown {
     return this.runner !== null;
   }
 
-  /** Runs every job that is due now, then returns. Tests and scripts use it to drain queues. */
+  /**
+   * Runs every job that is due now (and the jobs those enqueue), then returns once their
+   * completions are written. Tests and scripts use it to drain queues.
+   */
   async drain(): Promise<void> {
     this.registry.seal();
-    await runOnce({ pgPool: this.pool, taskList: this.taskList(), logger: this.graphileLogger() });
+    const count = async (where: ReturnType<typeof sql>) => {
+      const r = await this.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE ${where}`);
+      return r.rows[0]?.n ?? 0;
+    };
+    for (let pass = 0; pass < 50; pass++) {
+      await runOnce({ pgPool: this.pool, taskList: this.taskList(), logger: this.graphileLogger() });
+      // graphile-worker writes "job done" asynchronously: wait until nothing is locked.
+      for (let i = 0; i < 200 && (await count(sql`locked_at IS NOT NULL`)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const due = await count(sql`run_at <= now() AND locked_at IS NULL AND attempts < max_attempts AND is_available`);
+      if (due === 0) return;
+    }
   }
 
   /** True when the job tables answer; used by /health/ready. */

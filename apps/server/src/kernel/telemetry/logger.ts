@@ -6,7 +6,7 @@ export function redactUrl(url: string): string {
   const [pathPart] = url.split('?');
   return (pathPart ?? '')
     .replace(/(\/reset-password\/)[^/]+/, '$1[redacted]')
-    .replace(/(\/invitations\/)[^/]+(\/accept)/, '$1[redacted]$2');
+    .replace(/(\/invitations\/)[^/]+/, '$1[redacted]');
 }
 
 export function createLogger(level: string, pretty = false): Logger {

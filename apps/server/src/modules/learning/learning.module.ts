@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CoursesModule } from './courses/courses.module.js';
-import { EnrollmentModule } from './enrollment/enrollment.module.js';
+import { CoursesModule } from './courses/index.js';
+import { EnrollmentModule } from './enrollment/index.js';
 
 @Module({ imports: [CoursesModule, EnrollmentModule] })
 export class LearningModule {}

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database } from '../../../kernel/db/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import { Mailer } from '../../../kernel/email/index.js';
 import type { Actor, Membership, SessionResolver } from '../../../kernel/auth/index.js';
-import { sendProblem, TooManyRequests } from '../../../kernel/errors/index.js';
+import { NotFound, sendProblem, TooManyRequests } from '../../../kernel/errors/index.js';
 import { AccessService } from '../access/access.service.js';
 import { UserRegistered } from '../identity.events.js';
 import { userProfiles } from '../users/users.schema.js';
@@ -18,6 +18,26 @@ import { type BetterAuth, createBetterAuth } from './better-auth.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const API_KEY_PREFIX = 'lyk_';
+
+/**
+ * better-auth routes that would change what Lyceum's own endpoints own (profile fields, suspension)
+ * without their validation and events: closed, pointing to the endpoint that does the job.
+ */
+const REPLACED_AUTH_ROUTES: Record<string, string> = {
+  '/api/auth/update-user': 'PATCH /api/v1/me and PUT /api/v1/me/avatar',
+  '/api/auth/admin/ban-user': 'POST /api/v1/admin/users/{id}/suspend',
+  '/api/auth/admin/unban-user': 'POST /api/v1/admin/users/{id}/reactivate',
+};
+
+const AUTH_TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Authentication failed',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  422: 'Unprocessable',
+  429: 'Too many requests',
+};
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -53,6 +73,18 @@ export class AuthService implements SessionResolver, OnModuleInit {
           subject: 'Reset your Lyceum password',
           text: `Hello ${user.name},\n\nReset your password by opening this link (valid for one hour):\n\n${url}\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n`,
         }),
+      onPasswordReset: async (user) => {
+        // The lockout message points people at a reset: a new password unlocks the account.
+        await this.db.delete(signInFailures).where(eq(signInFailures.email, user.email.toLowerCase()));
+      },
+      log: (level, message, args) => {
+        // Only messages and error texts: better-auth may pass request data in the extra arguments.
+        const errors = args.filter((a): a is Error => a instanceof Error).map((e) => `${e.name}: ${e.message}`);
+        const line = errors.length ? `${message} (${errors.join('; ')})` : message;
+        if (level === 'error') this.log.error(line);
+        else if (level === 'warn') this.log.warn(line);
+        else this.log.debug(line);
+      },
       onUserCreated: async (user) => {
         await this.db.transaction(async (tx) => {
           await tx.insert(userProfiles).values({ userId: user.id }).onConflictDoNothing();
@@ -84,6 +116,8 @@ export class AuthService implements SessionResolver, OnModuleInit {
 
   private async handle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const url = new URL(req.url, this.config.publicUrl);
+    const replacedBy = REPLACED_AUTH_ROUTES[url.pathname];
+    if (replacedBy) return sendProblem(reply, req, new NotFound(`This route (use ${replacedBy} instead)`, 'route_not_found'));
     const signInEmail = url.pathname === '/api/auth/sign-in/email' && req.method === 'POST';
     const email = signInEmail ? String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase() : '';
     if (email) {
@@ -122,7 +156,7 @@ export class AuthService implements SessionResolver, OnModuleInit {
         .type('application/problem+json')
         .send({
           type: `https://lyceum.dev/problems/${code}`,
-          title: response.statusText || 'Authentication error',
+          title: AUTH_TITLES[response.status] ?? 'Authentication error',
           status: response.status,
           detail: body.message ?? 'The request was refused.',
           code,
@@ -196,7 +230,11 @@ export class AuthService implements SessionResolver, OnModuleInit {
       .innerJoin(users, eq(users.id, apiKeys.userId))
       .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))));
     if (!row || row.banned) return null;
-    await this.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+    // At most one write a minute per key, not one per request.
+    await this.db
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - 60_000)))));
     return { userId: row.userId, email: row.email, name: row.name, platformAdmin: row.role === 'admin', via: 'api_key' };
   }
 }

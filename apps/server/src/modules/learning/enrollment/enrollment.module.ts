@@ -1,4 +1,51 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { EventBus } from '../../../kernel/events/index.js';
+import { JobsService } from '../../../kernel/jobs/index.js';
+import { IdentityModule, UserProfileUpdated } from '../../identity/index.js';
+import { CoursesModule } from '../courses/index.js';
+import { CohortsController } from './cohorts.controller.js';
+import { CohortsService } from './cohorts.service.js';
+import { CourseGate } from './course-gate.js';
+import { EnrollmentController } from './enrollment.controller.js';
+import { EXPIRE_ENROLLMENTS_CRON, ExpireEnrollmentsJob } from './enrollment.jobs.js';
+import { EnrollmentService } from './enrollment.service.js';
+import { LearnerController } from './learner.controller.js';
+import { LearnerDirectory } from './learner-directory.js';
+import { LearnerService } from './learner.service.js';
+import { ProgressService } from './progress.service.js';
+import { RosterService } from './roster.service.js';
 
-@Module({})
-export class EnrollmentModule {}
+/** Enrollment, cohorts and progress: who may learn a course, and how far they got. */
+@Module({
+  imports: [IdentityModule, CoursesModule],
+  controllers: [EnrollmentController, CohortsController, LearnerController],
+  providers: [EnrollmentService, RosterService, CohortsService, LearnerService, ProgressService, CourseGate, LearnerDirectory],
+  exports: [EnrollmentService, ProgressService, LearnerService],
+})
+export class EnrollmentModule implements OnModuleInit {
+  private readonly log = new Logger('enrollment');
+
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly events: EventBus,
+    private readonly enrollment: EnrollmentService,
+    private readonly directory: LearnerDirectory,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.registry.handle(ExpireEnrollmentsJob, async () => {
+      const n = await this.enrollment.expireDue();
+      if (n) this.log.log(`${n} enrollment(s) expired`);
+    });
+    this.jobs.registry.cron(ExpireEnrollmentsJob, EXPIRE_ENROLLMENTS_CRON);
+    this.events.subscribe(UserProfileUpdated, 'enrollment.learner-names', (e, { tx }) => this.directory.renamed(tx, e.userId, e.name));
+    // Bulk enrollment accepts a raw CSV body.
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    if (!fastify.hasContentTypeParser('text/csv')) {
+      fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export { CoursesModule } from './courses.module.js';
+export { CoursesService } from './courses.service.js';
+export type { CourseInfo, LiveLesson, LiveLessonContent } from './courses.types.js';
+// The catalog list SQL, for the `api-catalog` benchmark's bare baseline (same statement, no framework).
+export { catalogListQuery } from './catalog.query.js';
+export type { CatalogListParams, CatalogRow, CatalogSort } from './catalog.query.js';

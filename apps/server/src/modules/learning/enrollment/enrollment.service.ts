@@ -1,0 +1,325 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { type RequestContext, requireUser } from '../../../kernel/auth/index.js';
+import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
+import { Conflict, Forbidden, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
+import { EventBus } from '../../../kernel/events/index.js';
+import { type CourseInfo, CoursesService } from '../courses/index.js';
+import { EnrollmentCreated, EnrollmentRevoked } from '../learning.events.js';
+import { normalizeEmail } from './bulk-csv.js';
+import { CourseGate } from './course-gate.js';
+import type { EnrollResult } from './enrollment.dto.js';
+import { type EnrollmentView, presentEnrollment } from './enrollment.presenter.js';
+import { cohorts, type EnrollmentRow, type EnrollmentSource, enrollmentLearners, enrollments } from './enrollment.schema.js';
+import { LearnerDirectory, type LearnerIdentity } from './learner-directory.js';
+import { ProgressService } from './progress.service.js';
+import { effectiveStatus, grantsAccess } from './progress.rules.js';
+
+export interface GrantAccessInput {
+  course: Pick<CourseInfo, 'id' | 'organizationId'>;
+  userId: string;
+  source: EnrollmentSource;
+  /** who granted it; null for self-enrollment and system grants */
+  enrolledBy: string | null;
+  expiresAt?: Date | null;
+  cohortId?: string | null;
+  /** an instructor's grant brings back a revoked learner; a self-enrollment does not */
+  reactivateRevoked: boolean;
+  /** the learner's email and name, so staff lists can show and search them */
+  learner?: LearnerIdentity;
+}
+
+export type GrantOutcome = 'enrolled' | 'reactivated' | 'already_enrolled' | 'refused_revoked';
+
+export interface GrantOptions {
+  expiresAt?: string | null;
+  cohortId?: string | null;
+}
+
+export interface EnrollReportRow {
+  row: number;
+  email: string;
+  result: EnrollResult;
+  enrollmentId: string | null;
+  userId: string | null;
+  message: string;
+}
+
+const MESSAGES: Record<EnrollResult, string> = {
+  enrolled: 'Enrolled.',
+  already_enrolled: 'Already enrolled; nothing changed.',
+  no_account: 'No Lyceum account uses this email. Ask the person to sign up first, then enroll them again.',
+  invalid_email: 'This is not a valid email address.',
+  duplicate_in_file: 'This email appears earlier in the list; this row was skipped.',
+};
+
+/** Granting, revoking and changing access to a course. */
+@Injectable()
+export class EnrollmentService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    private readonly events: EventBus,
+    private readonly courses: CoursesService,
+    private readonly gate: CourseGate,
+    private readonly directory: LearnerDirectory,
+    private readonly progress: ProgressService,
+  ) {}
+
+  /**
+   * Gives a user access to a course inside the caller's transaction: creates the enrollment, or
+   * brings back an expired (or, when allowed, revoked) one. Emits EnrollmentCreated when the
+   * learner gains a place in the course (new, or back from revoked).
+   */
+  async grantAccess(tx: Tx, input: GrantAccessInput): Promise<{ enrollment: EnrollmentRow; outcome: GrantOutcome }> {
+    const now = new Date();
+    if (input.learner) await this.directory.remember(tx, [input.learner]);
+    const [created] = await tx
+      .insert(enrollments)
+      .values({
+        organizationId: input.course.organizationId,
+        courseId: input.course.id,
+        userId: input.userId,
+        status: 'active',
+        source: input.source,
+        enrolledBy: input.enrolledBy,
+        enrolledAt: now,
+        expiresAt: input.expiresAt ?? null,
+        cohortId: input.cohortId ?? null,
+      })
+      .onConflictDoNothing({ target: [enrollments.courseId, enrollments.userId] })
+      .returning();
+    if (created) {
+      await this.emitCreated(tx, created);
+      return { enrollment: created, outcome: 'enrolled' };
+    }
+    const [existing] = await tx
+      .select()
+      .from(enrollments)
+      .where(and(eq(enrollments.courseId, input.course.id), eq(enrollments.userId, input.userId)))
+      .for('update');
+    if (!existing) throw new Conflict('The enrollment changed while it was being created; retry.', 'enrollment_race');
+    const status = effectiveStatus(existing, now);
+    if (grantsAccess(status)) return { enrollment: existing, outcome: 'already_enrolled' };
+    if (status === 'revoked' && !input.reactivateRevoked) return { enrollment: existing, outcome: 'refused_revoked' };
+    const [updated] = await tx
+      .update(enrollments)
+      .set({
+        status: existing.completedAt ? 'completed' : 'active',
+        source: input.source,
+        enrolledBy: input.enrolledBy,
+        revokedAt: null,
+        expiresAt: input.expiresAt ?? null,
+        cohortId: input.cohortId === undefined ? existing.cohortId : input.cohortId,
+      })
+      .where(eq(enrollments.id, existing.id))
+      .returning();
+    if (status === 'revoked') await this.emitCreated(tx, updated!);
+    return { enrollment: updated!, outcome: 'reactivated' };
+  }
+
+  /** Self-enrollment in a free, published course the caller can see. */
+  async selfEnroll(ctx: RequestContext, courseId: string): Promise<{ enrollment: EnrollmentView; created: boolean }> {
+    const u = requireUser(ctx);
+    const course = await this.courses.getCourseInfo(courseId);
+    if (!course || course.status !== 'published') throw new NotFound('Course');
+    if (course.visibility === 'organization' && !(await this.directory.isMember(u.actor.userId, course.organizationId))) {
+      throw new NotFound('Course');
+    }
+    if (!course.isFree) {
+      throw new Forbidden('This course is not free; it cannot be joined by self-enrollment.', 'payment_required');
+    }
+    const learner = { userId: u.actor.userId, email: u.actor.email, name: u.actor.name };
+    const { enrollment, outcome } = await this.db.transaction(async (tx) => {
+      const r = await this.grantAccess(tx, { course, userId: u.actor.userId, source: 'self', enrolledBy: null, reactivateRevoked: false, learner });
+      if (r.outcome === 'refused_revoked') {
+        throw new Forbidden('Your access to this course was revoked by its staff; ask them to enroll you again.', 'enrollment_revoked');
+      }
+      return r;
+    });
+    const lessons = await this.courses.getLiveLessons(course.id);
+    const progress = (await this.progress.progressOfMany(this.db, lessons, [enrollment.id])).get(enrollment.id)!;
+    return { enrollment: presentEnrollment(enrollment, learner, progress), created: outcome !== 'already_enrolled' };
+  }
+
+  /** Enrolls existing accounts by email; one report row per input row, in order. */
+  async enrollByEmails(
+    ctx: RequestContext,
+    courseId: string,
+    rows: readonly { row: number; email: string }[],
+    opts: GrantOptions,
+    source: EnrollmentSource,
+  ): Promise<{ items: EnrollReportRow[]; summary: Record<EnrollResult, number> }> {
+    const { ctx: o, course } = await this.gate.forStaff(ctx, courseId, 'manage');
+    if (course.status === 'archived') throw new Unprocessable('This course is archived; restore it before enrolling learners.', 'course_archived');
+    const expiresAt = this.futureDate(opts.expiresAt, 'body.expiresAt');
+    if (opts.cohortId) await this.requireCohort(this.db, course, opts.cohortId, 'body.cohortId');
+
+    const seen = new Set<string>();
+    const planned = rows.map((r) => {
+      const email = normalizeEmail(r.email);
+      if (!email) return { ...r, email: r.email, result: 'invalid_email' as EnrollResult };
+      if (seen.has(email)) return { ...r, email, result: 'duplicate_in_file' as EnrollResult };
+      seen.add(email);
+      return { ...r, email, result: null };
+    });
+    const accounts = await this.directory.findByEmails([...seen]);
+
+    const items = await this.db.transaction(async (tx) => {
+      const out: EnrollReportRow[] = [];
+      for (const p of planned) {
+        if (p.result) {
+          out.push({ row: p.row, email: p.email, result: p.result, enrollmentId: null, userId: null, message: MESSAGES[p.result] });
+          continue;
+        }
+        const person = accounts.get(p.email);
+        if (!person) {
+          out.push({ row: p.row, email: p.email, result: 'no_account', enrollmentId: null, userId: null, message: MESSAGES.no_account });
+          continue;
+        }
+        const g = await this.grantAccess(tx, {
+          course,
+          userId: person.userId,
+          source,
+          enrolledBy: o.actor.userId,
+          expiresAt,
+          cohortId: opts.cohortId ?? undefined,
+          reactivateRevoked: true,
+          learner: person,
+        });
+        const result: EnrollResult = g.outcome === 'already_enrolled' ? 'already_enrolled' : 'enrolled';
+        const message = g.outcome === 'reactivated' ? 'Enrolled again: earlier access was restored.' : MESSAGES[result];
+        out.push({ row: p.row, email: p.email, result, enrollmentId: g.enrollment.id, userId: person.userId, message });
+      }
+      return out;
+    });
+    const summary = { enrolled: 0, already_enrolled: 0, no_account: 0, invalid_email: 0, duplicate_in_file: 0 } as Record<EnrollResult, number>;
+    for (const i of items) summary[i.result]++;
+    return { items, summary };
+  }
+
+  /** Revokes access; revoking a revoked enrollment changes nothing. Emits EnrollmentRevoked. */
+  async revoke(ctx: RequestContext, courseId: string, enrollmentId: string): Promise<EnrollmentView> {
+    const { course } = await this.gate.forStaff(ctx, courseId, 'manage');
+    const row = await this.db.transaction(async (tx) => {
+      const e = await this.lockEnrollment(tx, course, enrollmentId);
+      return e.status === 'revoked' ? e : this.revokeRow(tx, e);
+    });
+    return this.present(this.db, course, row);
+  }
+
+  /**
+   * Changes expiry, status or cohort. `status: active` restores access (to `completed` when the
+   * course was completed); extending `expiresAt` of an expired enrollment restores it too.
+   */
+  async update(
+    ctx: RequestContext,
+    courseId: string,
+    enrollmentId: string,
+    patch: { expiresAt?: string | null; status?: 'active' | 'expired' | 'revoked'; cohortId?: string | null },
+  ): Promise<EnrollmentView> {
+    const { course } = await this.gate.forStaff(ctx, courseId, 'manage');
+    const now = new Date();
+    const row = await this.db.transaction(async (tx) => {
+      let e = await this.lockEnrollment(tx, course, enrollmentId);
+      if (patch.cohortId) await this.requireCohort(tx, course, patch.cohortId, 'body.cohortId');
+      const set: Partial<EnrollmentRow> = {};
+      if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt === null ? null : new Date(patch.expiresAt);
+      if (patch.cohortId !== undefined) set.cohortId = patch.cohortId;
+      const expiry = set.expiresAt !== undefined ? set.expiresAt : e.expiresAt;
+      const stillValid = expiry === null || expiry.getTime() > now.getTime();
+      let reactivated = false;
+      if (patch.status === 'active') {
+        if (!stillValid) {
+          throw new Unprocessable('The enrollment cannot be active with an expiry in the past; send a later expiresAt (or null).', 'expires_in_past');
+        }
+        reactivated = e.status === 'revoked';
+        set.status = e.completedAt ? 'completed' : 'active';
+        set.revokedAt = null;
+      } else if (patch.status === 'expired') {
+        if (e.status === 'revoked') throw new Conflict('This enrollment is revoked; set it active first.', 'enrollment_revoked');
+        set.status = 'expired';
+      } else if (patch.status === undefined && patch.expiresAt !== undefined && e.status === 'expired' && stillValid) {
+        set.status = e.completedAt ? 'completed' : 'active';
+      }
+      if (Object.keys(set).length) {
+        [e] = (await tx.update(enrollments).set(set).where(eq(enrollments.id, e.id)).returning()) as [EnrollmentRow];
+      }
+      if (reactivated) await this.emitCreated(tx, e);
+      if (patch.status === 'revoked' && e.status !== 'revoked') e = await this.revokeRow(tx, e);
+      return e;
+    });
+    return this.present(this.db, course, row);
+  }
+
+  /** Marks every enrollment past its expiry as expired; returns how many changed. Run daily by cron. */
+  async expireDue(now = new Date()): Promise<number> {
+    const rows = await this.db
+      .update(enrollments)
+      .set({ status: 'expired' })
+      .where(and(inArray(enrollments.status, ['active', 'completed']), lte(enrollments.expiresAt, now)))
+      .returning({ id: enrollments.id });
+    return rows.length;
+  }
+
+  // ---- shared with the roster and cohort services ----
+
+  async present(db: DbOrTx, course: Pick<CourseInfo, 'id'>, row: EnrollmentRow): Promise<EnrollmentView> {
+    const [learner] = await db
+      .select({ email: enrollmentLearners.email, name: enrollmentLearners.name })
+      .from(enrollmentLearners)
+      .where(eq(enrollmentLearners.userId, row.userId));
+    const lessons = await this.courses.getLiveLessons(course.id, db);
+    const progress = (await this.progress.progressOfMany(db, lessons, [row.id])).get(row.id)!;
+    return presentEnrollment(row, learner ?? null, progress);
+  }
+
+  async lockEnrollment(tx: Tx, course: Pick<CourseInfo, 'id' | 'organizationId'>, enrollmentId: string): Promise<EnrollmentRow> {
+    const [e] = await tx
+      .select()
+      .from(enrollments)
+      .where(and(eq(enrollments.id, enrollmentId), eq(enrollments.courseId, course.id), eq(enrollments.organizationId, course.organizationId)))
+      .for('update');
+    if (!e) throw new NotFound('Enrollment');
+    return e;
+  }
+
+  async requireCohort(db: DbOrTx, course: Pick<CourseInfo, 'id'>, cohortId: string, field: string): Promise<void> {
+    const [c] = await db
+      .select({ id: cohorts.id })
+      .from(cohorts)
+      .where(and(eq(cohorts.id, cohortId), eq(cohorts.courseId, course.id)));
+    if (!c) throw new Invalid('No such cohort in this course.', [{ field, message: 'unknown cohort' }], 'unknown_cohort');
+  }
+
+  private futureDate(value: string | null | undefined, field: string): Date | null {
+    if (value === undefined || value === null) return null;
+    const d = new Date(value);
+    if (d.getTime() <= Date.now()) throw new Invalid('The expiry must be in the future.', [{ field, message: 'in the past' }], 'expires_in_past');
+    return d;
+  }
+
+  private async revokeRow(tx: Tx, e: EnrollmentRow): Promise<EnrollmentRow> {
+    const [updated] = await tx
+      .update(enrollments)
+      .set({ status: 'revoked', revokedAt: sql`now()` })
+      .where(eq(enrollments.id, e.id))
+      .returning();
+    await this.events.emit(tx, EnrollmentRevoked, {
+      organizationId: e.organizationId,
+      courseId: e.courseId,
+      enrollmentId: e.id,
+      userId: e.userId,
+    });
+    return updated!;
+  }
+
+  private async emitCreated(tx: Tx, e: EnrollmentRow): Promise<void> {
+    await this.events.emit(tx, EnrollmentCreated, {
+      organizationId: e.organizationId,
+      courseId: e.courseId,
+      enrollmentId: e.id,
+      userId: e.userId,
+      source: e.source,
+    });
+  }
+}
