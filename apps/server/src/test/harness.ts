@@ -87,6 +87,15 @@ function decodeMimeBody(body: string, encoding: string): string {
   return body;
 }
 
+/** RFC 2047 encoded words (`=?UTF-8?Q?...?=`, `=?UTF-8?B?...?=`) in a header, as nodemailer writes non-ASCII or long subjects. */
+function decodeEncodedWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_, enc: string, text: string) =>
+      enc.toUpperCase() === 'B' ? decodeMimeBody(text, 'base64') : decodeMimeBody(text.replace(/_/g, ' '), 'quoted-printable'),
+    );
+}
+
 /** Reads the .eml files the offline mailer wrote (single-part text messages). */
 function readMails(dataDir: string): Mail[] {
   const dir = path.join(dataDir, 'mail');
@@ -102,7 +111,7 @@ function readMails(dataDir: string): Mail[] {
     const head = raw.slice(0, split).replace(/\n[ \t]+/g, ' ');
     const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
     const to = header('To').replace(/^.*<([^>]+)>.*$/, '$1');
-    return { to, subject: header('Subject'), text: decodeMimeBody(raw.slice(split + 2), header('Content-Transfer-Encoding').toLowerCase()) };
+    return { to, subject: decodeEncodedWords(header('Subject')), text: decodeMimeBody(raw.slice(split + 2), header('Content-Transfer-Encoding').toLowerCase()) };
   });
 }
 

@@ -7,6 +7,8 @@ import { IdentityModule, UserProfileUpdated } from '../../identity/index.js';
 import { CoursesModule } from '../courses/index.js';
 import { CohortsController } from './cohorts.controller.js';
 import { CohortsService } from './cohorts.service.js';
+import { CompletionNotice } from './completion-notice.js';
+import { CourseCompleted } from '../learning.events.js';
 import { CourseGate } from './course-gate.js';
 import { EnrollmentController } from './enrollment.controller.js';
 import { EXPIRE_ENROLLMENTS_CRON, ExpireEnrollmentsJob } from './enrollment.jobs.js';
@@ -21,7 +23,7 @@ import { RosterService } from './roster.service.js';
 @Module({
   imports: [IdentityModule, CoursesModule],
   controllers: [EnrollmentController, CohortsController, LearnerController],
-  providers: [EnrollmentService, RosterService, CohortsService, LearnerService, ProgressService, CourseGate, LearnerDirectory],
+  providers: [EnrollmentService, RosterService, CohortsService, LearnerService, ProgressService, CourseGate, LearnerDirectory, CompletionNotice],
   exports: [EnrollmentService, ProgressService, LearnerService],
 })
 export class EnrollmentModule implements OnModuleInit {
@@ -33,6 +35,7 @@ export class EnrollmentModule implements OnModuleInit {
     private readonly enrollment: EnrollmentService,
     private readonly directory: LearnerDirectory,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly completionNotice: CompletionNotice,
   ) {}
 
   onModuleInit(): void {
@@ -42,6 +45,7 @@ export class EnrollmentModule implements OnModuleInit {
     });
     this.jobs.registry.cron(ExpireEnrollmentsJob, EXPIRE_ENROLLMENTS_CRON);
     this.events.subscribe(UserProfileUpdated, 'enrollment.learner-names', (e, { tx }) => this.directory.renamed(tx, e.userId, e.name));
+    this.events.subscribe(CourseCompleted, 'enrollment.completion-notice', (e, { tx }) => this.completionNotice.onCourseCompleted(tx, e));
     // Bulk enrollment accepts a raw CSV body.
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!fastify.hasContentTypeParser('text/csv')) {
