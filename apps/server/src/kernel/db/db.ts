@@ -15,6 +15,9 @@ export function createPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // A checked-out client that loses its connection errors on the query that uses it; the extra
+  // 'error' event must not crash the process (graphile-worker asks for this handler too).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -156,7 +156,9 @@ export async function startEmbeddedPostgres(opts: {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits cleanly
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+        clearTimeout(timer);
       }
       if (opts.persistent === false) await rm(dir, { recursive: true, force: true });
     },

@@ -41,21 +41,32 @@ export class JobRegistry {
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly crons: CronEntry[] = [];
   private sealed = false;
+  private handling = false;
 
   declare<P>(def: JobDef<P>): void {
+    if (this.sealed && !this.defs.has(def.name) && !this.handling) throw new Error(`Job "${def.name}" declared after boot without a handler`);
     const existing = this.defs.get(def.name);
     if (existing && existing !== def) throw new Error(`Job "${def.name}" is declared twice`);
     this.defs.set(def.name, def as JobDef<unknown>);
   }
 
+  /**
+   * Declares the job and its handler together. Allowed after boot too (e.g. a test subscribing to
+   * an event), since a job declared with its handler can never lack one.
+   */
   handle<P>(def: JobDef<P>, handler: JobHandler<P>): void {
-    if (this.sealed) throw new Error(`Job "${def.name}" registered after boot`);
-    this.declare(def);
+    this.handling = true;
+    try {
+      this.declare(def);
+    } finally {
+      this.handling = false;
+    }
     if (this.handlers.has(def.name)) throw new Error(`Job "${def.name}" has two handlers`);
     this.handlers.set(def.name, handler as JobHandler<unknown>);
   }
 
   cron<P extends Record<string, unknown>>(def: JobDef<P>, pattern: string, payload?: P): void {
+    if (this.sealed) throw new Error(`Cron for "${def.name}" added after boot`);
     this.declare(def);
     this.crons.push({ job: def as unknown as JobDef<Record<string, unknown>>, pattern, payload });
   }

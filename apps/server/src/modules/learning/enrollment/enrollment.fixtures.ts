@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DB, type Database } from '../../../kernel/db/index.js';
 import { EventBus, type EventDef } from '../../../kernel/events/index.js';
-import { JobsService } from '../../../kernel/jobs/index.js';
 import type { HttpResult, Session, TestApp } from '../../../test/harness.js';
 import { OrganizationsService } from '../../identity/index.js';
 
@@ -105,21 +104,12 @@ export async function buildCourse(t: TestApp, as: Member, spec: CourseSpec = {})
   return { id, lessons };
 }
 
-/**
- * Records the events a test wants to see delivered: subscribes a handler after boot (the registry
- * is sealed at boot, so the seal is lifted for the duration of the call) and returns what it got.
- */
+/** Records the events a test wants to see delivered: subscribes a handler after boot and returns what it got. */
 export function observe<P>(t: TestApp, event: EventDef<P>, name: string): P[] {
   const seen: P[] = [];
-  const registry = t.app.get(JobsService).registry as unknown as { sealed: boolean; seal(): void };
-  registry.sealed = false;
-  try {
-    t.app.get(EventBus).subscribe(event, `test.${name}`, async (data) => {
-      seen.push(data);
-    });
-  } finally {
-    registry.seal();
-  }
+  t.app.get(EventBus).subscribe(event, `test.${name}`, async (data) => {
+    seen.push(data);
+  });
   return seen;
 }
 
