@@ -62,3 +62,17 @@ describe('module boundaries', () => {
     expect(violations()).toEqual([]);
   });
 });
+
+describe('OpenAPI schema names', () => {
+  it('gives every DTO class a unique name (the document keys schemas by class name)', () => {
+    const seen = new Map<string, string[]>();
+    for (const file of sourceFiles(SRC)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/export class (\w+) extends createZodDto\(/g)) {
+        const rel = path.relative(SRC, file);
+        seen.set(m[1]!, [...(seen.get(m[1]!) ?? []), rel]);
+      }
+    }
+    const dupes = [...seen].filter(([, files]) => files.length > 1).map(([name, files]) => `${name}: ${files.join(', ')}`);
+    expect(dupes).toEqual([]);
+  });
+});

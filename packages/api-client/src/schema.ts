@@ -1285,6 +1285,30 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        DraftOutlineDto_Output: {
+            sections: {
+                /** Format: uuid */
+                id: string;
+                lessons: {
+                    dripDate: string | null;
+                    dripDays: number | null;
+                    durationSeconds: number | null;
+                    /** Format: uuid */
+                    id: string;
+                    isPreview: boolean;
+                    position: number;
+                    prerequisiteLessonIds: string[];
+                    required: boolean;
+                    /** Format: uuid */
+                    sectionId: string;
+                    title: string;
+                    /** @enum {string} */
+                    type: "text" | "link" | "video" | "document" | "quiz" | "assignment" | "code";
+                }[];
+                position: number;
+                title: string;
+            }[];
+        };
         EnrollByEmailDto: {
             cohortId?: string | null;
             emails: string[];
@@ -1410,6 +1434,59 @@ export interface components {
             roleName: string;
             /** @enum {string} */
             status: "pending" | "accepted" | "revoked" | "expired";
+        };
+        LearnerOutlineDto_Output: {
+            course: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                organizationId: string;
+                slug: string;
+                title: string;
+            };
+            enrollment: {
+                cohortId: string | null;
+                completedAt: string | null;
+                /** Format: date-time */
+                enrolledAt: string;
+                expiresAt: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "active" | "completed" | "expired" | "revoked";
+            } | null;
+            progress: {
+                completedLessons: number;
+                percent: number;
+                totalLessons: number;
+            };
+            sections: {
+                /** Format: uuid */
+                id: string;
+                lessons: {
+                    completed: boolean;
+                    completedAt: string | null;
+                    durationSeconds: number | null;
+                    /** Format: uuid */
+                    id: string;
+                    isPreview: boolean;
+                    lastPosition: number | null;
+                    lock: {
+                        /** Format: date-time */
+                        availableAt?: string;
+                        missingLessonIds?: string[];
+                        /** @enum {string} */
+                        reason: "not_enrolled" | "drip" | "prerequisites";
+                    } | null;
+                    locked: boolean;
+                    position: number;
+                    required: boolean;
+                    title: string;
+                    type: string;
+                }[];
+                position: number;
+                title: string;
+            }[];
         };
         LessonCompletionDto_Output: {
             /** Format: date-time */
@@ -1588,59 +1665,6 @@ export interface components {
             };
             slug: string;
             updatedAt: string;
-        };
-        OutlineDto_Output: {
-            course: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                organizationId: string;
-                slug: string;
-                title: string;
-            };
-            enrollment: {
-                cohortId: string | null;
-                completedAt: string | null;
-                /** Format: date-time */
-                enrolledAt: string;
-                expiresAt: string | null;
-                /** Format: uuid */
-                id: string;
-                /** @enum {string} */
-                status: "active" | "completed" | "expired" | "revoked";
-            } | null;
-            progress: {
-                completedLessons: number;
-                percent: number;
-                totalLessons: number;
-            };
-            sections: {
-                /** Format: uuid */
-                id: string;
-                lessons: {
-                    completed: boolean;
-                    completedAt: string | null;
-                    durationSeconds: number | null;
-                    /** Format: uuid */
-                    id: string;
-                    isPreview: boolean;
-                    lastPosition: number | null;
-                    lock: {
-                        /** Format: date-time */
-                        availableAt?: string;
-                        missingLessonIds?: string[];
-                        /** @enum {string} */
-                        reason: "not_enrolled" | "drip" | "prerequisites";
-                    } | null;
-                    locked: boolean;
-                    position: number;
-                    required: boolean;
-                    title: string;
-                    type: string;
-                }[];
-                position: number;
-                title: string;
-            }[];
         };
         PermissionCatalogueDto_Output: {
             builtinRoles: {
@@ -2664,7 +2688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OutlineDto_Output"];
+                    "application/json": components["schemas"]["DraftOutlineDto_Output"];
                 };
             };
         };
@@ -2819,7 +2843,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OutlineDto_Output"];
+                    "application/json": components["schemas"]["DraftOutlineDto_Output"];
                 };
             };
         };
@@ -3201,7 +3225,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OutlineDto_Output"];
+                    "application/json": components["schemas"]["LearnerOutlineDto_Output"];
                 };
             };
         };

@@ -112,7 +112,7 @@ export const SectionOut = z.object({
   position: z.number().int(),
   lessons: z.array(LessonSummaryOut),
 });
-export class OutlineDto extends createZodDto(z.object({ sections: z.array(SectionOut) })) {}
+export class DraftOutlineDto extends createZodDto(z.object({ sections: z.array(SectionOut) })) {}
 
 export const CourseEditorOut = z.object({
   id: z.uuid(),

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
-import { CourseIdParamsDto, OutlineDto } from './courses.dto.js';
+import { CourseIdParamsDto, DraftOutlineDto } from './courses.dto.js';
 import {
   CourseLessonParamsDto,
   CourseSectionParamsDto,
@@ -32,7 +32,7 @@ export class CurriculumController {
 
   @Post('sections/reorder')
   @ApiOperation({ summary: "Reorder sections: sectionIds must be exactly the course's sections" })
-  @ZodResponse({ status: 200, type: OutlineDto })
+  @ZodResponse({ status: 200, type: DraftOutlineDto })
   reorderSections(@Ctx() ctx: RequestContext, @Param() p: CourseIdParamsDto, @Body() body: ReorderSectionsDto) {
     return this.curriculum.reorderSections(ctx, p.id, body.sectionIds);
   }
@@ -60,7 +60,7 @@ export class CurriculumController {
 
   @Post('lessons/reorder')
   @ApiOperation({ summary: 'Reorder lessons, moving them between sections: every section and lesson exactly once' })
-  @ZodResponse({ status: 200, type: OutlineDto })
+  @ZodResponse({ status: 200, type: DraftOutlineDto })
   reorderLessons(@Ctx() ctx: RequestContext, @Param() p: CourseIdParamsDto, @Body() body: ReorderLessonsDto) {
     return this.curriculum.reorderLessons(ctx, p.id, body.sections);
   }

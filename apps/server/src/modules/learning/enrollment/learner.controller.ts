@@ -10,7 +10,7 @@ import {
   LessonParamsDto,
   MyEnrollmentPageDto,
   MyEnrollmentsQueryDto,
-  OutlineDto,
+  LearnerOutlineDto,
   SavedPositionDto,
   SavePositionDto,
 } from './learner.dto.js';
@@ -30,7 +30,7 @@ export class LearnerController {
 
   @Get('courses/:courseId/outline')
   @ApiOperation({ summary: 'The live outline with my state per lesson: completed, locked and why (not_enrolled, drip, prerequisites)' })
-  @ZodResponse({ type: OutlineDto })
+  @ZodResponse({ type: LearnerOutlineDto })
   outline(@Ctx() ctx: RequestContext, @Param() p: CourseParamsDto) {
     return this.learner.outline(ctx, p.courseId);
   }

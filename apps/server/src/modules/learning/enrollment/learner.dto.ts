@@ -65,7 +65,7 @@ export const Outline = z.object({
     }),
   ),
 });
-export class OutlineDto extends createZodDto(Outline) {}
+export class LearnerOutlineDto extends createZodDto(Outline) {}
 
 export const LessonRef = z.object({
   id: z.uuid(),
