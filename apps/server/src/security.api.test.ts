@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './test/harness.js';
+
+/**
+ * Every operation in the OpenAPI document refuses an anonymous caller with 401 problem+json,
+ * except the few that are public on purpose (listed here, so adding one is a visible decision).
+ */
+const PUBLIC = new Set([
+  'GET /api/v1/catalog/courses',
+  'GET /api/v1/catalog/courses/{idOrSlug}',
+  'GET /api/v1/catalog/courses/{id}/lessons/{lessonId}/preview',
+  'GET /api/v1/invitations/{token}',
+]);
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t?.close());
+
+describe('anonymous callers', () => {
+  it('are refused by every non-public operation', async () => {
+    const doc = (await t.http('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const id = '01a201d8-a88a-751d-ba3b-091d4b9304eb';
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(ops)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        if (PUBLIC.has(key)) continue;
+        const url = path.replace(/\{[^}]+\}/g, id);
+        const res = await t.http(method.toUpperCase(), url, method === 'get' || method === 'delete' ? {} : { body: {} });
+        checked++;
+        if (res.status !== 401 || !String(res.headers['content-type']).includes('application/problem+json')) wrong.push(`${key} -> ${res.status}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
+  });
+
+  it('can reach the public operations', async () => {
+    expect((await t.http('GET', '/api/v1/catalog/courses')).status).toBe(200);
+  });
+});
