@@ -78,6 +78,8 @@ describe('first journey', () => {
   it('documents every step in /api/docs', async () => {
     const doc = (await t.http('GET', '/api/openapi.json')).body as { paths: Record<string, unknown> };
     for (const p of [
+      '/api/auth/sign-up/email',
+      '/api/auth/sign-in/email',
       '/api/v1/organizations',
       '/api/v1/courses',
       '/api/v1/courses/{id}/sections',

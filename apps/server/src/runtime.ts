@@ -9,6 +9,7 @@ import { type AppConfig, loadConfig } from './kernel/config/index.js';
 import { createPool, type EmbeddedHandle, migrateDatabase, startEmbeddedPostgres } from './kernel/db/index.js';
 import { createHttpApp, mountApiDocs } from './kernel/http/create-app.js';
 import { JobsService } from './kernel/jobs/index.js';
+import { AuthService } from './modules/identity/index.js';
 import { createLogger } from './kernel/telemetry/logger.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -88,7 +89,7 @@ export async function boot(opts: BootOptions = {}): Promise<Runtime> {
       logger,
       webDist: opts.webDist ?? config.WEB_DIST ?? DEFAULT_WEB_DIST,
     });
-    mountApiDocs(app);
+    mountApiDocs(app, await app.get(AuthService).openApiExtension());
     await app.init();
     const jobs = app.get(JobsService);
     jobs.registry.seal();

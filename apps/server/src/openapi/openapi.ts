@@ -7,6 +7,7 @@ import pino from 'pino';
 import { AppModule } from '../app.module.js';
 import { loadConfig } from '../kernel/config/index.js';
 import { createPool } from '../kernel/db/index.js';
+import { AuthService } from '../modules/identity/index.js';
 import { buildOpenApi, createHttpApp } from '../kernel/http/create-app.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,7 +32,7 @@ export async function openApiDocument(): Promise<OpenAPIObject> {
   const app = await createHttpApp(AppModule.forRoot({ config, pool, logger }), { config, logger });
   try {
     await app.init();
-    return buildOpenApi(app);
+    return buildOpenApi(app, await app.get(AuthService).openApiExtension());
   } finally {
     await app.close();
     await pool.end();

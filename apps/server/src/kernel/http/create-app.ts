@@ -36,7 +36,13 @@ function rateKey(req: { headers: Record<string, string | string[] | undefined>; 
   return cred ? 'u:' + createHash('sha256').update(cred).digest('base64url').slice(0, 22) : 'ip:' + req.ip;
 }
 
-export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
+/** Operations served outside Nest (better-auth's routes) that belong in the same document. */
+export interface OpenApiExtension {
+  paths: NonNullable<OpenAPIObject['paths']>;
+  schemas: Record<string, unknown>;
+}
+
+export function buildOpenApi(app: NestFastifyApplication, extension?: OpenApiExtension): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Lyceum API')
     .setDescription(
@@ -51,8 +57,17 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .addCookieAuth('lyceum.session_token')
     .addGlobalParameters({ name: 'X-Organization-Id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' } })
     .build();
-  const doc = SwaggerModule.createDocument(app, config);
-  return cleanupOpenApiDoc(doc, { version: '3.1' });
+  const doc = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config), { version: '3.1' });
+  if (extension) {
+    doc.paths = { ...extension.paths, ...doc.paths };
+    const schemas = (doc.components ??= {}).schemas ?? {};
+    for (const [name, schema] of Object.entries(extension.schemas)) {
+      if (schemas[name]) throw new Error(`OpenAPI schema "${name}" is defined twice`);
+      schemas[name] = schema as never;
+    }
+    doc.components.schemas = schemas;
+  }
+  return doc;
 }
 
 export async function createHttpApp(root: DynamicModule, opts: HttpAppOptions): Promise<NestFastifyApplication> {
@@ -156,8 +171,8 @@ export async function createHttpApp(root: DynamicModule, opts: HttpAppOptions): 
 }
 
 /** Mounts /api/openapi.json and the interactive docs at /api/docs. */
-export function mountApiDocs(app: NestFastifyApplication): OpenAPIObject {
-  const doc = buildOpenApi(app);
+export function mountApiDocs(app: NestFastifyApplication, extension?: OpenApiExtension): OpenAPIObject {
+  const doc = buildOpenApi(app, extension);
   SwaggerModule.setup('api/docs', app, doc, {
     jsonDocumentUrl: 'api/openapi.json',
     customSiteTitle: 'Lyceum API',

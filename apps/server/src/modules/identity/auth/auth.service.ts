@@ -167,6 +167,27 @@ export class AuthService implements SessionResolver, OnModuleInit {
     return void reply.send(text);
   }
 
+  /**
+   * better-auth's routes as OpenAPI paths under /api/auth, with their schemas prefixed `Auth`, so
+   * sign-up, sign-in and the rest appear in /api/docs and the generated client.
+   */
+  async openApiExtension(): Promise<{ paths: Record<string, never>; schemas: Record<string, unknown> }> {
+    const doc = (await this.auth.api.generateOpenAPISchema()) as unknown as {
+      paths: Record<string, Record<string, { tags?: string[] } & Record<string, unknown>>>;
+      components?: { schemas?: Record<string, unknown> };
+    };
+    const rename = (v: unknown): unknown =>
+      JSON.parse(JSON.stringify(v).replace(/"#\/components\/schemas\/([^"]+)"/g, '"#/components/schemas/Auth$1"'));
+    const paths: Record<string, never> = {};
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      if (p.startsWith('/open-api/') || REPLACED_AUTH_ROUTES[`/api/auth${p}`]) continue; // internal, or closed above
+      const tagged = Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, { ...op, tags: ['auth (better-auth)'] }]));
+      paths[`/api/auth${p}`] = rename(tagged) as never;
+    }
+    const schemas = Object.fromEntries(Object.entries(doc.components?.schemas ?? {}).map(([k, v]) => [`Auth${k}`, rename(v)]));
+    return { paths, schemas };
+  }
+
   /** Seconds until the account unlocks, or 0. */
   private async lockedFor(email: string): Promise<number> {
     const [row] = await this.db.select().from(signInFailures).where(eq(signInFailures.email, email));

@@ -1,7 +1,7 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
-import { admin, bearer, twoFactor } from 'better-auth/plugins';
+import { admin, bearer, openAPI, twoFactor } from 'better-auth/plugins';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '../../../kernel/config/index.js';
 import type { Database } from '../../../kernel/db/index.js';
@@ -68,7 +68,8 @@ export function createBetterAuth(config: AppConfig, db: Database, hooks: AuthHoo
         },
       },
     },
-    plugins: [bearer(), twoFactor({ issuer: 'Lyceum' }), admin({
+    // openAPI: better-auth describes its own routes; Lyceum merges them into /api/docs.
+    plugins: [bearer(), twoFactor({ issuer: 'Lyceum' }), openAPI({ disableDefaultReference: true }), admin({
         defaultRole: 'user',
         adminRoles: ['admin'],
         bannedUserMessage: 'This account is suspended. Contact the platform administrators if you think this is a mistake.',
