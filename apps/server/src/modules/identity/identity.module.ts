@@ -16,6 +16,7 @@ import { OrganizationsService } from './organizations/organizations.service.js';
 import { AdminUsersController } from './users/admin-users.controller.js';
 import { AdminUsersService } from './users/admin-users.service.js';
 import { AvatarsService } from './users/avatars.service.js';
+import { SuspensionSubscriber } from './users/suspension.subscriber.js';
 import { MeController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
 
@@ -44,6 +45,7 @@ import { UsersService } from './users/users.service.js';
     UsersService,
     AvatarsService,
     AdminUsersService,
+    SuspensionSubscriber,
   ],
   exports: [AccessService, AuthService, SESSION_RESOLVER, OrganizationsService, UsersService],
 })
