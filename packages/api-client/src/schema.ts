@@ -4017,7 +4017,7 @@ export interface components {
             /** @enum {string} */
             platformRole: "user" | "admin";
             suspended: boolean;
-            suspendedReason: string[];
+            suspendedReason: string | null;
         };
         AdminUserPageDto_Output: {
             items: {
@@ -4032,7 +4032,7 @@ export interface components {
                 suspended: boolean;
                 suspendedReason: string | null;
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         ApiKeyPageDto_Output: {
             items: {
@@ -4045,7 +4045,7 @@ export interface components {
                 prefix: string;
                 revokedAt: string | null;
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         AssignToCohortDto: {
             enrollmentIds: string[];
@@ -4127,9 +4127,9 @@ export interface components {
             value: string;
         };
         CatalogCourseDto_Output: {
-            category: string[];
-            coverKey: string[];
-            coverUrl: string[];
+            category: string | null;
+            coverKey: string | null;
+            coverUrl: string | null;
             descriptionHtml: string;
             durationSeconds: number;
             /** Format: uuid */
@@ -4199,7 +4199,7 @@ export interface components {
                 /** @enum {string} */
                 visibility: "public" | "organization";
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         ChangeRoleDto: {
             role: string;
@@ -4244,12 +4244,12 @@ export interface components {
                 /** Format: date-time */
                 updatedAt: string;
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         ContinueTargetDto_Output: {
             /** Format: uuid */
             courseId: string;
-            lastPosition: number[];
+            lastPosition: number | null;
             lesson: {
                 /** Format: uuid */
                 id: string;
@@ -4354,7 +4354,7 @@ export interface components {
                 /** @enum {string} */
                 visibility: "public" | "organization";
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         CreateApiKeyDto: {
             expiresInDays?: number;
@@ -4384,14 +4384,14 @@ export interface components {
         };
         CreatedApiKeyDto_Output: {
             createdAt: string;
-            expiresAt: string[];
+            expiresAt: string | null;
             /** Format: uuid */
             id: string;
             key: string;
-            lastUsedAt: string[];
+            lastUsedAt: string | null;
             name: string;
             prefix: string;
-            revokedAt: string[];
+            revokedAt: string | null;
         };
         CreateInvitationDto: {
             /** Format: email */
@@ -4449,7 +4449,7 @@ export interface components {
             dripDate: string | null;
             dripDays: number | null;
             durationSeconds: number | null;
-            html: string[];
+            html: string | null;
             /** Format: uuid */
             id: string;
             isPreview: boolean;
@@ -4554,7 +4554,7 @@ export interface components {
                 /** Format: uuid */
                 userId: string;
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         EnrollReportDto_Output: {
             items: {
@@ -4575,7 +4575,7 @@ export interface components {
             };
         };
         InvitationDto_Output: {
-            acceptedAt: string[];
+            acceptedAt: string | null;
             createdAt: string;
             email: string;
             expiresAt: string;
@@ -4599,7 +4599,7 @@ export interface components {
                 /** @enum {string} */
                 status: "pending" | "accepted" | "revoked" | "expired";
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         InvitationPreviewDto_Output: {
             email: string;
@@ -4724,7 +4724,7 @@ export interface components {
             emailVerified: boolean;
             /** Format: uuid */
             id: string;
-            image: string[];
+            image: string | null;
             locale: string;
             name: string;
             /** @enum {string} */
@@ -4734,7 +4734,7 @@ export interface components {
         };
         MemberDto_Output: {
             email: string;
-            image: string[];
+            image: string | null;
             joinedAt: string;
             name: string;
             role: string;
@@ -4751,7 +4751,7 @@ export interface components {
                 /** Format: uuid */
                 userId: string;
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         MyEnrollmentPageDto_Output: {
             items: {
@@ -4813,7 +4813,7 @@ export interface components {
                     totalLessons: number;
                 };
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         MyOrganizationPageDto_Output: {
             items: {
@@ -4825,7 +4825,7 @@ export interface components {
                 role: string;
                 slug: string;
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
         };
         OrganizationDto_Output: {
             createdAt: string;
@@ -4886,13 +4886,13 @@ export interface components {
         };
         RoleDto_Output: {
             builtin: boolean;
-            createdAt: string[];
+            createdAt: string | null;
             description: string;
             id: string | null;
             key: string;
             name: string;
             permissions: string[];
-            updatedAt: string[];
+            updatedAt: string | null;
         };
         RoleListDto_Output: {
             items: {
@@ -8111,7 +8111,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8135,7 +8135,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8160,7 +8160,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8185,7 +8185,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8236,7 +8236,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8287,7 +8287,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8337,7 +8337,7 @@ export interface operations {
             };
         };
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8366,7 +8366,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8469,7 +8469,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8520,7 +8520,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8544,7 +8544,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8572,7 +8572,7 @@ export interface operations {
             };
         };
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8634,7 +8634,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8682,7 +8682,7 @@ export interface operations {
             };
         };
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8735,7 +8735,7 @@ export interface operations {
             };
         };
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8759,7 +8759,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8809,7 +8809,7 @@ export interface operations {
             };
         };
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8936,7 +8936,7 @@ export interface operations {
             };
         };
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9274,7 +9274,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9298,7 +9298,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9350,7 +9350,7 @@ export interface operations {
             };
         };
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9373,7 +9373,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9398,7 +9398,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -104,6 +104,12 @@ export async function startEmbeddedPostgres(opts: {
   const lastPort = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined;
   const port = await freePort(opts.port ?? lastPort);
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) {
+    // PostgreSQL runs as the `postgres` user: it must be able to pass through DATA_DIR (a 0700
+    // directory, e.g. from mktemp, would make initdb fail with "Permission denied").
+    const mode = statSync(path.dirname(dir)).mode;
+    if ((mode & 0o001) === 0) chmodSync(path.dirname(dir), (mode & 0o7777) | 0o001);
+  }
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     opts.log.info({ dir }, 'initialising embedded PostgreSQL');
     const pg = new EmbeddedPostgres({

@@ -57,7 +57,9 @@ export function buildOpenApi(app: NestFastifyApplication, extension?: OpenApiExt
     .addCookieAuth('lyceum.session_token')
     .addGlobalParameters({ name: 'X-Organization-Id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' } })
     .build();
-  const doc = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config), { version: '3.1' });
+  const raw = SwaggerModule.createDocument(app, config);
+  restoreNullablePrimitives(raw);
+  const doc = cleanupOpenApiDoc(raw, { version: '3.1' });
   if (extension) {
     doc.paths = { ...extension.paths, ...doc.paths };
     const schemas = (doc.components ??= {}).schemas ?? {};
@@ -179,4 +181,25 @@ export function mountApiDocs(app: NestFastifyApplication, extension?: OpenApiExt
     useGlobalPrefix: false,
   });
   return doc;
+}
+
+type JsonSchema = { type?: unknown; items?: JsonSchema; properties?: Record<string, JsonSchema>; [k: string]: unknown };
+const NESTJS_ZOD_EMPTY_TYPE = 'x-nestjs_zod-empty-type';
+
+/**
+ * zod >= 4.5 writes a nullable primitive as `type: ["string", "null"]`; @nestjs/swagger reads a
+ * type array as "array of", so `nextCursor: string | null` became `string[]` in the document and
+ * the generated client (nestjs-zod issue #473). nestjs-zod marks such properties, and a real array
+ * always has `type: "array"` from zod, so a marked array property is turned back into the nullable
+ * primitive it was. Remove when nestjs-zod normalises it itself.
+ */
+function restoreNullablePrimitives(doc: OpenAPIObject): void {
+  for (const schema of Object.values(doc.components?.schemas ?? {}) as JsonSchema[]) {
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      if (prop[NESTJS_ZOD_EMPTY_TYPE] !== true || prop.type !== 'array' || !prop.items || typeof prop.items.type !== 'string') continue;
+      const { type: _t, items, ...rest } = prop;
+      void _t;
+      schema.properties![name] = { ...rest, ...items, type: [items.type, 'null'] };
+    }
+  }
 }

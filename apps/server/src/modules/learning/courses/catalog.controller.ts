@@ -21,21 +21,21 @@ export class CatalogController {
 
   @Get()
   @ApiOperation({ summary: 'Search and browse published courses (public, plus your organization-only ones)' })
-  @ZodResponse({ type: CatalogPageDto })
+  @ZodResponse({ status: 200, type: CatalogPageDto })
   list(@Ctx() ctx: RequestContext, @Query() q: CatalogQueryDto) {
     return this.catalog.list(ctx, q);
   }
 
   @Get(':idOrSlug')
   @ApiOperation({ summary: 'Course page: details, instructors and the outline (non-preview lessons locked)' })
-  @ZodResponse({ type: CatalogCourseDto })
+  @ZodResponse({ status: 200, type: CatalogCourseDto })
   get(@Ctx() ctx: RequestContext, @Param() p: CatalogCourseParamsDto, @Query() q: CatalogCourseQueryDto) {
     return this.catalog.get(ctx, p.idOrSlug, q.organizationId);
   }
 
   @Get(':id/lessons/:lessonId/preview')
   @ApiOperation({ summary: 'Content of a free-preview lesson' })
-  @ZodResponse({ type: PreviewLessonDto })
+  @ZodResponse({ status: 200, type: PreviewLessonDto })
   preview(@Ctx() ctx: RequestContext, @Param() p: CatalogLessonParamsDto) {
     return this.catalog.preview(ctx, p.id, p.lessonId);
   }

@@ -31,21 +31,21 @@ export class CoursesController {
 
   @Get()
   @ApiOperation({ summary: "Instructor dashboard: the active organization's courses you can edit (all with course.read_all)" })
-  @ZodResponse({ type: CourseSummaryPageDto })
+  @ZodResponse({ status: 200, type: CourseSummaryPageDto })
   list(@Ctx() ctx: RequestContext, @Query() q: ListCoursesQueryDto) {
     return this.editor.list(ctx, q);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Editor view: settings, the draft, its outline and hasUnpublishedChanges' })
-  @ZodResponse({ type: CourseEditorDto })
+  @ZodResponse({ status: 200, type: CourseEditorDto })
   get(@Ctx() ctx: RequestContext, @Param() p: CourseIdParamsDto) {
     return this.editor.get(ctx, p.id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Edit the draft (title, description, ...) and the settings (slug, visibility, isFree, instructors)' })
-  @ZodResponse({ type: CourseEditorDto })
+  @ZodResponse({ status: 200, type: CourseEditorDto })
   update(@Ctx() ctx: RequestContext, @Param() p: CourseIdParamsDto, @Body() body: UpdateCourseDto) {
     return this.editor.update(ctx, p.id, body);
   }
@@ -54,7 +54,7 @@ export class CoursesController {
   @ApiOperation({ summary: "Upload the draft's cover image (multipart field `file`; PNG, JPEG, WebP or GIF up to 5 MB)" })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
-  @ZodResponse({ type: CourseEditorDto })
+  @ZodResponse({ status: 200, type: CourseEditorDto })
   setCover(@Ctx() ctx: RequestContext, @Param() p: CourseIdParamsDto, @Req() req: FastifyRequest) {
     return this.editor.setCover(ctx, p.id, req);
   }

@@ -39,7 +39,7 @@ export class CurriculumController {
 
   @Patch('sections/:sectionId')
   @ApiOperation({ summary: 'Rename a section' })
-  @ZodResponse({ type: SectionDto })
+  @ZodResponse({ status: 200, type: SectionDto })
   updateSection(@Ctx() ctx: RequestContext, @Param() p: CourseSectionParamsDto, @Body() body: UpdateSectionDto) {
     return this.curriculum.updateSection(ctx, p.id, p.sectionId, body);
   }
@@ -67,14 +67,14 @@ export class CurriculumController {
 
   @Get('lessons/:lessonId')
   @ApiOperation({ summary: 'A draft lesson with its body (and rendered HTML for text lessons)' })
-  @ZodResponse({ type: DraftLessonDto })
+  @ZodResponse({ status: 200, type: DraftLessonDto })
   getLesson(@Ctx() ctx: RequestContext, @Param() p: CourseLessonParamsDto) {
     return this.curriculum.getLesson(ctx, p.id, p.lessonId);
   }
 
   @Patch('lessons/:lessonId')
   @ApiOperation({ summary: 'Edit a draft lesson' })
-  @ZodResponse({ type: DraftLessonDto })
+  @ZodResponse({ status: 200, type: DraftLessonDto })
   updateLesson(@Ctx() ctx: RequestContext, @Param() p: CourseLessonParamsDto, @Body() body: UpdateLessonDto) {
     return this.curriculum.updateLesson(ctx, p.id, p.lessonId, body);
   }

@@ -24,7 +24,7 @@ export class CohortsController {
 
   @Get()
   @ApiOperation({ summary: "List a course's cohorts, by start date" })
-  @ZodResponse({ type: CohortPageDto })
+  @ZodResponse({ status: 200, type: CohortPageDto })
   list(@Ctx() ctx: RequestContext, @Param() p: CourseParamsDto, @Query() q: ListCohortsQueryDto) {
     return this.cohorts.list(ctx, p.courseId, q);
   }
@@ -37,13 +37,13 @@ export class CohortsController {
   }
 
   @Get(':cohortId')
-  @ZodResponse({ type: CohortDto })
+  @ZodResponse({ status: 200, type: CohortDto })
   get(@Ctx() ctx: RequestContext, @Param() p: CohortParamsDto) {
     return this.cohorts.get(ctx, p.courseId, p.cohortId);
   }
 
   @Patch(':cohortId')
-  @ZodResponse({ type: CohortDto })
+  @ZodResponse({ status: 200, type: CohortDto })
   update(@Ctx() ctx: RequestContext, @Param() p: CohortParamsDto, @Body() body: UpdateCohortDto) {
     return this.cohorts.update(ctx, p.courseId, p.cohortId, body);
   }
@@ -58,7 +58,7 @@ export class CohortsController {
 
   @Get(':cohortId/learners')
   @ApiOperation({ summary: "A cohort's learners with progress" })
-  @ZodResponse({ type: EnrollmentPageDto })
+  @ZodResponse({ status: 200, type: EnrollmentPageDto })
   learners(@Ctx() ctx: RequestContext, @Param() p: CohortParamsDto, @Query() q: CohortLearnersQueryDto) {
     return this.cohorts.learners(ctx, p.courseId, p.cohortId, q);
   }

@@ -44,7 +44,7 @@ export class EnrollmentController {
 
   @Get('enrollments')
   @ApiOperation({ summary: "List a course's enrollments with progress (search by learner email or name)" })
-  @ZodResponse({ type: EnrollmentPageDto })
+  @ZodResponse({ status: 200, type: EnrollmentPageDto })
   list(@Ctx() ctx: RequestContext, @Param() p: CourseParamsDto, @Query() q: ListEnrollmentsQueryDto) {
     return this.roster.list(ctx, p.courseId, q);
   }
@@ -96,21 +96,21 @@ export class EnrollmentController {
 
   @Get('enrollments/:enrollmentId')
   @ApiOperation({ summary: 'One enrollment with progress' })
-  @ZodResponse({ type: EnrollmentDto })
+  @ZodResponse({ status: 200, type: EnrollmentDto })
   get(@Ctx() ctx: RequestContext, @Param() p: EnrollmentParamsDto) {
     return this.roster.get(ctx, p.courseId, p.enrollmentId);
   }
 
   @Patch('enrollments/:enrollmentId')
   @ApiOperation({ summary: 'Change expiry, status (active | expired | revoked) or cohort' })
-  @ZodResponse({ type: EnrollmentDto })
+  @ZodResponse({ status: 200, type: EnrollmentDto })
   update(@Ctx() ctx: RequestContext, @Param() p: EnrollmentParamsDto, @Body() body: UpdateEnrollmentDto) {
     return this.enrollment.update(ctx, p.courseId, p.enrollmentId, body);
   }
 
   @Delete('enrollments/:enrollmentId')
   @ApiOperation({ summary: 'Revoke an enrollment (the learner loses access; enrolling them again restores it)' })
-  @ZodResponse({ type: EnrollmentDto })
+  @ZodResponse({ status: 200, type: EnrollmentDto })
   revoke(@Ctx() ctx: RequestContext, @Param() p: EnrollmentParamsDto) {
     return this.enrollment.revoke(ctx, p.courseId, p.enrollmentId);
   }

@@ -23,28 +23,28 @@ export class LearnerController {
 
   @Get('enrollments')
   @ApiOperation({ summary: 'My learning: my courses with progress and where to continue (revoked ones only with ?status=revoked)' })
-  @ZodResponse({ type: MyEnrollmentPageDto })
+  @ZodResponse({ status: 200, type: MyEnrollmentPageDto })
   myEnrollments(@Ctx() ctx: RequestContext, @Query() q: MyEnrollmentsQueryDto) {
     return this.learner.myEnrollments(ctx, q);
   }
 
   @Get('courses/:courseId/outline')
   @ApiOperation({ summary: 'The live outline with my state per lesson: completed, locked and why (not_enrolled, drip, prerequisites)' })
-  @ZodResponse({ type: LearnerOutlineDto })
+  @ZodResponse({ status: 200, type: LearnerOutlineDto })
   outline(@Ctx() ctx: RequestContext, @Param() p: CourseParamsDto) {
     return this.learner.outline(ctx, p.courseId);
   }
 
   @Get('courses/:courseId/continue')
   @ApiOperation({ summary: 'Where to resume the course' })
-  @ZodResponse({ type: ContinueTargetDto })
+  @ZodResponse({ status: 200, type: ContinueTargetDto })
   continue(@Ctx() ctx: RequestContext, @Param() p: CourseParamsDto) {
     return this.learner.continueTarget(ctx, p.courseId);
   }
 
   @Get('courses/:courseId/lessons/:lessonId')
   @ApiOperation({ summary: 'Lesson content: when enrolled and unlocked, or a preview lesson (403 lesson_locked with the lock otherwise)' })
-  @ZodResponse({ type: LessonContentDto })
+  @ZodResponse({ status: 200, type: LessonContentDto })
   lesson(@Ctx() ctx: RequestContext, @Param() p: LessonParamsDto) {
     return this.learner.lessonContent(ctx, p.courseId, p.lessonId);
   }
@@ -58,7 +58,7 @@ export class LearnerController {
 
   @Put('courses/:courseId/lessons/:lessonId/position')
   @ApiOperation({ summary: 'Save my position in a lesson (seconds of media, or scroll percent)' })
-  @ZodResponse({ type: SavedPositionDto })
+  @ZodResponse({ status: 200, type: SavedPositionDto })
   position(@Ctx() ctx: RequestContext, @Param() p: LessonParamsDto, @Body() body: SavePositionDto) {
     return this.learner.savePosition(ctx, p.courseId, p.lessonId, body.position);
   }

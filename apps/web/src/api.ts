@@ -1,0 +1,90 @@
+import { createLyceumClient, type components, type Problem } from '@lyceum/api-client';
+
+export const api = createLyceumClient({ baseUrl: '' });
+
+type S = components['schemas'];
+type Fix<T, K extends keyof T, V> = Omit<T, K> & { [P in K]: V };
+
+// The generated document renders nullable fields of some outputs as arrays; these are the real shapes.
+export type CatalogItem = S['CatalogPageDto_Output']['items'][number];
+export type CatalogPage = { items: CatalogItem[]; nextCursor: string | null };
+export type CatalogCourse = Fix<
+  Fix<Fix<S['CatalogCourseDto_Output'], 'category', string | null>, 'coverKey', string | null>,
+  'coverUrl',
+  string | null
+>;
+export type MyEnrollment = S['MyEnrollmentPageDto_Output']['items'][number];
+export type MyEnrollmentPage = { items: MyEnrollment[]; nextCursor: string | null };
+export type LearnerOutline = S['LearnerOutlineDto_Output'];
+export type OutlineLesson = LearnerOutline['sections'][number]['lessons'][number];
+export type LessonLock = NonNullable<OutlineLesson['lock']>;
+export type LessonContent = S['LessonContentDto_Output'];
+export type LessonCompletion = S['LessonCompletionDto_Output'];
+export type SelfEnrollment = S['SelfEnrollmentDto_Output'];
+export type Me = Fix<S['MeDto_Output'], 'image', string | null>;
+export type Level = CatalogItem['level'];
+
+/** An error response from the API (RFC 9457 problem+json), or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Partial<Problem> & { code?: string; message?: string },
+  ) {
+    super(problem.detail ?? problem.message ?? problem.title ?? `HTTP ${status}`);
+  }
+  get code(): string | undefined {
+    return this.problem.code;
+  }
+  /** Messages for individual fields, keyed by the field path the server reported. */
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) if (!(e.field in out)) out[e.field] = e.message;
+    return out;
+  }
+}
+
+interface FetchResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** Await an openapi-fetch call: the body on success, an ApiError otherwise. */
+export async function call<T>(request: Promise<FetchResult>): Promise<T> {
+  let result: FetchResult;
+  try {
+    result = await request;
+  } catch (e) {
+    throw new ApiError(0, { code: 'network', detail: e instanceof Error ? e.message : String(e) });
+  }
+  if (!result.response.ok) {
+    const body = (result.error ?? {}) as ApiError['problem'];
+    throw new ApiError(result.response.status, typeof body === 'object' ? body : { detail: String(body) });
+  }
+  return result.data as T;
+}
+
+/** Plain JSON requests for the auth endpoints (better-auth, outside the OpenAPI document). */
+export async function authRequest<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    const payload = body ?? (method === 'POST' ? {} : undefined);
+    res = await fetch(`/api/auth${path}`, {
+      method,
+      credentials: 'include',
+      headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+  } catch (e) {
+    throw new ApiError(0, { code: 'network', detail: e instanceof Error ? e.message : String(e) });
+  }
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = { detail: text };
+  }
+  if (!res.ok) throw new ApiError(res.status, (parsed ?? {}) as ApiError['problem']);
+  return parsed as T;
+}

@@ -1,0 +1,5 @@
+import { AuthForm } from './AuthForm';
+
+export function SignInPage() {
+  return <AuthForm mode="sign-in" />;
+}

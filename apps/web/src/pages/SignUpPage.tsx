@@ -1,0 +1,5 @@
+import { AuthForm } from './AuthForm';
+
+export function SignUpPage() {
+  return <AuthForm mode="sign-up" />;
+}
