@@ -163,3 +163,45 @@ export async function bareServer(pool: pg.Pool, statements: { text: string; valu
   await app.listen({ port, host: '127.0.0.1' });
   return { url: `http://127.0.0.1:${port}/bare`, close: () => app.close() };
 }
+
+/**
+ * One API benchmark: Lyceum's GET `path` against a bare Fastify + pg handler replaying the SQL
+ * statements Lyceum ran for that request, alternating, median of the rounds, one JSON line.
+ */
+export async function runApiBench(name: string, pathOf: (fx: Fixture) => string): Promise<void> {
+  const { alternate, median, report, round2 } = await import('./_lib.js');
+  const { load } = await import('./_load.js');
+  const total = Number(process.env.BENCH_COURSES ?? 10_000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const fx = await createFixture(total);
+  try {
+    const path = pathOf(fx);
+    const statements = await fx.capture(path);
+    const bare = await bareServer(fx.pool, statements);
+    try {
+      await load(fx.oursUrl + path, 2);
+      await load(bare.url, 2);
+      const r = await alternate(rounds, () => load(fx.oursUrl + path, seconds), () => load(bare.url, seconds));
+      const ours = median(r.ours.map((x) => x.rps));
+      const baseline = median(r.baseline.map((x) => x.rps));
+      report({
+        bench: name,
+        unit: 'req/s',
+        ours: Math.round(ours),
+        baseline: Math.round(baseline),
+        ratio: round2(ours / baseline),
+        p95_ms: median(r.ours.map((x) => x.p95)),
+        baseline_p95_ms: median(r.baseline.map((x) => x.p95)),
+        errors: [...r.ours, ...r.baseline].reduce((a, x) => a + x.errors, 0),
+        courses: total,
+        statements: statements.length,
+        aim_ratio: 0.8,
+      });
+    } finally {
+      await bare.close();
+    }
+  } finally {
+    await fx.close();
+  }
+}
