@@ -3,25 +3,19 @@ import { createLyceumClient, type components, type Problem } from '@lyceum/api-c
 export const api = createLyceumClient({ baseUrl: '' });
 
 type S = components['schemas'];
-type Fix<T, K extends keyof T, V> = Omit<T, K> & { [P in K]: V };
 
-// The generated document renders nullable fields of some outputs as arrays; these are the real shapes.
-export type CatalogItem = S['CatalogPageDto_Output']['items'][number];
-export type CatalogPage = { items: CatalogItem[]; nextCursor: string | null };
-export type CatalogCourse = Fix<
-  Fix<Fix<S['CatalogCourseDto_Output'], 'category', string | null>, 'coverKey', string | null>,
-  'coverUrl',
-  string | null
->;
-export type MyEnrollment = S['MyEnrollmentPageDto_Output']['items'][number];
-export type MyEnrollmentPage = { items: MyEnrollment[]; nextCursor: string | null };
+export type CatalogPage = S['CatalogPageDto_Output'];
+export type CatalogItem = CatalogPage['items'][number];
+export type CatalogCourse = S['CatalogCourseDto_Output'];
+export type MyEnrollmentPage = S['MyEnrollmentPageDto_Output'];
+export type MyEnrollment = MyEnrollmentPage['items'][number];
 export type LearnerOutline = S['LearnerOutlineDto_Output'];
 export type OutlineLesson = LearnerOutline['sections'][number]['lessons'][number];
 export type LessonLock = NonNullable<OutlineLesson['lock']>;
 export type LessonContent = S['LessonContentDto_Output'];
 export type LessonCompletion = S['LessonCompletionDto_Output'];
 export type SelfEnrollment = S['SelfEnrollmentDto_Output'];
-export type Me = Fix<S['MeDto_Output'], 'image', string | null>;
+export type Me = S['MeDto_Output'];
 export type Level = CatalogItem['level'];
 
 /** An error response from the API (RFC 9457 problem+json), or a network failure (status 0). */
