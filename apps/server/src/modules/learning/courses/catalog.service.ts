@@ -12,7 +12,19 @@ import { CoursesService } from './courses.service.js';
 import { InstructorDirectory } from './instructor-directory.js';
 import { CourseCovers } from './cover.js';
 
-type CourseRow = typeof courses.$inferSelect;
+const VISIBLE_COLUMNS = {
+  id: courses.id,
+  organizationId: courses.organizationId,
+  slug: courses.slug,
+  liveVersion: courses.liveVersion,
+  isFree: courses.isFree,
+  visibility: courses.visibility,
+  learnerCount: courses.learnerCount,
+  liveLessonCount: courses.liveLessonCount,
+  liveDurationSeconds: courses.liveDurationSeconds,
+  publishedAt: courses.publishedAt,
+};
+type VisibleCourse = { [K in keyof typeof VISIBLE_COLUMNS]: (typeof courses.$inferSelect)[K] };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -122,7 +134,7 @@ export class CatalogService {
   }
 
   /** A published course the caller may see in the catalog, by id or slug; otherwise 404. */
-  private async findVisible(ctx: RequestContext, idOrSlug: string, organizationId?: string): Promise<CourseRow> {
+  private async findVisible(ctx: RequestContext, idOrSlug: string, organizationId?: string): Promise<VisibleCourse> {
     const memberOrg = ctx.membership?.orgId ?? null;
     const visible = and(
       eq(courses.status, 'published'),
@@ -130,8 +142,10 @@ export class CatalogService {
       memberOrg ? or(eq(courses.visibility, 'public'), eq(courses.organizationId, memberOrg)) : eq(courses.visibility, 'public'),
     );
     const key = UUID_RE.test(idOrSlug) ? eq(courses.id, idOrSlug) : eq(courses.slug, idOrSlug);
+    // Only the columns the course page shows: whole rows (search vector, description) cost
+    // mapping time on every request.
     const rows = await this.db
-      .select()
+      .select(VISIBLE_COLUMNS)
       .from(courses)
       .where(and(key, visible, organizationId ? eq(courses.organizationId, organizationId) : undefined))
       // a slug several organizations use: the caller's own organization first, then the oldest
