@@ -4822,6 +4822,7 @@ export interface components {
                 id: string;
                 joinedAt: string;
                 name: string;
+                permissions: string[];
                 role: string;
                 slug: string;
             }[];

@@ -84,6 +84,9 @@ describe('my organizations and the active one', () => {
     expect(res.body.items).toHaveLength(2);
     expect(res.body.items.every((o: { role: string }) => o.role === 'owner')).toBe(true);
     expect(res.body.items.filter((o: { active: boolean }) => o.active)).toHaveLength(1);
+    // the role's permissions come along, so clients show only what the person may do
+    expect(res.body.items[0].permissions).toContain('course.create');
+    expect(res.body.items[0].permissions).toContain('organization.delete');
     const page = await t.http('GET', '/api/v1/me/organizations?limit=1', { as: owner });
     expect(page.body.items).toHaveLength(1);
     const rest = await t.http('GET', `/api/v1/me/organizations?limit=1&cursor=${page.body.nextCursor}`, { as: owner });

@@ -69,6 +69,8 @@ export const MyOrganization = z.object({
   name: z.string(),
   slug: z.string(),
   role: z.string(),
+  /** what the role allows here, so a client can show only what the person may do */
+  permissions: z.array(z.string()),
   joinedAt: z.string(),
   active: z.boolean(),
 });

@@ -124,6 +124,8 @@ export class OrganizationsService {
       .where(and(eq(memberships.userId, ctx.actor.userId), after ? gt(memberships.id, String(after[0])) : undefined))
       .orderBy(asc(memberships.id))
       .limit(q.limit + 1);
+    const permissions = new Map<string, string[]>();
+    for (const r of rows.slice(0, q.limit)) permissions.set(r.membershipId, [...(await this.access.permissionsOf(r.org.id, r.role))].sort());
     return toPage(
       rows,
       q.limit,
@@ -133,6 +135,7 @@ export class OrganizationsService {
         name: r.org.name,
         slug: r.org.slug,
         role: r.role,
+        permissions: permissions.get(r.membershipId) ?? [],
         joinedAt: r.joinedAt.toISOString(),
         active: r.org.id === profile?.active,
       }),
