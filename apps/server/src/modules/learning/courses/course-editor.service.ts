@@ -6,12 +6,11 @@ import { DB, type Database, type DbOrTx, inTransaction } from '../../../kernel/d
 import { Conflict, Forbidden } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import type { CourseEditorView, CourseSummary } from './courses.dto.js';
-import { renderMarkdown } from './courses.markdown.js';
 import { CourseStore } from './course-store.js';
 import * as policy from './courses.policy.js';
 import { courseDrafts, courseInstructors, courses } from './courses.schema.js';
 import type { CourseInfo, CourseLevel, CourseStatus, CourseVisibility } from './courses.types.js';
-import { loadDraftOutline, markDraftChanged, presentOutline } from './draft-outline.js';
+import { draftCourseDetails, loadDraftOutline, markDraftChanged, presentOutline } from './draft-outline.js';
 import { InstructorDirectory } from './instructor-directory.js';
 import { CourseCovers } from './cover.js';
 import { firstFreeSlug, slugify } from './slug.js';
@@ -245,18 +244,7 @@ export class CourseEditorService {
       updatedAt: row.updatedAt.toISOString(),
       hasUnpublishedChanges: draft.hasUnpublishedChanges,
       instructors: instructorIds.map((userId) => ({ userId, name: names.get(userId) ?? null })),
-      draft: {
-        title: draft.title,
-        subtitle: draft.subtitle,
-        description: draft.description,
-        descriptionHtml: renderMarkdown(draft.description),
-        language: draft.language,
-        level: draft.level,
-        category: draft.category,
-        tags: draft.tags,
-        coverKey: draft.coverKey,
-        coverUrl: this.covers.url(draft.coverKey),
-      },
+      draft: { ...draftCourseDetails(draft), coverUrl: this.covers.url(draft.coverKey) },
       sections: presentOutline(outline),
       can: {
         edit: policy.canEditCourse(ctx, info),

@@ -3,6 +3,8 @@ import type { DbOrTx } from '../../../kernel/db/index.js';
 import { courseDraftLessons, courseDraftSections, courseDrafts, courses } from './courses.schema.js';
 import type { z } from 'zod';
 import type { LessonSummaryOut, SectionOut } from './courses.dto.js';
+import { renderMarkdown } from './courses.markdown.js';
+import type { CourseSnapshot } from './courses.snapshot.js';
 
 export type DraftSectionRow = typeof courseDraftSections.$inferSelect;
 export type DraftLessonRow = typeof courseDraftLessons.$inferSelect;
@@ -60,4 +62,19 @@ export async function markDraftChanged(db: DbOrTx, courseId: string): Promise<vo
     .set({ hasUnpublishedChanges: true, updatedAt: sql`now()` })
     .where(eq(courseDrafts.courseId, courseId));
   await db.update(courses).set({ updatedAt: new Date() }).where(eq(courses.id, courseId));
+}
+
+/** A draft's course fields as learners (snapshot) and editors see them, markdown rendered and sanitized. */
+export function draftCourseDetails(draft: typeof courseDrafts.$inferSelect): CourseSnapshot['course'] {
+  return {
+    title: draft.title,
+    subtitle: draft.subtitle,
+    description: draft.description,
+    descriptionHtml: renderMarkdown(draft.description),
+    language: draft.language,
+    level: draft.level,
+    category: draft.category,
+    tags: draft.tags,
+    coverKey: draft.coverKey,
+  };
 }

@@ -12,7 +12,7 @@ import { CourseStore } from './course-store.js';
 import * as policy from './courses.policy.js';
 import { courseDrafts, courses, courseVersions } from './courses.schema.js';
 import type { CourseSnapshot } from './courses.snapshot.js';
-import { type DraftOutline, loadDraftOutline } from './draft-outline.js';
+import { type DraftOutline, draftCourseDetails, loadDraftOutline } from './draft-outline.js';
 
 type DraftRow = typeof courseDrafts.$inferSelect;
 
@@ -20,17 +20,7 @@ type DraftRow = typeof courseDrafts.$inferSelect;
 export function buildSnapshot(draft: DraftRow, outline: DraftOutline): CourseSnapshot {
   return {
     schemaVersion: 1,
-    course: {
-      title: draft.title,
-      subtitle: draft.subtitle,
-      description: draft.description,
-      descriptionHtml: renderMarkdown(draft.description),
-      language: draft.language,
-      level: draft.level,
-      category: draft.category,
-      tags: draft.tags,
-      coverKey: draft.coverKey,
-    },
+    course: draftCourseDetails(draft),
     sections: outline.sections.map((s, si) => ({
       id: s.id,
       position: si,
