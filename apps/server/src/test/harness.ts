@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
 import { inject } from 'vitest';
 import { loadConfig, type AppConfig } from '../kernel/config/index.js';
 import { JobsService } from '../kernel/jobs/index.js';
@@ -25,6 +26,8 @@ export interface TestApp {
   http(method: string, url: string, opts?: { body?: unknown; headers?: Record<string, string>; as?: Session }): Promise<HttpResult>;
   signUp(email: string, opts?: { name?: string; password?: string }): Promise<Session>;
   signIn(email: string, password?: string): Promise<Session>;
+  /** signs up a new user and makes them a member of `orgId` with `role` (test setup, straight into the table) */
+  joinAs(email: string, orgId: string, role: string, name?: string): Promise<Session>;
   /** emails written under <DATA_DIR>/mail (run `drain()` first: a job sends them), oldest first */
   mails(to?: string): Mail[];
   query<T extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -223,6 +226,11 @@ export async function createTestApp(env: Record<string, string> = {}, opts: Test
       const res = await http('POST', '/api/auth/sign-in/email', { body: { email, password } });
       if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
       return sessionFrom(email, res.body.user.id, res.body.token, cookieOf(res));
+    },
+    async joinAs(email, orgId, role, name) {
+      const s = await t.signUp(email, name ? { name } : {});
+      await rt.pool.query('INSERT INTO memberships (id, organization_id, user_id, role) VALUES ($1, $2, $3, $4)', [uuidv7(), orgId, s.userId, role]);
+      return s;
     },
     mails(to) {
       const all = readMails(dataDir);

@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../kernel/events/index.js';
 import { createTestApp, type Session, type TestApp } from '../../../test/harness.js';
@@ -10,11 +9,7 @@ let outsider: Session;
 let orgId: string;
 let otherOrgId: string;
 
-async function joinAs(email: string, org: string, role: string): Promise<Session> {
-  const s = await t.signUp(email);
-  await t.query('INSERT INTO memberships (id, organization_id, user_id, role) VALUES ($1, $2, $3, $4)', [uuidv7(), org, s.userId, role]);
-  return s;
-}
+const joinAs = (email: string, org: string, role: string, name?: string): Promise<Session> => t.joinAs(email, org, role, name);
 
 beforeAll(async () => {
   t = await createTestApp();
