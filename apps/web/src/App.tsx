@@ -6,10 +6,14 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api';
 import { Layout } from './components/Layout';
 import { RequireAuth } from './components/RequireAuth';
+import { accountRoutes } from './pages/account/routes';
+import { adminRoutes } from './pages/admin/routes';
 import { CatalogPage } from './pages/CatalogPage';
+import { instructorRoutes } from './pages/instructor/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
 
-// The catalog is the landing page and ships in the main bundle; the other screens load on demand.
+// The catalog is the landing page and ships in the main bundle; the other screens load on demand
+// (each area's routes.tsx holds only lazy imports).
 const CoursePage = lazy(() => import('./pages/CoursePage').then((m) => ({ default: m.CoursePage })));
 const LessonPage = lazy(() => import('./pages/LessonPage').then((m) => ({ default: m.LessonPage })));
 const MyLearningPage = lazy(() => import('./pages/MyLearningPage').then((m) => ({ default: m.MyLearningPage })));
@@ -73,6 +77,9 @@ export function App() {
                 <Route path="my-learning" element={<MyLearningPage />} />
                 <Route path="learn/:courseId/lessons/:lessonId" element={<LessonPage />} />
               </Route>
+              {accountRoutes()}
+              {instructorRoutes()}
+              {adminRoutes()}
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

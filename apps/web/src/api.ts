@@ -16,6 +16,7 @@ export type LessonContent = S['LessonContentDto_Output'];
 export type LessonCompletion = S['LessonCompletionDto_Output'];
 export type SelfEnrollment = S['SelfEnrollmentDto_Output'];
 export type Me = S['MeDto_Output'];
+export type MyOrganizationPage = S['MyOrganizationPageDto_Output'];
 export type Level = CatalogItem['level'];
 
 /** An error response from the API (RFC 9457 problem+json), or a network failure (status 0). */

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { api, authRequest, call, type Me } from './api';
+import { api, authRequest, call, type Me, type MyOrganizationPage } from './api';
 import { setLocale, supportedLocale } from './i18n';
 
 export interface SessionUser {
@@ -58,5 +58,39 @@ export function useAuthActions() {
       qc.clear();
       qc.setQueryData(sessionKey, null);
     },
+  };
+}
+
+export type MyOrganization = MyOrganizationPage['items'][number];
+
+/** The organizations the signed-in user belongs to, with their role and permissions in each. */
+export function useMyOrganizations(enabled = true) {
+  return useQuery({
+    queryKey: ['me', 'organizations'],
+    queryFn: () => call<MyOrganizationPage>(api.GET('/api/v1/me/organizations', { params: { query: { limit: 100 } } })),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+/**
+ * What the signed-in user may do: the active organization (the API's default for requests without
+ * X-Organization-Id), `can(permission)` in it, and whether they are a platform administrator.
+ * Clients only hide what is not allowed; the server checks every request again.
+ */
+export function usePermissions() {
+  const { user } = useSession();
+  const me = useMe(!!user);
+  const orgs = useMyOrganizations(!!user);
+  const items = orgs.data?.items ?? [];
+  const active = items.find((o) => o.active) ?? null;
+  const permissions = new Set(active?.permissions ?? []);
+  return {
+    isLoading: !!user && (me.isLoading || orgs.isLoading),
+    organizations: items,
+    activeOrganization: active,
+    can: (permission: string) => permissions.has(permission),
+    canAny: (...list: string[]) => list.some((p) => permissions.has(p)),
+    isPlatformAdmin: me.data?.platformRole === 'admin',
   };
 }

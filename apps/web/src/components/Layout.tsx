@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, call } from '../api';
 import { SUPPORTED_LOCALES, setLocale, type Locale } from '../i18n';
-import { useAuthActions, useMe, useSession } from '../session';
+import { useAuthActions, usePermissions, useSession } from '../session';
 import { PageLoading, notify, notifyError } from './common';
 import { MoonIcon, SunIcon } from './icons';
 
@@ -71,7 +71,7 @@ function LanguageSelect({ signedIn }: { signedIn: boolean }) {
 export function Layout() {
   const { t } = useTranslation();
   const { user } = useSession();
-  useMe(!!user);
+  const perms = usePermissions();
   const { signOut } = useAuthActions();
   const navigate = useNavigate();
   const location = useLocation();
@@ -102,6 +102,11 @@ export function Layout() {
   const links = [
     { to: '/', label: t('nav.catalog'), end: true },
     ...(user ? [{ to: '/my-learning', label: t('nav.myLearning'), end: false }] : []),
+    ...(user && perms.canAny('course.create', 'course.update', 'course.read_all') ? [{ to: '/teach', label: t('nav.teach'), end: false }] : []),
+    ...(user && perms.canAny('member.read', 'organization.update', 'role.manage', 'member.invite')
+      ? [{ to: '/admin/organization', label: t('nav.organization'), end: false }]
+      : []),
+    ...(user && perms.isPlatformAdmin ? [{ to: '/admin/users', label: t('nav.platformAdmin'), end: false }] : []),
   ];
 
   return (
@@ -138,6 +143,13 @@ export function Layout() {
                 </Menu.Target>
                 <Menu.Dropdown>
                   <Menu.Label>{user.email}</Menu.Label>
+                  <Menu.Item component={Link} to="/account">
+                    {t('nav.profile')}
+                  </Menu.Item>
+                  <Menu.Item component={Link} to="/account/security">
+                    {t('nav.security')}
+                  </Menu.Item>
+                  <Menu.Divider />
                   <Menu.Item onClick={() => void onSignOut()}>{t('nav.signOut')}</Menu.Item>
                 </Menu.Dropdown>
               </Menu>

@@ -1,4 +1,14 @@
+import * as account from './account';
+import * as admin from './admin';
+import * as instructor from './instructor';
+import * as roster from './roster';
+import type { Messages } from './types';
+
 const en = {
+  account: account.en,
+  instructor: instructor.en,
+  admin: admin.en,
+  roster: roster.en,
   app: {
     name: 'Lyceum',
     skipToContent: 'Skip to content',
@@ -10,6 +20,11 @@ const en = {
     closeNotification: 'Close the notification',
   },
   nav: {
+    teach: 'Teach',
+    organization: 'Organization',
+    platformAdmin: 'Platform admin',
+    profile: 'Profile and settings',
+    security: 'Password and security',
     catalog: 'Catalog',
     myLearning: 'My learning',
     signIn: 'Sign in',
@@ -155,6 +170,5 @@ const en = {
   },
 };
 
-type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
 export type Resources = Messages<typeof en>;
 export default en;

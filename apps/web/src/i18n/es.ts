@@ -1,6 +1,14 @@
+import * as account from './account';
+import * as admin from './admin';
 import type { Resources } from './en';
+import * as instructor from './instructor';
+import * as roster from './roster';
 
 const es: Resources = {
+  account: account.es,
+  instructor: instructor.es,
+  admin: admin.es,
+  roster: roster.es,
   app: {
     name: 'Lyceum',
     skipToContent: 'Saltar al contenido',
@@ -12,6 +20,11 @@ const es: Resources = {
     closeNotification: 'Cerrar la notificación',
   },
   nav: {
+    teach: 'Enseñar',
+    organization: 'Organización',
+    platformAdmin: 'Administración de la plataforma',
+    profile: 'Perfil y ajustes',
+    security: 'Contraseña y seguridad',
     catalog: 'Catálogo',
     myLearning: 'Mi aprendizaje',
     signIn: 'Iniciar sesión',

@@ -1,0 +1,6 @@
+import { Fragment } from 'react';
+
+/** The admin screens' routes, placed inside the app layout by App.tsx. */
+export function adminRoutes() {
+  return <Fragment />;
+}
