@@ -1,4 +1,5 @@
 import { Anchor, MantineProvider, createTheme, darken, localStorageColorSchemeManager, type CSSVariablesResolver } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy } from 'react';
@@ -65,25 +66,27 @@ export function App() {
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager} cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <Routes>
-            <Route element={<Layout />}>
-              <Route index element={<CatalogPage />} />
-              <Route path="catalog" element={<CatalogPage />} />
-              <Route path="courses/:slug" element={<CoursePage />} />
-              <Route path="sign-in" element={<SignInPage />} />
-              <Route path="sign-up" element={<SignUpPage />} />
-              <Route element={<RequireAuth />}>
-                <Route path="my-learning" element={<MyLearningPage />} />
-                <Route path="learn/:courseId/lessons/:lessonId" element={<LessonPage />} />
+        <ModalsProvider>
+          <BrowserRouter>
+            <Routes>
+              <Route element={<Layout />}>
+                <Route index element={<CatalogPage />} />
+                <Route path="catalog" element={<CatalogPage />} />
+                <Route path="courses/:slug" element={<CoursePage />} />
+                <Route path="sign-in" element={<SignInPage />} />
+                <Route path="sign-up" element={<SignUpPage />} />
+                <Route element={<RequireAuth />}>
+                  <Route path="my-learning" element={<MyLearningPage />} />
+                  <Route path="learn/:courseId/lessons/:lessonId" element={<LessonPage />} />
+                </Route>
+                {accountRoutes()}
+                {instructorRoutes()}
+                {adminRoutes()}
+                <Route path="*" element={<NotFoundPage />} />
               </Route>
-              {accountRoutes()}
-              {instructorRoutes()}
-              {adminRoutes()}
-              <Route path="*" element={<NotFoundPage />} />
-            </Route>
-          </Routes>
-        </BrowserRouter>
+            </Routes>
+          </BrowserRouter>
+        </ModalsProvider>
       </QueryClientProvider>
     </MantineProvider>
   );

@@ -1,4 +1,5 @@
 import { Alert, Button, Center, Loader, Progress, Stack, Text, Title } from '@mantine/core';
+import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import i18n, { type TFunction } from 'i18next';
 import { useEffect, type ReactNode } from 'react';
@@ -93,4 +94,34 @@ export function PageLoading() {
       <Loader aria-label={t('app.loading')} />
     </Center>
   );
+}
+
+/**
+ * Field messages of a problem+json answer, keyed by the request body's field path without the
+ * `body.` prefix (`{ title: '…', 'sections.0.title': '…' }`); empty for other errors.
+ */
+export function bodyFieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError)) return {};
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(error.fieldErrors)) out[field.replace(/^body\./, '')] = message;
+  return out;
+}
+
+/**
+ * Asks before a destructive action; resolves true when the person confirms. The confirm button
+ * is red and the dialog is labelled by its title.
+ */
+export function confirmAction(opts: { title: string; message: string; confirmLabel: string; cancelLabel?: string }): Promise<boolean> {
+  return new Promise((resolve) => {
+    modals.openConfirmModal({
+      title: opts.title,
+      children: <Text size="sm">{opts.message}</Text>,
+      labels: { confirm: opts.confirmLabel, cancel: opts.cancelLabel ?? i18n.t('app.cancel') },
+      confirmProps: { color: 'red' },
+      closeButtonProps: { 'aria-label': i18n.t('app.close') },
+      onConfirm: () => resolve(true),
+      onCancel: () => resolve(false),
+      onClose: () => resolve(false),
+    });
+  });
 }

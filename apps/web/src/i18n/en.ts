@@ -10,6 +10,8 @@ const en = {
   admin: admin.en,
   roster: roster.en,
   app: {
+    cancel: 'Cancel',
+    close: 'Close',
     name: 'Lyceum',
     skipToContent: 'Skip to content',
     mainNav: 'Main navigation',

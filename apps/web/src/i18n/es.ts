@@ -10,6 +10,8 @@ const es: Resources = {
   admin: admin.es,
   roster: roster.es,
   app: {
+    cancel: 'Cancelar',
+    close: 'Cerrar',
     name: 'Lyceum',
     skipToContent: 'Saltar al contenido',
     mainNav: 'Navegación principal',
