@@ -79,6 +79,8 @@ describe('learner journey', { timeout: 600_000 }, () => {
     await search.pressSequentially('learn', { delay: 60 });
     await page.waitForURL(/[?&]q=learn/);
     await page.getByRole('link', { name: 'Learn to Learn' }).waitFor();
+    // the results of the last keystroke have arrived (the previous ones are dimmed while they load)
+    await page.locator('[data-testid="catalog-results"][aria-busy="false"]').waitFor();
     assert.equal(await page.title(), 'Catalog · Lyceum');
     await checkA11y(page, 'catalog');
     await screenshot(page, 'catalog');

@@ -211,7 +211,12 @@ export function CatalogPage() {
           }
         />
       ) : (
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
+        <SimpleGrid
+          cols={{ base: 1, sm: 2, lg: 3 }}
+          data-testid="catalog-results"
+          aria-busy={list.isPlaceholderData}
+          style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}
+        >
           {items.map((c) => (
             <CourseCard key={c.id} course={c} />
           ))}
