@@ -99,6 +99,29 @@ describe('learner journey', { timeout: 600_000 }, () => {
     await screenshot(page, 'course');
   });
 
+  step('opens a free-preview lesson before enrolling, and a visitor who is not signed in can too', async () => {
+    const previewLink = page.getByRole('link', { name: /: Preview this lesson$/ }).first();
+    const title = ((await previewLink.textContent()) ?? '').trim();
+    await previewLink.click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.getByText('Free preview', { exact: true }).waitFor();
+    await checkA11y(page, 'free-preview lesson');
+    await screenshot(page, 'preview-lesson');
+    const previewUrl = page.url();
+
+    const visitor = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-US' });
+    try {
+      const anon = await visitor.newPage();
+      await anon.goto(previewUrl);
+      await anon.getByRole('heading', { level: 1, name: title }).waitFor({ timeout: TIMEOUT });
+      await anon.getByRole('link', { name: 'Sign in to enroll' }).waitFor({ timeout: TIMEOUT });
+    } finally {
+      await visitor.close();
+    }
+    await page.getByRole('button', { name: 'See the course and enroll' }).or(page.getByRole('link', { name: 'See the course and enroll' })).click();
+    await page.getByRole('heading', { level: 1, name: 'Learn to Learn' }).waitFor();
+  });
+
   step('enrolls', async () => {
     await page.getByRole('button', { name: /^Enroll/ }).click();
     await page.getByText('You are enrolled in this course.').waitFor();

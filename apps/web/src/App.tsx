@@ -16,6 +16,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 // The catalog is the landing page and ships in the main bundle; the other screens load on demand
 // (each area's routes.tsx holds only lazy imports).
 const CoursePage = lazy(() => import('./pages/CoursePage').then((m) => ({ default: m.CoursePage })));
+const PreviewLessonPage = lazy(() => import('./pages/PreviewLessonPage').then((m) => ({ default: m.PreviewLessonPage })));
 const LessonPage = lazy(() => import('./pages/LessonPage').then((m) => ({ default: m.LessonPage })));
 const MyLearningPage = lazy(() => import('./pages/MyLearningPage').then((m) => ({ default: m.MyLearningPage })));
 const SignInPage = lazy(() => import('./pages/SignInPage').then((m) => ({ default: m.SignInPage })));
@@ -73,6 +74,7 @@ export function App() {
                 <Route index element={<CatalogPage />} />
                 <Route path="catalog" element={<CatalogPage />} />
                 <Route path="courses/:slug" element={<CoursePage />} />
+                <Route path="courses/:slug/preview/:lessonId" element={<PreviewLessonPage />} />
                 <Route path="sign-in" element={<SignInPage />} />
                 <Route path="sign-up" element={<SignUpPage />} />
                 <Route element={<RequireAuth />}>

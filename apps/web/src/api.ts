@@ -15,6 +15,7 @@ export type LessonLock = NonNullable<OutlineLesson['lock']>;
 export type LessonContent = S['LessonContentDto_Output'];
 export type LessonCompletion = S['LessonCompletionDto_Output'];
 export type SelfEnrollment = S['SelfEnrollmentDto_Output'];
+export type PreviewLesson = S['PreviewLessonDto_Output'];
 export type Me = S['MeDto_Output'];
 export type MyOrganizationPage = S['MyOrganizationPageDto_Output'];
 export type Level = CatalogItem['level'];

@@ -123,6 +123,12 @@ const en = {
     },
     published: 'Published {{date}}',
   },
+  preview: {
+    title: 'Free preview',
+    hint: 'This lesson of “{{course}}” is open to everyone. Enroll to see the whole course.',
+    enrollCta: 'See the course and enroll',
+    open: 'Preview this lesson',
+  },
   progress: {
     label: 'Course progress',
     percent: '{{percent}}% complete',

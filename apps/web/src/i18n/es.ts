@@ -123,6 +123,12 @@ const es: Resources = {
     },
     published: 'Publicado el {{date}}',
   },
+  preview: {
+    title: 'Vista previa gratuita',
+    hint: 'Esta lección de «{{course}}» está abierta a todos. Inscríbete para ver el curso completo.',
+    enrollCta: 'Ver el curso e inscribirme',
+    open: 'Ver esta lección',
+  },
   progress: {
     label: 'Progreso del curso',
     percent: '{{percent}} % completado',

@@ -147,7 +147,11 @@ export function CoursePage() {
                         <Group gap="xs" wrap="nowrap" justify="space-between">
                           <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
                             <span style={{ display: 'inline-flex', flex: 'none' }}>{st?.completed ? <CheckIcon /> : locked ? <LockIcon /> : <CircleIcon />}</span>
-                            {canOpen ? (
+                            {l.isPreview && !enrolled ? (
+                              <Link to={`/courses/${c.slug}/preview/${l.id}`} aria-label={`${l.title}: ${t('preview.open')}`}>
+                                {l.title}
+                              </Link>
+                            ) : canOpen ? (
                               <Link to={`/learn/${c.id}/lessons/${l.id}`}>{l.title}</Link>
                             ) : (
                               <Text size="sm" c={locked ? 'dimmed' : undefined}>

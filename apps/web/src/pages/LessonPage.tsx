@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Box, Button, Collapse, Grid, Group, NavLink, Paper, Skeleton, Stack, Text, Title, Typography } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Collapse, Grid, Group, NavLink, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { ApiError, api, call, type LearnerOutline, type LessonCompletion, type L
 import { CourseProgress, ErrorState, notify, notifyError, usePageTitle } from '../components/common';
 import { useLockText } from './CoursePage';
 import { CheckIcon, CircleIcon, LockIcon } from '../components/icons';
+import { LessonBody } from '../components/LessonBody';
 
 function OutlineNav({ outline, courseId, currentId }: { outline: LearnerOutline; courseId: string; currentId: string }) {
   const { t } = useTranslation();
@@ -38,50 +39,6 @@ function OutlineNav({ outline, courseId, currentId }: { outline: LearnerOutline;
           })}
         </div>
       ))}
-    </Stack>
-  );
-}
-
-function LessonBody({ content }: { content: LessonContent }) {
-  const { t } = useTranslation();
-  const { body, lesson } = content;
-  return (
-    <Stack>
-      {body.html ? (
-        <Typography>
-          {/* the server renders lesson markdown to sanitized HTML */}
-          <div className="lesson-body" dangerouslySetInnerHTML={{ __html: body.html }} />
-        </Typography>
-      ) : body.markdown ? (
-        <Text className="lesson-body" style={{ whiteSpace: 'pre-wrap' }}>
-          {body.markdown}
-        </Text>
-      ) : null}
-      {body.embedUrl && (
-        <Box style={{ position: 'relative', paddingTop: '56.25%' }}>
-          <iframe
-            src={body.embedUrl}
-            title={t('lesson.embedTitle', { title: lesson.title })}
-            allowFullScreen
-            referrerPolicy="strict-origin-when-cross-origin"
-            sandbox="allow-scripts allow-same-origin allow-presentation allow-popups"
-            style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', border: 0 }}
-          />
-        </Box>
-      )}
-      {body.url && (
-        <Paper withBorder p="md">
-          <Stack gap={4}>
-            <Anchor href={body.url} target="_blank" rel="noopener noreferrer" fw={600} style={{ overflowWrap: 'anywhere' }}>
-              {t('lesson.openLink')}: {body.url}
-            </Anchor>
-            <Text size="xs" c="dimmed">
-              {t('lesson.openLinkHint')}
-            </Text>
-          </Stack>
-        </Paper>
-      )}
-      {!body.html && !body.markdown && !body.url && !body.embedUrl && <Text c="dimmed">{t('lesson.notAvailable')}</Text>}
     </Stack>
   );
 }
@@ -181,7 +138,7 @@ export function LessonPage() {
                 </Text>
                 <Title order={1}>{content.data.lesson.title}</Title>
               </div>
-              <LessonBody content={content.data} />
+              <LessonBody body={content.data.body} title={content.data.lesson.title} />
               <Group justify="space-between" mt="md" wrap="wrap">
                 {completed ? (
                   <Badge color="green" size="lg" variant="light" data-testid="lesson-completed" leftSection={<CheckIcon />}>
