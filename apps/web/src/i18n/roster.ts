@@ -70,7 +70,8 @@ export const en = {
   csv: {
     heading: 'Import a CSV file',
     intro: 'One email per row: the column headed "email", or else the first cell with an @. The import runs in the background; you can follow it live here.',
-    drop: 'Drag a CSV file here or click to choose one',
+    drop: 'Drag a CSV file here',
+    choose: 'Choose a file',
     dropHint: 'A .csv or .txt file, up to 1 MB.',
     rejected: 'This file cannot be imported: choose a CSV file of at most 1 MB.',
     chosen: 'File: {{name}}',
@@ -189,7 +190,8 @@ export const es: Messages<typeof en> = {
   csv: {
     heading: 'Importar un archivo CSV',
     intro: 'Un correo por fila: la columna titulada «email» o, si no, la primera celda con una @. La importación se ejecuta en segundo plano; puedes seguirla aquí en directo.',
-    drop: 'Arrastra aquí un archivo CSV o haz clic para elegirlo',
+    drop: 'Arrastra aquí un archivo CSV',
+    choose: 'Elegir un archivo',
     dropHint: 'Un archivo .csv o .txt, de hasta 1 MB.',
     rejected: 'Este archivo no se puede importar: elige un archivo CSV de 1 MB como máximo.',
     chosen: 'Archivo: {{name}}',

@@ -116,6 +116,7 @@ export function CsvImport({ courseId }: { courseId: string }) {
   const [expiry, setExpiry] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [current, setCurrent] = useState<string | null>(null);
+  const openRef = useRef<() => void>(null);
 
   const recent = useQuery({
     queryKey: rosterKeys.imports(courseId),
@@ -179,18 +180,22 @@ export function CsvImport({ courseId }: { courseId: string }) {
             maxSize={MAX_BYTES}
             multiple={false}
             accept={['text/csv', 'text/plain', 'application/vnd.ms-excel', '.csv']}
-            role="button"
-            aria-label={t('roster.csv.drop')}
-            aria-describedby="csv-drop-hint"
+            openRef={openRef}
+            activateOnClick={false}
+            activateOnKeyboard={false}
+            enablePointerEvents
             data-testid="csv-dropzone"
           >
-            <Stack align="center" gap={4} py="md" style={{ pointerEvents: 'none' }}>
+            <Stack align="center" gap={6} py="md">
               <Text fw={500} ta="center">
                 {t('roster.csv.drop')}
               </Text>
-              <Text size="sm" c="dimmed" id="csv-drop-hint" ta="center">
+              <Text size="sm" c="dimmed" ta="center">
                 {t('roster.csv.dropHint')}
               </Text>
+              <Button variant="light" size="xs" onClick={() => openRef.current?.()}>
+                {t('roster.csv.choose')}
+              </Button>
             </Stack>
           </Dropzone>
           {fileName && (

@@ -15,7 +15,7 @@ const COLORS: Record<EnrollResult, string> = {
 export function ReportTable({ rows, testId }: { rows: ReportRow[]; testId?: string }) {
   const { t } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth={520}>
+    <Table.ScrollContainer minWidth={520} type="native" tabIndex={0} role="region" aria-label={t('roster.report.caption')}>
       <Table striped withTableBorder data-testid={testId} captionSide="top">
         <Table.Caption>{t('roster.report.caption')}</Table.Caption>
         <Table.Thead>

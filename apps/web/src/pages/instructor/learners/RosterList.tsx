@@ -197,7 +197,7 @@ export function RosterList({ courseId, canManage }: { courseId: string; canManag
           <EmptyState title={t('roster.learners.empty')} hint={t('roster.learners.emptyHint')} />
         )
       ) : (
-        <Table.ScrollContainer minWidth={860}>
+        <Table.ScrollContainer minWidth={860} type="native" tabIndex={0} role="region" aria-label={t('roster.learners.heading')}>
           <Table verticalSpacing="sm" highlightOnHover data-testid="roster" style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
             <Table.Thead>
               <Table.Tr>
