@@ -163,7 +163,7 @@ export function CsvImport({ courseId }: { courseId: string }) {
     start.mutate({ csv, ...(expiry ? { expiresAt: endOfDayIso(expiry) } : {}) });
   };
 
-  const others = (recent.data?.items ?? []).filter((i) => i.id !== current);
+  const recentItems = recent.data?.items ?? [];
   return (
     <Stack component="section" aria-labelledby="csv-heading" gap="sm">
       <Title order={2} id="csv-heading" size="h3">
@@ -253,13 +253,13 @@ export function CsvImport({ courseId }: { courseId: string }) {
         <Skeleton height={60} />
       ) : recent.isError ? (
         <ErrorState error={recent.error} onRetry={() => void recent.refetch()} />
-      ) : others.length === 0 && !current ? (
+      ) : recentItems.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('roster.csv.recentEmpty')}
         </Text>
       ) : (
         <List listStyleType="none" spacing="xs" data-testid="recent-imports">
-          {others.map((i) => {
+          {recentItems.map((i) => {
             const s = latest[i.id] && latest[i.id]!.processed >= i.processed ? latest[i.id]! : i;
             return (
               <List.Item key={i.id}>
@@ -268,7 +268,7 @@ export function CsvImport({ courseId }: { courseId: string }) {
                   <Text size="sm">
                     {t('roster.csv.recentItem', { date: formatDate(i.createdAt, i18n.language), processed: formatNumber(s.processed), total: formatNumber(s.total) })}
                   </Text>
-                  {isTerminal(s.status) && (
+                  {isTerminal(s.status) && i.id !== current && (
                     <Button size="compact-sm" variant="subtle" onClick={() => setCurrent(i.id)}>
                       {t('roster.csv.showResults')}
                     </Button>
