@@ -3377,6 +3377,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{courseId}/enrollments/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A course's CSV imports, newest first (without their report rows) */
+        get: operations["EnrollmentImportController_list"];
+        put?: never;
+        /**
+         * Start a background CSV enrollment import
+         * @description Same body and rules as `enrollments/bulk` (`text/csv` with options as query parameters, or JSON `{ csv, expiresAt?, cohortId? }`), but answers 202 at once with the queued import; a background job enrolls the rows in batches. Progress reaches the caller over Socket.IO as `enrollment.import` events (the import without `items`) and through GET on the import. A bad file is refused with 400 and nothing is stored.
+         */
+        post: operations["EnrollmentImportController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/enrollments/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One CSV import: status, counts and a report row per CSV row done so far */
+        get: operations["EnrollmentImportController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{id}": {
         parameters: {
             query?: never;
@@ -4522,6 +4560,76 @@ export interface components {
             status: "active" | "completed" | "expired" | "revoked";
             /** Format: uuid */
             userId: string;
+        };
+        EnrollmentImportDto_Output: {
+            cohortId: string | null;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string;
+            error: string | null;
+            expiresAt: string | null;
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            items: {
+                email: string;
+                enrollmentId: string | null;
+                message: string;
+                /** @enum {string} */
+                result: "enrolled" | "already_enrolled" | "no_account" | "invalid_email" | "duplicate_in_file";
+                row: number;
+                userId: string | null;
+            }[];
+            /** Format: uuid */
+            organizationId: string;
+            percent: number;
+            processed: number;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            summary: {
+                already_enrolled: number;
+                duplicate_in_file: number;
+                enrolled: number;
+                invalid_email: number;
+                no_account: number;
+            };
+            total: number;
+        };
+        EnrollmentImportPageDto_Output: {
+            items: {
+                cohortId: string | null;
+                /** Format: uuid */
+                courseId: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                createdBy: string;
+                error: string | null;
+                expiresAt: string | null;
+                finishedAt: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                organizationId: string;
+                percent: number;
+                processed: number;
+                startedAt: string | null;
+                /** @enum {string} */
+                status: "queued" | "running" | "completed" | "failed";
+                summary: {
+                    already_enrolled: number;
+                    duplicate_in_file: number;
+                    enrolled: number;
+                    invalid_email: number;
+                    no_account: number;
+                };
+                total: number;
+            }[];
+            nextCursor: string | null;
         };
         EnrollmentPageDto_Output: {
             items: {
@@ -8618,6 +8726,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnrollReportDto_Output"];
+                };
+            };
+        };
+    };
+    EnrollmentImportController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentImportPageDto_Output"];
+                };
+            };
+        };
+    };
+    EnrollmentImportController_create: {
+        parameters: {
+            query?: {
+                cohortId?: string;
+                expiresAt?: string;
+            };
+            header?: {
+                /** @description retrying with the same key answers the same import instead of starting a second one */
+                "Idempotency-Key"?: string;
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string | {
+                    cohortId?: string | null;
+                    csv: string;
+                    expiresAt?: string | null;
+                };
+                "text/csv": string | {
+                    cohortId?: string | null;
+                    csv: string;
+                    expiresAt?: string | null;
+                };
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentImportDto_Output"];
+                };
+            };
+        };
+    };
+    EnrollmentImportController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentImportDto_Output"];
                 };
             };
         };

@@ -1,6 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { Invalid } from '../../../kernel/errors/index.js';
+import { Invalid, zodFieldErrors } from '../../../kernel/errors/index.js';
+import { BulkEnrollJson } from './enrollment.dto.js';
 
 export const MAX_BULK_ROWS = 5000;
 
@@ -55,4 +56,23 @@ const emailSchema = z.email();
 export function normalizeEmail(raw: string): string | null {
   const e = raw.trim().toLowerCase();
   return e.length <= 320 && emailSchema.safeParse(e).success ? e : null;
+}
+
+/**
+ * The body of the CSV endpoints: `text/csv` (options in the query) or JSON `{ csv, expiresAt?,
+ * cohortId? }`. Throws 400 problem+json for a bad shape or an unreadable file.
+ */
+export function readCsvRequest(
+  query: { expiresAt?: string; cohortId?: string },
+  body: unknown,
+): { rows: CsvEmailRow[]; opts: { expiresAt?: string | null; cohortId?: string | null } } {
+  if (typeof body === 'string') return { rows: parseEmailCsv(body), opts: { expiresAt: query.expiresAt, cohortId: query.cohortId } };
+  const parsed = BulkEnrollJson.safeParse(body ?? {});
+  if (!parsed.success) {
+    throw new Invalid('The request did not pass validation; see `errors` for each field.', zodFieldErrors(parsed.error, 'body'), 'validation_failed');
+  }
+  return {
+    rows: parseEmailCsv(parsed.data.csv),
+    opts: { expiresAt: parsed.data.expiresAt ?? query.expiresAt, cohortId: parsed.data.cohortId ?? query.cohortId },
+  };
 }

@@ -4,8 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
-import { Invalid, zodFieldErrors } from '../../../kernel/errors/index.js';
-import { parseEmailCsv } from './bulk-csv.js';
+import { readCsvRequest } from './bulk-csv.js';
 import {
   BulkEnrollJson,
   BulkEnrollQueryDto,
@@ -79,19 +78,8 @@ export class EnrollmentController {
   })
   @ZodResponse({ status: 200, type: EnrollReportDto })
   bulk(@Ctx() ctx: RequestContext, @Param() p: CourseParamsDto, @Query() q: BulkEnrollQueryDto, @Body() body: unknown) {
-    let csv: string;
-    let opts: { expiresAt?: string | null; cohortId?: string | null } = { expiresAt: q.expiresAt, cohortId: q.cohortId };
-    if (typeof body === 'string') {
-      csv = body;
-    } else {
-      const parsed = BulkEnrollJson.safeParse(body ?? {});
-      if (!parsed.success) {
-        throw new Invalid('The request did not pass validation; see `errors` for each field.', zodFieldErrors(parsed.error, 'body'), 'validation_failed');
-      }
-      csv = parsed.data.csv;
-      opts = { expiresAt: parsed.data.expiresAt ?? q.expiresAt, cohortId: parsed.data.cohortId ?? q.cohortId };
-    }
-    return this.enrollment.enrollByEmails(ctx, p.courseId, parseEmailCsv(csv), opts, 'bulk');
+    const { rows, opts } = readCsvRequest(q, body);
+    return this.enrollment.enrollByEmails(ctx, p.courseId, rows, opts, 'bulk');
   }
 
   @Get('enrollments/:enrollmentId')

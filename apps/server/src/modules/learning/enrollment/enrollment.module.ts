@@ -11,8 +11,10 @@ import { CompletionNotice } from './completion-notice.js';
 import { CourseCompleted } from '../learning.events.js';
 import { CourseGate } from './course-gate.js';
 import { EnrollmentController } from './enrollment.controller.js';
-import { EXPIRE_ENROLLMENTS_CRON, ExpireEnrollmentsJob } from './enrollment.jobs.js';
+import { EXPIRE_ENROLLMENTS_CRON, ExpireEnrollmentsJob, RunEnrollmentImportJob } from './enrollment.jobs.js';
 import { EnrollmentService } from './enrollment.service.js';
+import { EnrollmentImportController } from './import.controller.js';
+import { EnrollmentImportService } from './import.service.js';
 import { LearnerController } from './learner.controller.js';
 import { LearnerDirectory } from './learner-directory.js';
 import { LearnerService } from './learner.service.js';
@@ -22,8 +24,8 @@ import { RosterService } from './roster.service.js';
 /** Enrollment, cohorts and progress: who may learn a course, and how far they got. */
 @Module({
   imports: [IdentityModule, CoursesModule],
-  controllers: [EnrollmentController, CohortsController, LearnerController],
-  providers: [EnrollmentService, RosterService, CohortsService, LearnerService, ProgressService, CourseGate, LearnerDirectory, CompletionNotice],
+  controllers: [EnrollmentImportController, EnrollmentController, CohortsController, LearnerController],
+  providers: [EnrollmentService, EnrollmentImportService, RosterService, CohortsService, LearnerService, ProgressService, CourseGate, LearnerDirectory, CompletionNotice],
   exports: [EnrollmentService, ProgressService, LearnerService],
 })
 export class EnrollmentModule implements OnModuleInit {
@@ -36,6 +38,7 @@ export class EnrollmentModule implements OnModuleInit {
     private readonly directory: LearnerDirectory,
     private readonly adapterHost: HttpAdapterHost,
     private readonly completionNotice: CompletionNotice,
+    private readonly imports: EnrollmentImportService,
   ) {}
 
   onModuleInit(): void {
@@ -44,9 +47,10 @@ export class EnrollmentModule implements OnModuleInit {
       if (n) this.log.log(`${n} enrollment(s) expired`);
     });
     this.jobs.registry.cron(ExpireEnrollmentsJob, EXPIRE_ENROLLMENTS_CRON);
+    this.jobs.registry.handle(RunEnrollmentImportJob, (p, job) => this.imports.run(p.importId, job));
     this.events.subscribe(UserProfileUpdated, 'enrollment.learner-names', (e, { tx }) => this.directory.renamed(tx, e.userId, e.name));
     this.events.subscribe(CourseCompleted, 'enrollment.completion-notice', (e, { tx }) => this.completionNotice.onCourseCompleted(tx, e));
-    // Bulk enrollment accepts a raw CSV body.
+    // Bulk enrollment and imports accept a raw CSV body.
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!fastify.hasContentTypeParser('text/csv')) {
       fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));

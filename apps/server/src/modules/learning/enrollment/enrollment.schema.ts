@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, doublePrecision, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps, uuidv7Pk } from '../../../kernel/db/index.js';
 
 /*
@@ -106,6 +106,55 @@ export const enrollmentLearners = pgTable(
   (t) => [index('enrollment_learners_email_idx').on(t.email)],
 );
 
+export const IMPORT_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** One CSV row as planned when the import was accepted (invalid and repeated rows are decided then). */
+export interface ImportInputRow {
+  row: number;
+  email: string;
+  result: 'invalid_email' | 'duplicate_in_file' | null;
+}
+
+/** One row of an import's report, as stored. */
+export interface ImportReportRow {
+  row: number;
+  email: string;
+  result: 'enrolled' | 'already_enrolled' | 'no_account' | 'invalid_email' | 'duplicate_in_file';
+  enrollmentId: string | null;
+  userId: string | null;
+  message: string;
+}
+
+/**
+ * A CSV enrollment run in the background. `processed` counts the input rows whose report rows are
+ * stored; each batch writes its enrollments, its report rows and the new `processed` in one
+ * transaction, so a retried job resumes exactly where the last committed batch ended.
+ */
+export const enrollmentImports = pgTable(
+  'enrollment_imports',
+  {
+    id: uuidv7Pk(),
+    organizationId: uuid('organization_id').notNull(),
+    courseId: uuid('course_id').notNull(),
+    createdBy: uuid('created_by').notNull(),
+    status: text('status', { enum: IMPORT_STATUSES }).notNull().default('queued'),
+    total: integer('total').notNull(),
+    processed: integer('processed').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    cohortId: uuid('cohort_id').references(() => cohorts.id, { onDelete: 'set null' }),
+    rows: jsonb('rows').$type<ImportInputRow[]>().notNull(),
+    report: jsonb('report').$type<ImportReportRow[]>().notNull().default([]),
+    /** why the import stopped, when it failed */
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [index('enrollment_imports_org_course_idx').on(t.organizationId, t.courseId, t.id)],
+);
+
+export type EnrollmentImportRow = typeof enrollmentImports.$inferSelect;
 export type EnrollmentRow = typeof enrollments.$inferSelect;
 export type CohortRow = typeof cohorts.$inferSelect;
 export type LessonProgressRow = typeof lessonProgress.$inferSelect;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
-import { type RequestContext, requireUser } from '../../../kernel/auth/index.js';
+import { type OrgContext, type RequestContext, requireUser } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
@@ -52,6 +52,41 @@ const MESSAGES: Record<EnrollResult, string> = {
   invalid_email: 'This is not a valid email address.',
   duplicate_in_file: 'This email appears earlier in the list; this row was skipped.',
 };
+
+export interface PlannedEmailRow {
+  row: number;
+  /** normalized when valid, else as written */
+  email: string;
+  /** decided before any lookup (invalid, or repeated earlier in the list); null: to enroll */
+  result: 'invalid_email' | 'duplicate_in_file' | null;
+}
+
+export interface PlannedGrant {
+  course: Pick<CourseInfo, 'id' | 'organizationId'>;
+  enrolledBy: string;
+  expiresAt: Date | null;
+  cohortId: string | null;
+  source: EnrollmentSource;
+}
+
+/** Normalizes the emails and marks invalid ones and repeats of an earlier row, in order. */
+export function planEmailRows(rows: readonly { row: number; email: string }[]): PlannedEmailRow[] {
+  const seen = new Set<string>();
+  return rows.map((r) => {
+    const email = normalizeEmail(r.email);
+    if (!email) return { row: r.row, email: r.email, result: 'invalid_email' };
+    if (seen.has(email)) return { row: r.row, email, result: 'duplicate_in_file' };
+    seen.add(email);
+    return { row: r.row, email, result: null };
+  });
+}
+
+export const emptySummary = (): Record<EnrollResult, number> => ({ enrolled: 0, already_enrolled: 0, no_account: 0, invalid_email: 0, duplicate_in_file: 0 });
+
+export function summarize(items: readonly { result: EnrollResult }[], into = emptySummary()): Record<EnrollResult, number> {
+  for (const i of items) into[i.result]++;
+  return into;
+}
 
 /** Granting, revoking and changing access to a course. */
 @Injectable()
@@ -149,52 +184,64 @@ export class EnrollmentService {
     opts: GrantOptions,
     source: EnrollmentSource,
   ): Promise<{ items: EnrollReportRow[]; summary: Record<EnrollResult, number> }> {
+    const { ctx: o, course, expiresAt, cohortId } = await this.checkEnrollRequest(ctx, courseId, opts);
+    const planned = planEmailRows(rows);
+    const items = await this.db.transaction((tx) =>
+      this.enrollPlanned(tx, { course, enrolledBy: o.actor.userId, expiresAt, cohortId, source }, planned),
+    );
+    return { items, summary: summarize(items) };
+  }
+
+  /**
+   * The checks every staff enrollment request passes before anything is written: the caller may
+   * manage the course's enrollments, the course is not archived, the expiry is in the future and the
+   * cohort belongs to the course.
+   */
+  async checkEnrollRequest(
+    ctx: RequestContext,
+    courseId: string,
+    opts: GrantOptions,
+  ): Promise<{ ctx: OrgContext; course: CourseInfo; expiresAt: Date | null; cohortId: string | null }> {
     const { ctx: o, course } = await this.gate.forStaff(ctx, courseId, 'manage');
     if (course.status === 'archived') throw new Unprocessable('This course is archived; restore it before enrolling learners.', 'course_archived');
     const expiresAt = this.futureDate(opts.expiresAt, 'body.expiresAt');
     if (opts.cohortId) await this.requireCohort(this.db, course, opts.cohortId, 'body.cohortId');
+    return { ctx: o, course, expiresAt, cohortId: opts.cohortId ?? null };
+  }
 
-    const seen = new Set<string>();
-    const planned = rows.map((r) => {
-      const email = normalizeEmail(r.email);
-      if (!email) return { ...r, email: r.email, result: 'invalid_email' as EnrollResult };
-      if (seen.has(email)) return { ...r, email, result: 'duplicate_in_file' as EnrollResult };
-      seen.add(email);
-      return { ...r, email, result: null };
-    });
-    const accounts = await this.directory.findByEmails([...seen]);
-
-    const items = await this.db.transaction(async (tx) => {
-      const out: EnrollReportRow[] = [];
-      for (const p of planned) {
-        if (p.result) {
-          out.push({ row: p.row, email: p.email, result: p.result, enrollmentId: null, userId: null, message: MESSAGES[p.result] });
-          continue;
-        }
-        const person = accounts.get(p.email);
-        if (!person) {
-          out.push({ row: p.row, email: p.email, result: 'no_account', enrollmentId: null, userId: null, message: MESSAGES.no_account });
-          continue;
-        }
-        const g = await this.grantAccess(tx, {
-          course,
-          userId: person.userId,
-          source,
-          enrolledBy: o.actor.userId,
-          expiresAt,
-          cohortId: opts.cohortId ?? undefined,
-          reactivateRevoked: true,
-          learner: person,
-        });
-        const result: EnrollResult = g.outcome === 'already_enrolled' ? 'already_enrolled' : 'enrolled';
-        const message = g.outcome === 'reactivated' ? 'Enrolled again: earlier access was restored.' : MESSAGES[result];
-        out.push({ row: p.row, email: p.email, result, enrollmentId: g.enrollment.id, userId: person.userId, message });
+  /**
+   * Enrolls already-planned rows inside `tx` (rows planned as invalid or duplicate are only
+   * reported). Shared by the synchronous endpoints and the background CSV import, which calls it
+   * once per batch.
+   */
+  async enrollPlanned(tx: Tx, grant: PlannedGrant, planned: readonly PlannedEmailRow[]): Promise<EnrollReportRow[]> {
+    const accounts = await this.directory.findByEmails([...new Set(planned.filter((p) => !p.result).map((p) => p.email))]);
+    const out: EnrollReportRow[] = [];
+    for (const p of planned) {
+      if (p.result) {
+        out.push({ row: p.row, email: p.email, result: p.result, enrollmentId: null, userId: null, message: MESSAGES[p.result] });
+        continue;
       }
-      return out;
-    });
-    const summary = { enrolled: 0, already_enrolled: 0, no_account: 0, invalid_email: 0, duplicate_in_file: 0 } as Record<EnrollResult, number>;
-    for (const i of items) summary[i.result]++;
-    return { items, summary };
+      const person = accounts.get(p.email);
+      if (!person) {
+        out.push({ row: p.row, email: p.email, result: 'no_account', enrollmentId: null, userId: null, message: MESSAGES.no_account });
+        continue;
+      }
+      const g = await this.grantAccess(tx, {
+        course: grant.course,
+        userId: person.userId,
+        source: grant.source,
+        enrolledBy: grant.enrolledBy,
+        expiresAt: grant.expiresAt,
+        cohortId: grant.cohortId ?? undefined,
+        reactivateRevoked: true,
+        learner: person,
+      });
+      const result: EnrollResult = g.outcome === 'already_enrolled' ? 'already_enrolled' : 'enrolled';
+      const message = g.outcome === 'reactivated' ? 'Enrolled again: earlier access was restored.' : MESSAGES[result];
+      out.push({ row: p.row, email: p.email, result, enrollmentId: g.enrollment.id, userId: person.userId, message });
+    }
+    return out;
   }
 
   /** Revokes access; revoking a revoked enrollment changes nothing. Emits EnrollmentRevoked. */
