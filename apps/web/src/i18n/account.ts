@@ -37,6 +37,7 @@ export const en = {
     failedTitle: 'We could not verify your email',
     invalid: 'The confirmation link is invalid or was already used.',
     expired: 'The confirmation link has expired.',
+    alreadyVerified: 'There is nothing to do: {{email}} is verified already.',
     enterEmail: 'Enter your email to get a new link.',
     signInToCheck: 'Sign in to see whether your email is verified.',
     sendAgain: 'Send the verification email again',
@@ -158,7 +159,7 @@ export const en = {
     lastUsed: 'Last used',
     neverUsed: 'Never',
     status: 'Status',
-    actions: 'Actions',
+    listLabel: 'Your API keys',
     expires: 'Expires {{date}}',
     state: {
       active: 'Active',
@@ -220,6 +221,7 @@ export const es: Messages<typeof en> = {
     failedTitle: 'No pudimos verificar tu correo',
     invalid: 'El enlace de confirmación no es válido o ya se usó.',
     expired: 'El enlace de confirmación ha caducado.',
+    alreadyVerified: 'No hace falta hacer nada: {{email}} ya está verificado.',
     enterEmail: 'Escribe tu correo para recibir un nuevo enlace.',
     signInToCheck: 'Inicia sesión para ver si tu correo está verificado.',
     sendAgain: 'Enviar de nuevo el correo de verificación',
@@ -341,7 +343,7 @@ export const es: Messages<typeof en> = {
     lastUsed: 'Último uso',
     neverUsed: 'Nunca',
     status: 'Estado',
-    actions: 'Acciones',
+    listLabel: 'Tus claves de API',
     expires: 'Caduca el {{date}}',
     state: {
       active: 'Activa',

@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { api, call } from '../../api';
 import { bodyFieldErrors, notify, notifyError } from '../../components/common';
 import { usePermissions, type SessionUser } from '../../session';
+import './account.css';
 
 function CheckIcon() {
   return (
@@ -26,7 +27,8 @@ export function AccountMenu({ user, onSignOut }: { user: SessionUser; onSignOut:
   const { organizations, activeOrganization } = usePermissions();
   const [createOpen, create] = useDisclosure(false);
 
-  const switchTo = async (id: string, name: string) => {
+  const switchTo = async (id: string) => {
+    const name = organizations.find((o) => o.id === id)?.name ?? '';
     if (id === activeOrganization?.id) return;
     try {
       await call(api.PUT('/api/v1/me/active-organization', { body: { organizationId: id } }));
@@ -40,7 +42,7 @@ export function AccountMenu({ user, onSignOut }: { user: SessionUser; onSignOut:
 
   return (
     <>
-      <Menu position="bottom-end" withinPortal>
+      <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
         <Menu.Target>
           <UnstyledButton aria-label={t('nav.account', { name: user.name })} px="xs" py={6}>
             <Text size="sm" fw={500} truncate maw={120}>
@@ -58,23 +60,15 @@ export function AccountMenu({ user, onSignOut }: { user: SessionUser; onSignOut:
           </Menu.Item>
           <Menu.Divider />
           <Menu.Label>{t('account.orgs.label')}</Menu.Label>
-          {organizations.map((o) => {
-            const active = o.id === activeOrganization?.id;
-            return (
-              <Menu.Item
-                key={o.id}
-                role="menuitemradio"
-                aria-checked={active}
-                leftSection={active ? <CheckIcon /> : <span style={{ display: 'inline-block', width: 14 }} />}
-                onClick={() => void switchTo(o.id, o.name)}
-                data-testid="org-switch"
-              >
-                <Text size="sm" fw={active ? 600 : 400} truncate>
+          <Menu.RadioGroup value={activeOrganization?.id ?? null} onChange={(id) => void switchTo(id)}>
+            {organizations.map((o) => (
+              <Menu.RadioItem key={o.id} value={o.id} closeMenuOnClick checkIcon={<CheckIcon />}>
+                <Text size="sm" truncate>
                   {o.name}
                 </Text>
-              </Menu.Item>
-            );
-          })}
+              </Menu.RadioItem>
+            ))}
+          </Menu.RadioGroup>
           <Menu.Item onClick={create.open}>{t('account.orgs.create')}</Menu.Item>
           <Menu.Divider />
           <Menu.Item onClick={onSignOut}>{t('nav.signOut')}</Menu.Item>
@@ -125,7 +119,7 @@ function CreateOrganizationModal({ opened, onClose }: { opened: boolean; onClose
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={t('account.orgs.createTitle')} closeButtonProps={{ 'aria-label': t('app.close') }}>
+    <Modal opened={opened} onClose={close} title={t('account.orgs.createTitle')} classNames={{ content: 'account-scope' }} closeButtonProps={{ 'aria-label': t('app.close') }}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text size="sm">{t('account.orgs.createIntro')}</Text>

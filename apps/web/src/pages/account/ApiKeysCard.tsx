@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Code, CopyButton, Group, Paper, Select, Skeleton, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Code, CopyButton, Group, Paper, Select, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { components } from '@lyceum/api-client';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -47,7 +47,7 @@ export function ApiKeysCard() {
           <Text size="sm">{t('account.apiKeys.empty')}</Text>
         ) : (
           <>
-            <KeyTable items={items} />
+            <KeyList items={items} />
             {keys.hasNextPage && (
               <Button variant="default" loading={keys.isFetchingNextPage} onClick={() => void keys.fetchNextPage()}>
                 {t('account.apiKeys.more')}
@@ -155,7 +155,7 @@ function NewKey({ created, onDismiss }: { created: CreatedApiKey; onDismiss: () 
   );
 }
 
-function KeyTable({ items }: { items: ApiKey[] }) {
+function KeyList({ items }: { items: ApiKey[] }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const [revoking, setRevoking] = useState<string | null>(null);
@@ -181,64 +181,46 @@ function KeyTable({ items }: { items: ApiKey[] }) {
 
   const now = Date.now();
   return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table verticalSpacing="xs" data-testid="api-keys">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('account.apiKeys.name')}</Table.Th>
-            <Table.Th>{t('account.apiKeys.created')}</Table.Th>
-            <Table.Th>{t('account.apiKeys.lastUsed')}</Table.Th>
-            <Table.Th>{t('account.apiKeys.status')}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t('account.apiKeys.actions')}</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((k) => {
-            const expired = !!k.expiresAt && new Date(k.expiresAt).getTime() <= now;
-            const state = k.revokedAt ? 'revoked' : expired ? 'expired' : 'active';
-            return (
-              <Table.Tr key={k.id}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
+    <Stack component="ul" gap="xs" m={0} p={0} style={{ listStyle: 'none' }} data-testid="api-keys" aria-label={t('account.apiKeys.listLabel')}>
+      {items.map((k) => {
+        const expired = !!k.expiresAt && new Date(k.expiresAt).getTime() <= now;
+        const state = k.revokedAt ? 'revoked' : expired ? 'expired' : 'active';
+        return (
+          <Paper component="li" key={k.id} withBorder p="sm" radius="sm">
+            <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
+              <Stack gap={2} style={{ minWidth: 0, flex: '1 1 220px' }}>
+                <Group gap="xs" wrap="wrap">
+                  <Text size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
                     {k.name}
                   </Text>
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {k.prefix}…
-                  </Text>
-                </Table.Td>
-                <Table.Td>{formatDate(k.createdAt, i18n.language)}</Table.Td>
-                <Table.Td>{k.lastUsedAt ? formatDate(k.lastUsedAt, i18n.language) : t('account.apiKeys.neverUsed')}</Table.Td>
-                <Table.Td>
                   <Badge variant="light" color={state === 'active' ? 'green' : 'gray'}>
                     {t(`account.apiKeys.state.${state}`)}
                   </Badge>
-                  {state === 'active' && k.expiresAt && (
-                    <Text size="xs" c="dimmed">
-                      {t('account.apiKeys.expires', { date: formatDate(k.expiresAt, i18n.language) })}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {state !== 'revoked' && (
-                    <Button
-                      size="xs"
-                      variant="default"
-                      color="red"
-                      loading={revoking === k.id}
-                      onClick={() => void revoke(k)}
-                      aria-label={t('account.apiKeys.revokeNamed', { name: k.name })}
-                    >
-                      {t('account.apiKeys.revoke')}
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+                </Group>
+                <Text size="xs" c="dimmed" ff="monospace">
+                  {k.prefix}…
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t('account.apiKeys.created')}: {formatDate(k.createdAt, i18n.language)} · {t('account.apiKeys.lastUsed')}:{' '}
+                  {k.lastUsedAt ? formatDate(k.lastUsedAt, i18n.language) : t('account.apiKeys.neverUsed')}
+                  {state === 'active' && k.expiresAt ? ` · ${t('account.apiKeys.expires', { date: formatDate(k.expiresAt, i18n.language) })}` : ''}
+                </Text>
+              </Stack>
+              {state !== 'revoked' && (
+                <Button
+                  size="xs"
+                  variant="default"
+                  loading={revoking === k.id}
+                  onClick={() => void revoke(k)}
+                  aria-label={t('account.apiKeys.revokeNamed', { name: k.name })}
+                >
+                  {t('account.apiKeys.revoke')}
+                </Button>
+              )}
+            </Group>
+          </Paper>
+        );
+      })}
+    </Stack>
   );
 }

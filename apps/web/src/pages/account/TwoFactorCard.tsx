@@ -260,7 +260,7 @@ function DisableTwoFactor() {
   return (
     <PasswordStep
       idPrefix="disable-2fa"
-      color="red"
+      color="red.9"
       submitLabel={t('account.twoFactor.disable')}
       hint={t('account.twoFactor.disableHint')}
       onSubmit={async (password) => {

@@ -7,6 +7,7 @@ import { ErrorState, PageLoading, usePageTitle } from '../../components/common';
 import { sessionKey, useMe, useSession } from '../../session';
 import { ResendVerificationButton } from './ResendVerificationButton';
 import { isEmail } from './validation';
+import './account.css';
 
 /**
  * Where the confirmation link from the email lands. better-auth has already checked the token:
@@ -31,7 +32,7 @@ export function VerifyEmailPage() {
 
   let body;
   if (!refreshed || isLoading || (user && me.isLoading)) body = <PageLoading />;
-  else if (error) body = <VerifyFailed code={error} email={user?.email ?? null} />;
+  else if (error) body = <VerifyFailed code={error} email={user?.email ?? null} verified={!!me.data?.emailVerified} />;
   else if (!user)
     body = (
       <>
@@ -64,7 +65,7 @@ export function VerifyEmailPage() {
     );
 
   return (
-    <Paper maw={480} mx="auto" mt="lg" p="lg" withBorder>
+    <Paper className="account-scope" maw={480} mx="auto" mt="lg" p="lg" withBorder>
       <Stack align="stretch">
         <Title order={1} size="h2">
           {title}
@@ -75,7 +76,7 @@ export function VerifyEmailPage() {
   );
 }
 
-function VerifyFailed({ code, email }: { code: string; email: string | null }) {
+function VerifyFailed({ code, email, verified }: { code: string; email: string | null; verified: boolean }) {
   const { t } = useTranslation();
   const [typed, setTyped] = useState('');
   const message = code.toUpperCase() === 'TOKEN_EXPIRED' ? t('account.verify.expired') : t('account.verify.invalid');
@@ -85,10 +86,13 @@ function VerifyFailed({ code, email }: { code: string; email: string | null }) {
       <Alert color="red" role="alert" title={t('account.verify.failedTitle')}>
         {message}
       </Alert>
+      {email && verified ? (
+        <Text>{t('account.verify.alreadyVerified', { email })}</Text>
+      ) : null}
       {!email && (
         <TextInput label={t('auth.email')} type="email" autoComplete="email" value={typed} onChange={(e) => setTyped(e.currentTarget.value)} />
       )}
-      {isEmail(target) ? (
+      {email && verified ? null : isEmail(target) ? (
         <ResendVerificationButton email={target} variant="filled" />
       ) : (
         <Text size="sm" c="dimmed">
