@@ -15,7 +15,6 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const { t } = useTranslation();
   const isSignUp = mode === 'sign-up';
   const title = isSignUp ? t('auth.signUpTitle') : t('auth.signInTitle');
-  usePageTitle(title);
   const { signIn, signUp } = useAuthActions();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -26,6 +25,7 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const [submitting, setSubmitting] = useState(false);
   // the password was right and the account asks for a second factor
   const [secondStep, setSecondStep] = useState(false);
+  usePageTitle(secondStep ? t('account.twoFactorStep.title') : title);
 
   const set = (f: Field) => (e: React.ChangeEvent<HTMLInputElement>) => {
     const value = e.currentTarget.value;

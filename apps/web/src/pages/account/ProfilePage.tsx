@@ -51,7 +51,8 @@ export function ProfilePage() {
         <>
           <AvatarCard me={me.data} />
           <EmailCard me={me.data} />
-          <ProfileForm key={me.data.id} me={me.data} />
+          {/* saved values coming back (or a language changed in the header) start the form afresh */}
+          <ProfileForm key={[me.data.id, me.data.name, me.data.bio, me.data.locale, me.data.timezone].join('\u0000')} me={me.data} />
         </>
       )}
     </Stack>

@@ -48,7 +48,9 @@ export function TwoFactorCard({ me }: { me: Me }) {
             idPrefix="enable-2fa"
             submitLabel={t('account.twoFactor.enable')}
             hint={t('account.twoFactor.enableHint')}
-            onSubmit={async (password) => setSetup(await authRequest<Setup>('POST', '/two-factor/enable', { password }))}
+            onSubmit={async (password) => {
+              setSetup(await authRequest<Setup>('POST', '/two-factor/enable', { password }));
+            }}
           />
         )}
       </Stack>
@@ -68,7 +70,8 @@ function PasswordStep({
   submitLabel: string;
   hint: string;
   color?: string;
-  onSubmit: (password: string) => Promise<unknown>;
+  /** resolves false when nothing was done (the person cancelled), which keeps the password typed */
+  onSubmit: (password: string) => Promise<boolean | void>;
 }) {
   const { t } = useTranslation();
   const [password, setPassword] = useState('');
@@ -84,8 +87,7 @@ function PasswordStep({
     }
     setBusy(true);
     try {
-      await onSubmit(password);
-      setPassword('');
+      if ((await onSubmit(password)) !== false) setPassword('');
     } catch (err) {
       if (authCode(err) === 'INVALID_PASSWORD') {
         setError(t('account.password.wrongCurrent'));
@@ -269,7 +271,7 @@ function DisableTwoFactor() {
           message: t('account.twoFactor.disableMessage'),
           confirmLabel: t('account.twoFactor.disable'),
         });
-        if (!ok) return;
+        if (!ok) return false;
         await authRequest('POST', '/two-factor/disable', { password });
         await qc.invalidateQueries({ queryKey: ['me'] });
         notify({ message: t('account.twoFactor.disabled') });

@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Checkbox, Paper, Stack, Text, TextInput, Title }
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
-import { errorMessage, usePageTitle } from '../../components/common';
+import { errorMessage } from '../../components/common';
 import { useAuthActions } from '../../session';
 import './account.css';
 
@@ -13,7 +13,6 @@ import './account.css';
 export function TwoFactorStep({ onDone, onRestart }: { onDone: () => void; onRestart: (message: string) => void }) {
   const { t } = useTranslation();
   const title = t('account.twoFactorStep.title');
-  usePageTitle(title);
   const { verifySecondFactor } = useAuthActions();
   const [kind, setKind] = useState<'totp' | 'backup'>('totp');
   const [code, setCode] = useState('');
