@@ -45,12 +45,21 @@ export function useAuthActions() {
     await qc.invalidateQueries({ queryKey: sessionKey });
   };
   return {
-    signIn: async (email: string, password: string) => {
-      await authRequest('POST', '/sign-in/email', { email, password });
+    /** Resolves `twoFactor: true` when the password was right and a second factor is now asked for. */
+    signIn: async (email: string, password: string): Promise<{ twoFactor: boolean }> => {
+      const res = await authRequest<{ twoFactorRedirect?: boolean } | null>('POST', '/sign-in/email', { email, password });
+      if (res?.twoFactorRedirect) return { twoFactor: true };
+      await refresh();
+      return { twoFactor: false };
+    },
+    /** The second sign-in step: a code from the authenticator app, or one of the backup codes. */
+    verifySecondFactor: async (code: string, kind: 'totp' | 'backup', trustDevice = false) => {
+      await authRequest('POST', kind === 'totp' ? '/two-factor/verify-totp' : '/two-factor/verify-backup-code', { code, trustDevice });
       await refresh();
     },
     signUp: async (name: string, email: string, password: string) => {
-      await authRequest('POST', '/sign-up/email', { name, email, password });
+      // the link in the confirmation email comes back to the web app's /verify-email page
+      await authRequest('POST', '/sign-up/email', { name, email, password, callbackURL: '/verify-email' });
       await refresh();
     },
     signOut: async () => {

@@ -9368,8 +9368,7 @@ export interface operations {
     ApiKeysController_create: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 "X-Organization-Id"?: string;
             };
             path?: never;

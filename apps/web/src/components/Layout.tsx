@@ -5,12 +5,9 @@ import {
   Burger,
   Button,
   Group,
-  Menu,
   NativeSelect,
   NavLink,
   Stack,
-  Text,
-  UnstyledButton,
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
@@ -24,6 +21,7 @@ import { SUPPORTED_LOCALES, setLocale, type Locale } from '../i18n';
 import { useAuthActions, usePermissions, useSession } from '../session';
 import { PageLoading, notify, notifyError } from './common';
 import { MoonIcon, SunIcon } from './icons';
+import { AccountMenu } from '../pages/account/AccountMenu';
 
 function ThemeToggle() {
   const { t } = useTranslation();
@@ -133,26 +131,7 @@ export function Layout() {
             <LanguageSelect signedIn={!!user} />
             <ThemeToggle />
             {user ? (
-              <Menu position="bottom-end" withinPortal>
-                <Menu.Target>
-                  <UnstyledButton aria-label={t('nav.account', { name: user.name })} px="xs" py={6}>
-                    <Text size="sm" fw={500} truncate maw={120}>
-                      {user.name}
-                    </Text>
-                  </UnstyledButton>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Label>{user.email}</Menu.Label>
-                  <Menu.Item component={Link} to="/account">
-                    {t('nav.profile')}
-                  </Menu.Item>
-                  <Menu.Item component={Link} to="/account/security">
-                    {t('nav.security')}
-                  </Menu.Item>
-                  <Menu.Divider />
-                  <Menu.Item onClick={() => void onSignOut()}>{t('nav.signOut')}</Menu.Item>
-                </Menu.Dropdown>
-              </Menu>
+              <AccountMenu user={user} onSignOut={() => void onSignOut()} />
             ) : (
               <Group gap="xs" wrap="nowrap" visibleFrom="xs">
                 <Button component={Link} to="/sign-in" variant="default" size="sm">

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -6,6 +6,7 @@ import { ApiError } from '../api';
 import { errorMessage, usePageTitle } from '../components/common';
 import { safeNext } from '../components/RequireAuth';
 import { useAuthActions } from '../session';
+import { TwoFactorStep } from './account/TwoFactorStep';
 
 type Field = 'name' | 'email' | 'password';
 
@@ -14,7 +15,6 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const { t } = useTranslation();
   const isSignUp = mode === 'sign-up';
   const title = isSignUp ? t('auth.signUpTitle') : t('auth.signInTitle');
-  usePageTitle(title);
   const { signIn, signUp } = useAuthActions();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -23,6 +23,9 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // the password was right and the account asks for a second factor
+  const [secondStep, setSecondStep] = useState(false);
+  usePageTitle(secondStep ? t('account.twoFactorStep.title') : title);
 
   const set = (f: Field) => (e: React.ChangeEvent<HTMLInputElement>) => {
     const value = e.currentTarget.value;
@@ -53,7 +56,11 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     setSubmitting(true);
     try {
       if (isSignUp) await signUp(values.name.trim(), values.email.trim(), values.password);
-      else await signIn(values.email.trim(), values.password);
+      else if ((await signIn(values.email.trim(), values.password)).twoFactor) {
+        setSubmitting(false);
+        setSecondStep(true);
+        return;
+      }
       navigate(isSignUp ? safeNext(next ?? '/') : safeNext(next), { replace: true });
     } catch (err) {
       setSubmitting(false);
@@ -68,6 +75,18 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       else setFormError(errorMessage(err, t));
     }
   };
+
+  if (secondStep)
+    return (
+      <TwoFactorStep
+        onDone={() => navigate(safeNext(next), { replace: true })}
+        onRestart={(message) => {
+          setSecondStep(false);
+          setValues((v) => ({ ...v, password: '' }));
+          setFormError(message);
+        }}
+      />
+    );
 
   return (
     <Paper maw={420} mx="auto" mt="lg" p="lg" withBorder>
@@ -113,6 +132,13 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
             error={fieldErrors.password}
             visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
           />
+          {!isSignUp && (
+            <Group justify="flex-end" mt={-8}>
+              <Anchor component={Link} to="/forgot-password" size="sm">
+                {t('account.forgot.link')}
+              </Anchor>
+            </Group>
+          )}
           <Button type="submit" loading={submitting} fullWidth>
             {isSignUp ? t('auth.submitSignUp') : t('auth.submitSignIn')}
           </Button>

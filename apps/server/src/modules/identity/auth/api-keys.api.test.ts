@@ -65,6 +65,14 @@ describe('personal API keys', () => {
     expect(await t.query('SELECT 1 FROM idempotency_keys')).toHaveLength(0);
   });
 
+  it('documents no Idempotency-Key header for creating a key (clients must not be told to send one)', async () => {
+    const doc = (await t.http('GET', '/api/openapi.json')).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    };
+    const params = doc.paths['/api/v1/me/api-keys']!.post!.parameters ?? [];
+    expect(params.filter((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key')).toEqual([]);
+  });
+
   it('a forged key is refused', async () => {
     expect((await t.http('GET', '/api/v1/me', { headers: bearer('lyk_' + 'x'.repeat(43)) })).status).toBe(401);
   });

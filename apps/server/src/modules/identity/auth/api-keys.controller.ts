@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { Ctx, type RequestContext, requireUser } from '../../../kernel/auth/index.js';
 import { Invalid } from '../../../kernel/errors/index.js';
@@ -14,9 +15,10 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create a personal API key; the response is the only time the key is shown' })
   @ZodResponse({ status: 201, type: CreatedApiKeyDto })
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyDto, @Headers('idempotency-key') idempotencyKey?: string) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyDto, @Req() req: FastifyRequest) {
     // A replayable response would keep the plaintext key in the idempotency table for a day.
-    if (idempotencyKey !== undefined) {
+    // (Read from the request, not @Headers(): that would document the header as required.)
+    if (req.headers['idempotency-key'] !== undefined) {
       throw new Invalid('Creating an API key does not accept an Idempotency-Key: its response holds the secret key, which is never stored.', [
         { field: 'header.idempotency-key', message: 'not accepted here' },
       ], 'idempotency_not_supported');

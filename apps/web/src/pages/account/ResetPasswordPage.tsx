@@ -1,0 +1,123 @@
+import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { authRequest } from '../../api';
+import { notify, notifyError, usePageTitle } from '../../components/common';
+import { sessionKey } from '../../session';
+import { MAX_PASSWORD, MIN_PASSWORD, authCode } from './validation';
+import './account.css';
+
+type Field = 'password' | 'confirm';
+
+/** Where the reset link from the email lands (`?token=…`, or `?error=INVALID_TOKEN`). */
+export function ResetPasswordPage() {
+  const { t } = useTranslation();
+  const title = t('account.reset.title');
+  usePageTitle(title);
+  const [params] = useSearchParams();
+  const token = params.get('token');
+  const linkError = params.get('error');
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [values, setValues] = useState({ password: '', confirm: '' });
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [submitting, setSubmitting] = useState(false);
+  const [tokenRejected, setTokenRejected] = useState(false);
+
+  const set = (f: Field) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    const value = e.currentTarget.value;
+    setValues((v) => ({ ...v, [f]: value }));
+    setErrors((x) => ({ ...x, [f]: undefined }));
+  };
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (submitting || !token) return;
+    const errs: Partial<Record<Field, string>> = {};
+    if (!values.password) errs.password = t('auth.required');
+    else if (values.password.length < MIN_PASSWORD) errs.password = t('auth.passwordTooShort');
+    else if (values.password.length > MAX_PASSWORD) errs.password = t('account.passwordTooLong');
+    if (!errs.password && values.confirm !== values.password) errs.confirm = t('account.passwordsDiffer');
+    setErrors(errs);
+    const first = Object.keys(errs)[0];
+    if (first) {
+      document.getElementById(`reset-${first}`)?.focus();
+      return;
+    }
+    setSubmitting(true);
+    try {
+      await authRequest('POST', '/reset-password', { newPassword: values.password, token });
+      // the reset signs the account out everywhere, this browser included
+      qc.clear();
+      qc.setQueryData(sessionKey, null);
+      notify({ color: 'green', message: t('account.reset.done') });
+      navigate('/sign-in', { replace: true });
+    } catch (err) {
+      setSubmitting(false);
+      const code = authCode(err);
+      if (code === 'INVALID_TOKEN') setTokenRejected(true);
+      else if (code === 'PASSWORD_TOO_SHORT') setErrors({ password: t('auth.passwordTooShort') });
+      else if (code === 'PASSWORD_TOO_LONG') setErrors({ password: t('account.passwordTooLong') });
+      else notifyError(err, t);
+    }
+  };
+
+  const invalid = !token || !!linkError || tokenRejected;
+
+  return (
+    <Paper className="account-scope" maw={420} mx="auto" mt="lg" p="lg" withBorder>
+      <Stack>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
+        {invalid ? (
+          <>
+            <Alert color="red" role="alert" title={t('account.reset.invalidTitle')}>
+              {t('account.reset.invalid')}
+            </Alert>
+            <Button component={Link} to="/forgot-password">
+              {t('account.reset.requestNew')}
+            </Button>
+          </>
+        ) : (
+          <form onSubmit={onSubmit} noValidate>
+            <Stack>
+              <Text size="sm">{t('account.reset.intro')}</Text>
+              <PasswordInput
+                id="reset-password"
+                label={t('account.newPassword')}
+                description={t('auth.passwordHint')}
+                autoComplete="new-password"
+                required
+                value={values.password}
+                onChange={set('password')}
+                error={errors.password}
+                visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
+              />
+              <PasswordInput
+                id="reset-confirm"
+                label={t('account.confirmPassword')}
+                autoComplete="new-password"
+                required
+                value={values.confirm}
+                onChange={set('confirm')}
+                error={errors.confirm}
+                visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
+              />
+              <Button type="submit" loading={submitting} fullWidth>
+                {t('account.reset.submit')}
+              </Button>
+            </Stack>
+          </form>
+        )}
+        <Text size="sm" ta="center">
+          <Anchor component={Link} to="/sign-in">
+            {t('account.backToSignIn')}
+          </Anchor>
+        </Text>
+      </Stack>
+    </Paper>
+  );
+}
