@@ -37,9 +37,18 @@ const theme = createTheme({
 const cssVariablesResolver: CSSVariablesResolver = (t) => {
   const light: Record<string, string> = { '--mantine-color-dimmed': t.colors.gray[7]!, '--mantine-color-placeholder': t.colors.gray[7]! };
   const dark: Record<string, string> = { '--mantine-color-dimmed': t.colors.dark[1]!, '--mantine-color-placeholder': t.colors.dark[1]! };
+  // error text (field messages) and filled buttons with white text (red "Delete", green "Publish")
+  light['--mantine-color-error'] = t.colors.red[9]!;
+  dark['--mantine-color-error'] = t.colors.red[4]!;
   for (const name of Object.keys(t.colors)) {
     if (name === 'dark') continue;
     const c = t.colors[name]!;
+    if (name !== t.primaryColor) {
+      light[`--mantine-color-${name}-filled`] = c[9]!;
+      light[`--mantine-color-${name}-filled-hover`] = darken(c[9]!, 0.1);
+      dark[`--mantine-color-${name}-filled`] = c[9]!;
+      dark[`--mantine-color-${name}-filled-hover`] = darken(c[9]!, 0.1);
+    }
     light[`--mantine-color-${name}-outline`] = c[8]!;
     light[`--mantine-color-${name}-light-color`] = darken(c[9]!, 0.25);
     light[`--mantine-color-${name}-light-hover`] = c[1]!;
@@ -65,7 +74,8 @@ const queryClient = new QueryClient({
 export function App() {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager} cssVariablesResolver={cssVariablesResolver}>
-      <Notifications position="top-right" />
+      {/* bottom-right: toasts never cover the header's menus */}
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <ModalsProvider>
           <BrowserRouter>

@@ -7,7 +7,6 @@ import { Link } from 'react-router';
 import { api, call } from '../../api';
 import { bodyFieldErrors, notify, notifyError } from '../../components/common';
 import { usePermissions, type SessionUser } from '../../session';
-import './account.css';
 
 function CheckIcon() {
   return (
@@ -119,7 +118,7 @@ function CreateOrganizationModal({ opened, onClose }: { opened: boolean; onClose
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={t('account.orgs.createTitle')} classNames={{ content: 'account-scope' }} closeButtonProps={{ 'aria-label': t('app.close') }}>
+    <Modal opened={opened} onClose={close} title={t('account.orgs.createTitle')} closeButtonProps={{ 'aria-label': t('app.close') }}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text size="sm">{t('account.orgs.createIntro')}</Text>

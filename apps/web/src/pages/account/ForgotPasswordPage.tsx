@@ -5,7 +5,6 @@ import { Link } from 'react-router';
 import { authRequest } from '../../api';
 import { notifyError, usePageTitle } from '../../components/common';
 import { isEmail } from './validation';
-import './account.css';
 
 /** Asks for a password reset link. The answer never says whether an account exists. */
 export function ForgotPasswordPage() {
@@ -39,7 +38,7 @@ export function ForgotPasswordPage() {
   };
 
   return (
-    <Paper className="account-scope" maw={420} mx="auto" mt="lg" p="lg" withBorder>
+    <Paper maw={420} mx="auto" mt="lg" p="lg" withBorder>
       <Stack>
         <Title order={1} size="h2">
           {title}

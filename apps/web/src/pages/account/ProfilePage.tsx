@@ -7,7 +7,6 @@ import { ErrorState, bodyFieldErrors, confirmAction, formatDate, notify, notifyE
 import { SUPPORTED_LOCALES, setLocale, supportedLocale } from '../../i18n';
 import { sessionKey, useMe, useSession } from '../../session';
 import { ResendVerificationButton } from './ResendVerificationButton';
-import './account.css';
 
 const AVATAR_TYPES = 'image/png,image/jpeg,image/webp,image/gif';
 const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
@@ -38,7 +37,7 @@ export function ProfilePage() {
   const me = useMe(!!user);
 
   return (
-    <Stack className="account-scope" maw={720} mx="auto" gap="lg">
+    <Stack maw={720} mx="auto" gap="lg">
       <Title order={1}>{title}</Title>
       {me.isLoading ? (
         <Stack data-testid="profile-loading">

@@ -7,7 +7,6 @@ import { authRequest } from '../../api';
 import { notify, notifyError, usePageTitle } from '../../components/common';
 import { sessionKey } from '../../session';
 import { MAX_PASSWORD, MIN_PASSWORD, authCode } from './validation';
-import './account.css';
 
 type Field = 'password' | 'confirm';
 
@@ -67,7 +66,7 @@ export function ResetPasswordPage() {
   const invalid = !token || !!linkError || tokenRejected;
 
   return (
-    <Paper className="account-scope" maw={420} mx="auto" mt="lg" p="lg" withBorder>
+    <Paper maw={420} mx="auto" mt="lg" p="lg" withBorder>
       <Stack>
         <Title order={1} size="h2">
           {title}

@@ -5,7 +5,6 @@ import { useMe, useSession } from '../../session';
 import { ApiKeysCard } from './ApiKeysCard';
 import { ChangePasswordCard } from './ChangePasswordCard';
 import { TwoFactorCard } from './TwoFactorCard';
-import './account.css';
 
 export function SecurityPage() {
   const { t } = useTranslation();
@@ -14,7 +13,7 @@ export function SecurityPage() {
   const { user } = useSession();
   const me = useMe(!!user);
   return (
-    <Stack className="account-scope" maw={860} mx="auto" gap="lg">
+    <Stack maw={860} mx="auto" gap="lg">
       <Title order={1}>{title}</Title>
       <ChangePasswordCard />
       {me.isLoading ? (

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
 import { errorMessage } from '../../components/common';
 import { useAuthActions } from '../../session';
-import './account.css';
 
 /**
  * The second sign-in step for accounts with two-factor authentication: a 6-digit code from the
@@ -59,7 +58,7 @@ export function TwoFactorStep({ onDone, onRestart }: { onDone: () => void; onRes
   };
 
   return (
-    <Paper className="account-scope" maw={420} mx="auto" mt="lg" p="lg" withBorder>
+    <Paper maw={420} mx="auto" mt="lg" p="lg" withBorder>
       <form onSubmit={onSubmit} noValidate>
         <Stack>
           <Title order={1} size="h2">

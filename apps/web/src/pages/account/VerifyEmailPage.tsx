@@ -7,7 +7,6 @@ import { ErrorState, PageLoading, usePageTitle } from '../../components/common';
 import { sessionKey, useMe, useSession } from '../../session';
 import { ResendVerificationButton } from './ResendVerificationButton';
 import { isEmail } from './validation';
-import './account.css';
 
 /**
  * Where the confirmation link from the email lands. better-auth has already checked the token:
@@ -65,7 +64,7 @@ export function VerifyEmailPage() {
     );
 
   return (
-    <Paper className="account-scope" maw={480} mx="auto" mt="lg" p="lg" withBorder>
+    <Paper maw={480} mx="auto" mt="lg" p="lg" withBorder>
       <Stack align="stretch">
         <Title order={1} size="h2">
           {title}
