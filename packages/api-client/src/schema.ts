@@ -3209,6 +3209,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/code-runner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether code can run on this server (the sandbox self-test) and the languages offered */
+        get: operations["CodeRunnerController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/code-submissions/{submissionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One submission with its per-test results (hidden tests show only their verdict) */
+        get: operations["CodeRunnerController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses": {
         parameters: {
             query?: never;
@@ -3409,6 +3443,48 @@ export interface paths {
         get: operations["EnrollmentImportController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/code-exercise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A code lesson's exercise: staff see every test; learners the visible ones and how many are hidden */
+        get: operations["CodeRunnerController_get"];
+        /**
+         * Set a code lesson's exercise: language, starter code, limits, and its visible and hidden tests (replaces them)
+         * @description Needs edit rights on the course. The lesson is one of the draft curriculum, of type `code`.
+         */
+        put: operations["CodeRunnerController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/code-submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Submissions to a code lesson, newest first: your own, or (staff) everyone's */
+        get: operations["CodeRunnerController_list"];
+        put?: never;
+        /**
+         * Run the visible tests (`run`) or submit against all of them (`submit`)
+         * @description Answers 202 with the queued submission; the verdict arrives on the websocket (`code.submission`) and at GET /code-submissions/{id}. An accepted submission completes the lesson. 429 past the per-user limit per minute; 503 when the sandbox cannot start (code never runs outside it).
+         */
+        post: operations["CodeRunnerController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4242,6 +4318,128 @@ export interface components {
         ChangeRoleDto: {
             role: string;
         };
+        CodeExerciseDto_Output: {
+            /** @enum {string} */
+            compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+            /** Format: uuid */
+            courseId: string;
+            hiddenTestCount: number;
+            /** Format: uuid */
+            id: string;
+            instructions: string;
+            instructionsHtml: string;
+            /** @enum {string} */
+            language: "python" | "javascript" | "c" | "cpp" | "java";
+            languageLabel: string;
+            /** Format: uuid */
+            lessonId: string;
+            maxScore: number;
+            memoryLimitMb: number;
+            starterCode: string;
+            tests: {
+                expectedStdout?: string;
+                hidden: boolean;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                points: number;
+                stdin?: string;
+            }[];
+            timeLimitMs: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CodeRunnerStatusDto_Output: {
+            concurrency: number;
+            languages: {
+                /** @enum {string} */
+                id: "python" | "javascript" | "c" | "cpp" | "java";
+                label: string;
+            }[];
+            reason: string | null;
+            sandboxAvailable: boolean;
+        };
+        CodeSubmissionDto_Output: {
+            code: string;
+            compileOutput: string | null;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            language: "python" | "javascript" | "c" | "cpp" | "java";
+            /** Format: uuid */
+            lessonId: string;
+            maxScore: number | null;
+            /** @enum {string} */
+            mode: "run" | "submit";
+            results: {
+                expectedStdout?: string;
+                hidden: boolean;
+                name: string;
+                points: number;
+                stderr?: string;
+                stdin?: string;
+                stdout?: string;
+                /** Format: uuid */
+                testId: string;
+                timeMs: number;
+                /** @enum {string} */
+                verdict: "accepted" | "wrong_answer" | "time_limit" | "memory_limit" | "output_limit" | "runtime_error" | "compile_error";
+            }[];
+            score: number | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "error";
+            /** Format: uuid */
+            userId: string;
+            verdict: ("accepted" | "wrong_answer" | "time_limit" | "memory_limit" | "output_limit" | "runtime_error" | "compile_error") | null;
+        };
+        CodeSubmissionPageDto_Output: {
+            items: {
+                code: string;
+                compileOutput: string | null;
+                /** Format: uuid */
+                courseId: string;
+                /** Format: date-time */
+                createdAt: string;
+                error: string | null;
+                finishedAt: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                language: "python" | "javascript" | "c" | "cpp" | "java";
+                /** Format: uuid */
+                lessonId: string;
+                maxScore: number | null;
+                /** @enum {string} */
+                mode: "run" | "submit";
+                results: {
+                    expectedStdout?: string;
+                    hidden: boolean;
+                    name: string;
+                    points: number;
+                    stderr?: string;
+                    stdin?: string;
+                    stdout?: string;
+                    /** Format: uuid */
+                    testId: string;
+                    timeMs: number;
+                    /** @enum {string} */
+                    verdict: "accepted" | "wrong_answer" | "time_limit" | "memory_limit" | "output_limit" | "runtime_error" | "compile_error";
+                }[];
+                score: number | null;
+                /** @enum {string} */
+                status: "queued" | "running" | "done" | "error";
+                /** Format: uuid */
+                userId: string;
+                verdict: ("accepted" | "wrong_answer" | "time_limit" | "memory_limit" | "output_limit" | "runtime_error" | "compile_error") | null;
+            }[];
+            nextCursor: string | null;
+        };
         CohortAssignmentDto_Output: {
             /** Format: uuid */
             cohortId: string;
@@ -4397,6 +4595,11 @@ export interface components {
         CreateApiKeyDto: {
             expiresInDays?: number;
             name: string;
+        };
+        CreateCodeSubmissionDto: {
+            code: string;
+            /** @enum {string} */
+            mode: "run" | "submit";
         };
         CreateCohortDto: {
             endsAt?: string | null;
@@ -4982,6 +5185,33 @@ export interface components {
             title: string;
             /** @enum {string} */
             type: "text" | "link" | "video" | "document" | "quiz" | "assignment" | "code";
+        };
+        PutCodeExerciseDto: {
+            /**
+             * @default trim_trailing
+             * @enum {string}
+             */
+            compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+            /** @default  */
+            instructions: string;
+            /** @enum {string} */
+            language: "python" | "javascript" | "c" | "cpp" | "java";
+            /** @default 256 */
+            memoryLimitMb: number;
+            /** @default  */
+            starterCode: string;
+            tests: {
+                expectedStdout: string;
+                /** @default false */
+                hidden: boolean;
+                name?: string;
+                /** @default 1 */
+                points: number;
+                /** @default  */
+                stdin: string;
+            }[];
+            /** @default 2000 */
+            timeLimitMs: number;
         };
         ReorderLessonsDto: {
             sections: {
@@ -8279,6 +8509,50 @@ export interface operations {
             };
         };
     };
+    CodeRunnerController_status: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeRunnerStatusDto_Output"];
+                };
+            };
+        };
+    };
+    CodeRunnerController_one: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                submissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeSubmissionDto_Output"];
+                };
+            };
+        };
+    };
     CoursesController_list: {
         parameters: {
             query?: {
@@ -8817,6 +9091,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnrollmentImportDto_Output"];
+                };
+            };
+        };
+    };
+    CodeRunnerController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeExerciseDto_Output"];
+                };
+            };
+        };
+    };
+    CodeRunnerController_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutCodeExerciseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeExerciseDto_Output"];
+                };
+            };
+        };
+    };
+    CodeRunnerController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                mode?: "run" | "submit";
+                userId?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeSubmissionPageDto_Output"];
+                };
+            };
+        };
+    };
+    CodeRunnerController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCodeSubmissionDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeSubmissionDto_Output"];
                 };
             };
         };

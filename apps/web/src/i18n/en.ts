@@ -1,5 +1,6 @@
 import * as account from './account';
 import * as admin from './admin';
+import * as code from './code';
 import * as instructor from './instructor';
 import * as roster from './roster';
 import type { Messages } from './types';
@@ -8,6 +9,7 @@ const en = {
   account: account.en,
   instructor: instructor.en,
   admin: admin.en,
+  code: code.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

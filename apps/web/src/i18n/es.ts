@@ -1,5 +1,6 @@
 import * as account from './account';
 import * as admin from './admin';
+import * as code from './code';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -8,6 +9,7 @@ const es: Resources = {
   account: account.es,
   instructor: instructor.es,
   admin: admin.es,
+  code: code.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',

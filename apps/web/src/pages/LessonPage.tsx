@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Box, Button, Collapse, Grid, Group, NavLink, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, call, type LearnerOutline, type LessonCompletion, type LessonContent, type LessonLock } from '../api';
@@ -8,6 +9,11 @@ import { CourseProgress, ErrorState, notify, notifyError, usePageTitle } from '.
 import { useLockText } from './CoursePage';
 import { CheckIcon, CircleIcon, LockIcon } from '../components/icons';
 import { LessonBody } from '../components/LessonBody';
+
+// the code editor (CodeMirror) loads only with a code lesson
+const CodeExercisePanel = lazy(() => import('./code/CodeExercisePanel').then((m) => ({ default: m.CodeExercisePanel })));
+/** Lesson types the learner completes by marking them; the others report completion themselves. */
+const MARKED_COMPLETE = new Set(['text', 'link']);
 
 function OutlineNav({ outline, courseId, currentId }: { outline: LearnerOutline; courseId: string; currentId: string }) {
   const { t } = useTranslation();
@@ -69,17 +75,20 @@ export function LessonPage() {
   const next = index >= 0 && index < flat.length - 1 ? flat[index + 1] : undefined;
   const completed = flat[index]?.completed ?? content.data?.lesson.completed ?? false;
 
+  const refreshProgress = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: ['outline', courseId] }),
+      qc.invalidateQueries({ queryKey: ['lesson', courseId] }),
+      qc.invalidateQueries({ queryKey: ['continue', courseId] }),
+      qc.invalidateQueries({ queryKey: ['my-enrollments'] }),
+    ]);
+
   const complete = useMutation({
     mutationFn: () =>
       call<LessonCompletion>(api.POST('/api/v1/me/courses/{courseId}/lessons/{lessonId}/complete', { params: { path: { courseId, lessonId } } })),
     onSuccess: async (res) => {
       if (res.courseCompleted && res.newlyCompleted) notify({ color: 'green', message: t('lesson.courseCompleted') });
-      await Promise.all([
-        qc.invalidateQueries({ queryKey: ['outline', courseId] }),
-        qc.invalidateQueries({ queryKey: ['lesson', courseId] }),
-        qc.invalidateQueries({ queryKey: ['continue', courseId] }),
-        qc.invalidateQueries({ queryKey: ['my-enrollments'] }),
-      ]);
+      await refreshProgress();
     },
     onError: (e) => notifyError(e, t),
   });
@@ -138,17 +147,23 @@ export function LessonPage() {
                 </Text>
                 <Title order={1}>{content.data.lesson.title}</Title>
               </div>
-              <LessonBody body={content.data.body} title={content.data.lesson.title} />
+              {content.data.lesson.type === 'code' ? (
+                <Suspense fallback={<Skeleton height={320} />}>
+                  <CodeExercisePanel courseId={courseId} lessonId={lessonId} onAccepted={() => void refreshProgress()} />
+                </Suspense>
+              ) : (
+                <LessonBody body={content.data.body} title={content.data.lesson.title} />
+              )}
               <Group justify="space-between" mt="md" wrap="wrap">
                 {completed ? (
                   <Badge color="green" size="lg" variant="light" data-testid="lesson-completed" leftSection={<CheckIcon />}>
                     {t('lesson.completed')}
                   </Badge>
-                ) : (
+                ) : MARKED_COMPLETE.has(content.data.lesson.type) ? (
                   <Button onClick={() => complete.mutate()} loading={complete.isPending} disabled={complete.isPending}>
                     {t('lesson.markComplete')}
                   </Button>
-                )}
+                ) : null}
               </Group>
             </>
           )}

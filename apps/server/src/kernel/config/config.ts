@@ -50,6 +50,12 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86400).default(900),
   WEB_DIST: z.string().optional(),
+  /** code exercises run at once per process (default: the number of cores) */
+  CODE_RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** runs and submissions a user may start per minute */
+  CODE_RUNNER_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** first uid of the unprivileged users that sandboxes run as when Lyceum runs as root */
+  CODE_RUNNER_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61000),
 });
 
 export type Env = z.infer<typeof envSchema>;

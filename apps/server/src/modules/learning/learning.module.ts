@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CodeRunnerModule } from './code-runner/index.js';
 import { CoursesModule } from './courses/index.js';
 import { EnrollmentModule } from './enrollment/index.js';
 
-@Module({ imports: [CoursesModule, EnrollmentModule] })
+@Module({ imports: [CoursesModule, EnrollmentModule, CodeRunnerModule] })
 export class LearningModule {}

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { RequestContext } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx } from '../../../kernel/db/index.js';
 import { CourseStore } from './course-store.js';
 import * as policy from './courses.policy.js';
-import { courses } from './courses.schema.js';
+import { courseDraftLessons, courses } from './courses.schema.js';
 import type { SnapshotLesson, SnapshotSection } from './courses.snapshot.js';
-import type { CourseInfo, LiveLesson, LiveLessonContent } from './courses.types.js';
+import type { CourseInfo, LessonType, LiveLesson, LiveLessonContent } from './courses.types.js';
 
 function liveLessonOf(section: SnapshotSection, lesson: SnapshotLesson): LiveLesson {
   return {
@@ -61,6 +61,18 @@ export class CoursesService {
       if (l) return { ...liveLessonOf(s, l), body: { ...l.body } };
     }
     return null;
+  }
+
+  /**
+   * The type and title of a lesson in the course's draft curriculum (what instructors edit), null
+   * when the draft has no such lesson. Lesson-type modules (code, quiz, ...) attach their content to it.
+   */
+  async getDraftLessonRef(courseId: string, lessonId: string, db: DbOrTx = this.db): Promise<{ id: string; type: LessonType; title: string } | null> {
+    const [row] = await db
+      .select({ id: courseDraftLessons.id, type: courseDraftLessons.type, title: courseDraftLessons.title })
+      .from(courseDraftLessons)
+      .where(and(eq(courseDraftLessons.courseId, courseId), eq(courseDraftLessons.id, lessonId)));
+    return row ?? null;
   }
 
   canEditCourse(ctx: RequestContext, course: CourseInfo): boolean {

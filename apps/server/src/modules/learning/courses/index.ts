@@ -4,3 +4,5 @@ export type { CourseInfo, LiveLesson, LiveLessonContent } from './courses.types.
 // The catalog list SQL, for the `api-catalog` benchmark's bare baseline (same statement, no framework).
 export { catalogListQuery } from './catalog.query.js';
 export type { CatalogListParams, CatalogRow, CatalogSort } from './catalog.query.js';
+// Course markdown to sanitized HTML, for lesson-type modules that keep markdown of their own.
+export { renderMarkdown } from './courses.markdown.js';

@@ -40,7 +40,7 @@ export async function addMember(t: TestApp, orgId: string, role: string, opts: {
 
 export interface LessonSpec {
   key: string;
-  type?: 'text' | 'link' | 'video' | 'quiz';
+  type?: 'text' | 'link' | 'video' | 'quiz' | 'code';
   required?: boolean;
   isPreview?: boolean;
   dripDays?: number;
