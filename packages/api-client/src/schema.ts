@@ -4604,6 +4604,9 @@ export interface components {
         InvitationPreviewDto_Output: {
             email: string;
             expiresAt: string;
+            invitedBy: {
+                name: string;
+            } | null;
             organization: {
                 /** Format: uuid */
                 id: string;
