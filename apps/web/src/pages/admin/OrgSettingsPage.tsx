@@ -2,8 +2,8 @@ import { Alert, Button, Group, Paper, Select, Skeleton, Stack, Switch, TextInput
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, call } from '../../api';
-import { bodyFieldErrors, ErrorState, notify, notifyError, usePageTitle } from '../../components/common';
+import { api, ApiError, call } from '../../api';
+import { bodyFieldErrors, errorMessage, ErrorState, notify, notifyError, usePageTitle } from '../../components/common';
 import { useOrgAdmin } from './OrgAdminLayout';
 import { orgKeys, type Organization } from './shared';
 
@@ -90,7 +90,8 @@ export function OrgSettingsPage() {
     },
     onError: (e) => {
       const fields = bodyFieldErrors(e);
-      if (Object.keys(fields).length > 0) setErrors(fields);
+      if (e instanceof ApiError && e.code === 'slug_taken') setErrors({ slug: errorMessage(e, t) });
+      else if (Object.keys(fields).length > 0) setErrors(fields);
       else notifyError(e, t);
     },
   });

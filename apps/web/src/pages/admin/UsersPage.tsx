@@ -54,7 +54,7 @@ function SuspendDialog({ user, onClose }: { user: AdminUser; onClose: () => void
             <Button variant="default" onClick={onClose}>
               {t('app.cancel')}
             </Button>
-            <Button type="submit" color="red" loading={saving}>
+            <Button type="submit" color="red.9" loading={saving}>
               {t('admin.users.suspendConfirm')}
             </Button>
           </Group>
