@@ -118,9 +118,9 @@ describe('admin journey', { timeout: 600_000 }, () => {
     await page.getByRole('dialog', { name: 'Revoke this invitation?' }).getByRole('button', { name: 'Revoke invitation' }).click();
     await page.getByText(`The invitation for ${other} was revoked.`).waitFor();
     await otherRow.waitFor({ state: 'detached' });
-    await page.getByRole('radio', { name: 'Revoked' }).check({ force: true });
-    await page.getByTestId('invitation-row').filter({ hasText: other }).getByText('Revoked').waitFor();
-    await page.getByRole('radio', { name: 'Pending' }).check({ force: true });
+    await page.getByTestId('invitation-filter').getByText('Revoked', { exact: true }).click();
+    await page.getByTestId('invitation-row').filter({ hasText: other }).getByText('Revoked', { exact: true }).waitFor();
+    await page.getByTestId('invitation-filter').getByText('Pending', { exact: true }).click();
     await page.getByTestId('invitation-row').filter({ hasText: email }).waitFor();
   });
 

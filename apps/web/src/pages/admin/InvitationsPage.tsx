@@ -215,7 +215,7 @@ export function InvitationsPage() {
         <Title order={2} size="h4" id="invitation-list-title">
           {t('admin.invitations.listTitle')}
         </Title>
-        <div style={{ overflowX: 'auto' }}>
+        <div style={{ overflowX: 'auto' }} data-testid="invitation-filter">
           <SegmentedControl
             aria-label={t('admin.invitations.filter')}
             value={filter}

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -44,7 +44,12 @@ function MemberRow({ member, roles, orgId }: { member: Member; roles: OrgRole[];
     }
     setBusy('role');
     try {
-      await call<Member>(api.PATCH('/api/v1/organizations/{id}/members/{userId}', { params: { path: { id: orgId, userId: member.userId } }, body: { role: to } }));
+      const updated = await call<Member>(
+        api.PATCH('/api/v1/organizations/{id}/members/{userId}', { params: { path: { id: orgId, userId: member.userId } }, body: { role: to } }),
+      );
+      qc.setQueriesData<InfiniteData<MemberPage>>({ queryKey: orgKeys.members(orgId) }, (data) =>
+        data ? { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.map((m) => (m.userId === updated.userId ? updated : m)) })) } : data,
+      );
       notify({ color: 'green', message: t('admin.members.roleChanged', { name: member.name, role: roleLabel(to, target?.name) }) });
       await qc.invalidateQueries({ queryKey: orgKeys.members(orgId) });
     } catch (e) {
