@@ -134,6 +134,13 @@ describe('admin journey', { timeout: 600_000 }, () => {
     await checkA11y(member, 'invitation (signed out)');
     await screenshot(member, 'admin-invitation-signed-out');
 
+    // the revoked invitation's link says so and offers nothing to accept
+    await member.goto(await invitationLinkFor(server.dataDir, `revoked-${stamp}@example.com`));
+    await member.getByText('This invitation was revoked').waitFor();
+    assert.equal(await member.getByRole('link', { name: 'Create an account' }).count(), 0);
+    await checkA11y(member, 'invitation (revoked)');
+
+    await member.goto(link);
     await member.getByRole('link', { name: 'Create an account' }).click();
     await member.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
     await member.getByLabel('Full name').fill(name);
