@@ -122,6 +122,14 @@ describe('admin journey', { timeout: 600_000 }, () => {
     await page.getByTestId('invitation-row').filter({ hasText: other }).getByText('Revoked', { exact: true }).waitFor();
     await page.getByTestId('invitation-filter').getByText('Pending', { exact: true }).click();
     await page.getByTestId('invitation-row').filter({ hasText: email }).waitFor();
+
+    // several at once: the one that cannot be invited says why, the others are sent
+    const third = `third-${stamp}@example.com`;
+    await page.getByRole('textbox', { name: 'Email addresses' }).fill(`instructor@lyceum.local, ${third}`);
+    await page.getByRole('button', { name: 'Send invitations' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Some invitations were not sent' }).getByText(/instructor@lyceum\.local: .*already a member/).waitFor();
+    await page.getByTestId('invitation-row').filter({ hasText: third }).waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Email addresses' }).inputValue(), 'instructor@lyceum.local');
   });
 
   step('the invitee opens the emailed link, signs up with that email and accepts', async () => {
@@ -229,9 +237,33 @@ describe('admin journey', { timeout: 600_000 }, () => {
     await card.getByText("See enrollments and learners' progress in courses you teach").waitFor();
     await screenshot(page, 'admin-roles');
 
-    // it is stored: after a reload it is still there, and it is offered when inviting
+    // it is stored: after a reload it is still there
     await page.reload();
     await page.getByTestId('custom-role').filter({ hasText: 'Course reviewer' }).waitFor();
+
+    // edit: drop a permission and describe it
+    await card.getByRole('button', { name: 'Edit the role Course reviewer' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit the role Course reviewer' });
+    await edit.getByRole('textbox', { name: 'Description' }).fill('Reads every course to review it');
+    await edit.getByRole('checkbox', { name: /See enrollments and learners/ }).uncheck();
+    await edit.getByRole('button', { name: 'Save role' }).click();
+    await page.getByText('The role "Course reviewer" was saved.').waitFor();
+    await card.getByText('Reads every course to review it').waitFor();
+    await card.getByText("See enrollments and learners' progress in courses you teach").waitFor({ state: 'detached' });
+
+    // a second role, deleted after confirming
+    await page.getByRole('button', { name: 'New role' }).first().click();
+    await page.getByRole('dialog', { name: 'New role' }).getByRole('textbox', { name: 'Name' }).fill('Temporary helper');
+    await page.getByRole('dialog', { name: 'New role' }).getByRole('button', { name: 'Create role' }).click();
+    const temp = page.getByTestId('custom-role').filter({ hasText: 'Temporary helper' });
+    await temp.getByText('No administrative permissions').waitFor();
+    await temp.getByRole('button', { name: 'Delete the role Temporary helper' }).click();
+    await page.getByRole('dialog', { name: 'Delete this role?' }).getByRole('button', { name: 'Delete role' }).click();
+    await page.getByText('The role "Temporary helper" was deleted.').waitFor();
+    await temp.waitFor({ state: 'detached' });
+    await page.reload();
+    await card.waitFor();
+    assert.equal(await page.getByTestId('custom-role').count(), 1);
   });
 
   step('the member, after a reload, has the new rights', async () => {
