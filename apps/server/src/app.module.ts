@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
+import { ZodSerializerInterceptor } from 'nestjs-zod';
 import { AuthGuard } from './kernel/auth/index.js';
 import { ProblemFilter } from './kernel/errors/index.js';
 import { IdempotencyInterceptor } from './kernel/http/idempotency.interceptor.js';
+import { RequestValidationPipe } from './kernel/http/validation.pipe.js';
 import { KernelModule, type KernelRuntime } from './kernel/kernel.module.js';
 import { IdentityModule } from './modules/identity/index.js';
 import { LearningModule } from './modules/learning/index.js';
@@ -17,7 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [KernelModule.forRoot(rt), StorageModule, RealtimeModule, IdentityModule, LearningModule],
       providers: [
-        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

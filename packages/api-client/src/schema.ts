@@ -4915,6 +4915,9 @@ export interface components {
         InvitationPreviewDto_Output: {
             email: string;
             expiresAt: string;
+            invitedBy: {
+                name: string;
+            } | null;
             organization: {
                 /** Format: uuid */
                 id: string;

@@ -30,6 +30,20 @@ describe('kernel http', () => {
     expect(JSON.parse(res.body).requestId).toBeDefined();
   });
 
+  it('names the part of the request each validation error is about', async () => {
+    const user = await t.signUp('validation@example.com');
+    const body = await t.http('POST', '/api/v1/organizations', { as: user, body: { name: 'Fine', settings: { website: 'not a website' } } });
+    expect(body.status).toBe(400);
+    expect(body.body.code).toBe('validation_failed');
+    expect(body.body.errors).toEqual([{ field: 'body.settings.website', message: expect.any(String) }]);
+    const query = await t.http('GET', '/api/v1/me/organizations?limit=0', { as: user });
+    expect(query.status).toBe(400);
+    expect(query.body.errors).toEqual([{ field: 'query.limit', message: expect.any(String) }]);
+    const param = await t.http('GET', '/api/v1/organizations/not-a-uuid', { as: user });
+    expect(param.status).toBe(400);
+    expect(param.body.errors).toEqual([{ field: 'param.id', message: expect.any(String) }]);
+  });
+
   it('serves the OpenAPI 3.1 document', async () => {
     const res = await t.http('GET', '/api/openapi.json');
     expect(res.status).toBe(200);

@@ -57,7 +57,7 @@ describe('inviting and accepting', () => {
 
     const preview = await t.http('GET', `/api/v1/invitations/${token}`);
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ organization: { id: orgId, name: 'Academy' }, role: 'instructor', roleName: 'Instructor', status: 'pending', email: 'new.person@example.com' });
+    expect(preview.body).toMatchObject({ organization: { id: orgId, name: 'Academy' }, role: 'instructor', roleName: 'Instructor', invitedBy: { name: 'Olga Owner' }, status: 'pending', email: 'new.person@example.com' });
 
     const invitee = await t.signUp('new.person@example.com');
     const emit = vi.spyOn(t.app.get(EventBus), 'emit');

@@ -37,6 +37,8 @@ export const InvitationPreview = z.object({
   email: z.string(),
   role: z.string(),
   roleName: z.string(),
+  /** who sent it; null when that account no longer exists */
+  invitedBy: z.object({ name: z.string() }).nullable(),
   status: InvitationStatus,
   expiresAt: z.string(),
 });

@@ -144,9 +144,10 @@ export class InvitationsService {
   /** What the invitation page shows before anyone signs in. */
   async preview(token: string): Promise<z.infer<typeof InvitationPreview>> {
     const [row] = await this.db
-      .select({ inv: invitations, orgName: organizations.name })
+      .select({ inv: invitations, orgName: organizations.name, inviterName: users.name })
       .from(invitations)
       .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+      .leftJoin(users, eq(users.id, invitations.invitedBy))
       .where(eq(invitations.tokenHash, hashInvitationToken(token)));
     if (!row) throw new NotFound('Invitation');
     const role = await this.access.role(row.inv.organizationId, row.inv.role);
@@ -155,6 +156,7 @@ export class InvitationsService {
       email: row.inv.email,
       role: row.inv.role,
       roleName: role?.name ?? row.inv.role,
+      invitedBy: row.inviterName === null ? null : { name: row.inviterName },
       status: statusOf(row.inv),
       expiresAt: row.inv.expiresAt.toISOString(),
     };
