@@ -4337,6 +4337,7 @@ export interface components {
         };
         CourseSummaryPageDto_Output: {
             items: {
+                coverUrl: string | null;
                 hasUnpublishedChanges: boolean;
                 /** Format: uuid */
                 id: string;
@@ -8176,6 +8177,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                q?: string;
                 status?: "draft" | "published" | "archived";
             };
             header?: {
