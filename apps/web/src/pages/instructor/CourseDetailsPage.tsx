@@ -3,11 +3,11 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOutletContext } from 'react-router';
 import { api, ApiError, call } from '../../api';
-import { bodyFieldErrors, notify, notifyError } from '../../components/common';
+import { notify, notifyError } from '../../components/common';
 import { useLanguageName } from '../CatalogPage';
 import { CoverUpload } from './CoverUpload';
 import { MarkdownEditor } from './MarkdownEditor';
-import { LEVELS, useCourseCache, VISIBILITIES, type CourseEditor, type UpdateCourseBody } from './model';
+import { formErrors, LEVELS, useCourseCache, VISIBILITIES, type CourseEditor, type UpdateCourseBody } from './model';
 
 const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'pl', 'ca', 'ja', 'zh', 'ar'];
 
@@ -107,10 +107,11 @@ export function CourseDetailsPage() {
       cache.set(next);
       notify({ color: 'green', message: t('instructor.details.saved') });
     } catch (err) {
-      const fields = bodyFieldErrors(err);
+      const fields = formErrors(err);
       if (err instanceof ApiError && err.code === 'slug_taken') fields.slug = err.message;
-      if (Object.keys(fields).length) setErrors(fields);
-      else notifyError(err, t);
+      setErrors(fields);
+      // a message for a field this form does not show goes to a toast
+      if (!Object.keys(fields).some((k) => k.split('.')[0]! in saved)) notifyError(err, t);
     } finally {
       setBusy(false);
     }

@@ -1,10 +1,9 @@
 import { Anchor, Button, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
-import { Suspense } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { api, call } from '../../api';
-import { confirmAction, ErrorState, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
+import { confirmAction, ErrorState, notify, notifyError, usePageTitle } from '../../components/common';
 import { courseState, useCourse, useCourseCache, type CourseEditor } from './model';
 import { StatusBadge } from './StatusBadge';
 
@@ -139,7 +138,7 @@ export function CourseEditorLayout() {
         </Group>
       </Group>
       <EditorTabs courseId={courseId} />
-      <Suspense fallback={<PageLoading />}>
+      <Suspense fallback={<Skeleton height={300} aria-hidden="true" />}>
         <Outlet context={c} />
       </Suspense>
     </Stack>

@@ -17,9 +17,9 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useOutletContext } from 'react-router';
 import { api, call } from '../../api';
-import { bodyFieldErrors, confirmAction, EmptyState, notifyError } from '../../components/common';
+import { confirmAction, EmptyState, notifyError } from '../../components/common';
 import { DotsIcon, GripIcon } from './icons';
-import { useCourseCache, type CourseEditor, type DraftLesson, type DraftOutline, type EditorLesson, type EditorSection, type LessonType } from './model';
+import { formErrors, useCourseCache, type CourseEditor, type DraftLesson, type DraftOutline, type EditorLesson, type EditorSection, type LessonType } from './model';
 
 type Sections = EditorSection[];
 
@@ -217,7 +217,7 @@ export function CurriculumPage() {
       await cache.refetch();
       setDialog(null);
     } catch (err) {
-      const f = bodyFieldErrors(err);
+      const f = formErrors(err);
       if (f.title) return f;
       notifyError(err, t);
     }
@@ -228,7 +228,7 @@ export function CurriculumPage() {
       await cache.refetch();
       setDialog(null);
     } catch (err) {
-      const f = bodyFieldErrors(err);
+      const f = formErrors(err);
       if (f.title) return f;
       notifyError(err, t);
     }
@@ -258,7 +258,7 @@ export function CurriculumPage() {
       await cache.refetch();
       setDialog(null);
     } catch (err) {
-      const f = bodyFieldErrors(err);
+      const f = formErrors(err);
       if (Object.keys(f).length) return f;
       notifyError(err, t);
     }

@@ -4,13 +4,15 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useOutletContext, useParams } from 'react-router';
 import { api, call } from '../../api';
-import { bodyFieldErrors, confirmAction, ErrorState, notify, notifyError, usePageTitle } from '../../components/common';
+import { confirmAction, ErrorState, notify, notifyError, usePageTitle } from '../../components/common';
 import { useUnloadGuard } from './CourseDetailsPage';
 import { MarkdownEditor } from './MarkdownEditor';
-import { flatLessons, lessonKey, useCourseCache, type CourseEditor, type DraftLesson, type UpdateLessonBody } from './model';
+import { flatLessons, formErrors, lessonKey, useCourseCache, type CourseEditor, type DraftLesson, type UpdateLessonBody } from './model';
 
 
 type Drip = 'none' | 'days' | 'date';
+
+const LESSON_FIELDS = new Set(['title', 'body', 'isPreview', 'required', 'dripDays', 'dripDate', 'prerequisiteLessonIds', 'durationSeconds']);
 
 interface LessonForm {
   title: string;
@@ -124,9 +126,10 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
       await cache.refetch();
       notify({ color: 'green', message: t('instructor.lesson.saved') });
     } catch (err) {
-      const fields = bodyFieldErrors(err);
-      if (Object.keys(fields).length) setErrors(fields);
-      else notifyError(err, t);
+      const fields = formErrors(err);
+      setErrors(fields);
+      // a message for a field this form does not show goes to a toast
+      if (!Object.keys(fields).some((k) => LESSON_FIELDS.has(k.split('.')[0]!))) notifyError(err, t);
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@ import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { courseState, type CourseEditor } from './model';
 
-const COLORS = { draft: 'gray', published: 'green', changed: 'yellow', archived: 'red' } as const;
+const COLORS = { draft: 'gray', published: 'green', changed: 'orange', archived: 'red' } as const;
 
 /** The course's status and draft/live state in words ("Published, with unpublished changes"). */
 export function StatusBadge({ course, size = 'md' }: { course: Pick<CourseEditor, 'status' | 'hasUnpublishedChanges'>; size?: 'sm' | 'md' | 'lg' }) {

@@ -5,10 +5,10 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, call } from '../../api';
-import { bodyFieldErrors, EmptyState, ErrorState, formatDate, formatNumber, notifyError, PageLoading, usePageTitle } from '../../components/common';
+import { EmptyState, ErrorState, formatDate, formatNumber, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import { usePermissions } from '../../session';
 import { ImageIcon } from './icons';
-import { courseKey, type CourseEditor, type CourseSummary, type CourseSummaryPage } from './model';
+import { courseKey, formErrors, type CourseEditor, type CourseSummary, type CourseSummaryPage } from './model';
 import { StatusBadge } from './StatusBadge';
 
 function Cover({ url, size }: { url: string | null; size: number }) {
@@ -84,7 +84,7 @@ function NewCourseModal({ opened, onClose }: { opened: boolean; onClose: () => v
       onClose();
       navigate(`/teach/courses/${course.id}`);
     } catch (err) {
-      const fields = bodyFieldErrors(err);
+      const fields = formErrors(err);
       if (Object.keys(fields).length) setErrors(fields);
       else if (err instanceof ApiError && err.code === 'slug_taken') setErrors({ slug: err.message });
       else notifyError(err, t);

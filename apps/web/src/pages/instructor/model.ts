@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { bodyFieldErrors } from '../../components/common';
 import type { components } from '@lyceum/api-client';
 import { api, call } from '../../api';
 
@@ -60,4 +61,17 @@ export function courseState(c: Pick<CourseEditor, 'status' | 'hasUnpublishedChan
 /** Lessons of the outline in reading order. */
 export function flatLessons(sections: EditorSection[]): EditorLesson[] {
   return sections.flatMap((s) => s.lessons);
+}
+
+/**
+ * Field messages of a problem+json answer keyed by body field ("slug", "body.url"). Request
+ * validation reports fields as `request.<field>` and service rules as `body.<field>`; both map here.
+ */
+export function formErrors(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(bodyFieldErrors(error))) {
+    const key = field.replace(/^request\./, '');
+    if (!(key in out)) out[key] = message;
+  }
+  return out;
 }
