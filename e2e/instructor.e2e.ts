@@ -280,4 +280,29 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Toggle light and dark theme' }).click();
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  step('an organization admin sees every course, filters by status and deletes one without learners', async () => {
+    await context.clearCookies();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill('admin@lyceum.local');
+    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-admin-2026');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Teach' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Teach' }).waitFor();
+    const row = page.getByTestId('teach-course').filter({ hasText: title });
+    await row.waitFor();
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Archived' }).click();
+    await page.getByText('No course matches your search.').waitFor();
+    await page.getByRole('button', { name: 'Clear the search' }).click();
+    await row.getByRole('link', { name: title, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this course?' });
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Teach' }).waitFor();
+    await toast(`"${title}" is deleted.`).waitFor();
+    await page.getByTestId('teach-course').first().waitFor();
+    assert.equal(await page.getByTestId('teach-course').filter({ hasText: title }).count(), 0);
+  });
 });

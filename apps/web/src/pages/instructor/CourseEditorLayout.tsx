@@ -1,13 +1,14 @@
 import { Anchor, Button, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useLocation, useParams } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../api';
 import { confirmAction, ErrorState, notify, notifyError, usePageTitle } from '../../components/common';
-import { courseState, useCourse, useCourseCache, type CourseEditor } from './model';
+import { courseKey, courseState, useCourse, useCourseCache, type CourseEditor } from './model';
 import { StatusBadge } from './StatusBadge';
 
-type Action = 'publish' | 'unpublish' | 'archive';
+type Action = 'publish' | 'unpublish' | 'archive' | 'delete';
 
 function EditorTabs({ courseId }: { courseId: string }) {
   const { t } = useTranslation();
@@ -45,6 +46,8 @@ export function CourseEditorLayout() {
   const course = useCourse(courseId);
   const cache = useCourseCache(courseId);
   const [busy, setBusy] = useState<Action | null>(null);
+  const navigate = useNavigate();
+  const qc = useQueryClient();
   usePageTitle(course.data?.draft.title ?? t('instructor.editor.title'));
 
   if (course.isPending)
@@ -71,6 +74,15 @@ export function CourseEditorLayout() {
     setBusy(action);
     try {
       const path = { params: { path: { id: courseId } } };
+      if (action === 'delete') {
+        await call(api.DELETE('/api/v1/courses/{id}', path));
+        notify({ color: 'green', message: t('instructor.editor.deleteDone', { title: c.draft.title }) });
+        await qc.invalidateQueries({ queryKey: ['instructor', 'courses'] });
+        void qc.invalidateQueries({ queryKey: ['catalog'] });
+        navigate('/teach', { replace: true });
+        qc.removeQueries({ queryKey: courseKey(courseId) });
+        return;
+      }
       const next =
         action === 'publish'
           ? await call<CourseEditor>(api.POST('/api/v1/courses/{id}/publish', path))
@@ -133,6 +145,11 @@ export function CourseEditorLayout() {
           {c.can.publish && c.status !== 'archived' && (
             <Button variant="outline" color="red" loading={busy === 'archive'} disabled={!!busy} onClick={() => void run('archive')}>
               {t('instructor.editor.archive')}
+            </Button>
+          )}
+          {c.can.delete && c.learnerCount === 0 && (
+            <Button variant="outline" color="red" loading={busy === 'delete'} disabled={!!busy} onClick={() => void run('delete')}>
+              {t('instructor.editor.delete')}
             </Button>
           )}
         </Group>

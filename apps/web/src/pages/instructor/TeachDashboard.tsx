@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Image, Modal, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Image, Modal, Select, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
@@ -8,7 +8,9 @@ import { api, ApiError, call } from '../../api';
 import { EmptyState, ErrorState, formatDate, formatNumber, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import { usePermissions } from '../../session';
 import { ImageIcon } from './icons';
-import { courseKey, formErrors, type CourseEditor, type CourseSummary, type CourseSummaryPage } from './model';
+import { courseKey, formErrors, type CourseEditor, type CourseStatus, type CourseSummary, type CourseSummaryPage } from './model';
+
+const STATUSES: CourseStatus[] = ['draft', 'published', 'archived'];
 import { StatusBadge } from './StatusBadge';
 
 function Cover({ url, size }: { url: string | null; size: number }) {
@@ -129,13 +131,16 @@ export function TeachDashboard() {
   const [opened, { open, close }] = useDisclosure(false);
   const [q, setQ] = useState('');
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
+  const [status, setStatus] = useState<CourseStatus | null>(null);
   const allowed = perms.canAny('course.create', 'course.update', 'course.read_all');
   const canCreate = perms.can('course.create');
 
   const list = useInfiniteQuery({
-    queryKey: ['instructor', 'courses', perms.activeOrganization?.id ?? null, debouncedQ],
+    queryKey: ['instructor', 'courses', perms.activeOrganization?.id ?? null, debouncedQ, status],
     queryFn: ({ pageParam }) =>
-      call<CourseSummaryPage>(api.GET('/api/v1/courses', { params: { query: { limit: 20, q: debouncedQ || undefined, cursor: pageParam ?? undefined } } })),
+      call<CourseSummaryPage>(
+        api.GET('/api/v1/courses', { params: { query: { limit: 20, q: debouncedQ || undefined, status: status ?? undefined, cursor: pageParam ?? undefined } } }),
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
@@ -160,9 +165,17 @@ export function TeachDashboard() {
         </Alert>
       ) : (
         <>
-          <div role="search">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} role="search">
             <TextInput type="search" label={t('instructor.dashboard.search')} value={q} onChange={(e) => setQ(e.currentTarget.value)} />
-          </div>
+            <Select
+              label={t('instructor.dashboard.status')}
+              placeholder={t('instructor.dashboard.anyStatus')}
+              clearable
+              value={status}
+              onChange={(v) => setStatus(v as CourseStatus | null)}
+              data={STATUSES.map((v) => ({ value: v, label: t(`instructor.state.${v}`) }))}
+            />
+          </SimpleGrid>
           {list.isPending ? (
             <Stack aria-hidden="true">
               {[0, 1, 2].map((i) => (
@@ -172,8 +185,22 @@ export function TeachDashboard() {
           ) : list.isError ? (
             <ErrorState error={list.error} onRetry={() => void list.refetch()} />
           ) : items.length === 0 ? (
-            debouncedQ ? (
-              <EmptyState title={t('instructor.dashboard.noMatch')} hint={t('instructor.dashboard.noMatchHint')} action={<Button variant="light" onClick={() => setQ('')}>{t('instructor.dashboard.clearSearch')}</Button>} />
+            debouncedQ || status ? (
+              <EmptyState
+                title={t('instructor.dashboard.noMatch')}
+                hint={t('instructor.dashboard.noMatchHint')}
+                action={
+                  <Button
+                    variant="light"
+                    onClick={() => {
+                      setQ('');
+                      setStatus(null);
+                    }}
+                  >
+                    {t('instructor.dashboard.clearSearch')}
+                  </Button>
+                }
+              />
             ) : (
               <EmptyState
                 title={t('instructor.dashboard.empty')}
