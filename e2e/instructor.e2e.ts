@@ -164,6 +164,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(await lessonTitles(sectionCard('Getting started')), ['Welcome', 'First strokes']);
     assert.deepEqual(await lessonTitles(sectionCard('Going further')), ['Mixing colours']);
+    assert.equal(await page.title(), `Curriculum · ${title} · Lyceum`);
     await checkA11y(page, 'curriculum');
     await screenshot(page, 'instructor-curriculum');
   });
@@ -182,6 +183,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
       await page.getByTestId('markdown-preview').locator('h1', { hasText: lesson }).waitFor();
       if (lesson === 'Welcome') {
         await page.getByRole('switch', { name: 'Free preview' }).check();
+        assert.equal(await page.title(), `Welcome · ${title} · Lyceum`);
         await checkA11y(page, 'lesson editor');
         await screenshot(page, 'instructor-lesson');
       }
@@ -215,7 +217,21 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     await page.getByRole('menuitem', { name: 'Move to Getting started' }).click();
     await sectionCard('Getting started').getByRole('link', { name: 'Mixing colours' }).waitFor();
     await idle();
-    // and a section up
+    // a refused reorder is rolled back, with the server's message
+    await page.route('**/sections/reorder', (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Conflict', status: 409, code: 'conflict', detail: 'Someone else changed this outline.' }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Actions for section Going further' }).click();
+    await page.getByRole('menuitem', { name: 'Move up' }).click();
+    await toast('Someone else changed this outline.').waitFor();
+    await idle();
+    assert.deepEqual(await page.getByTestId('section-title').allTextContents(), ['Getting started', 'Going further']);
+    await page.unroute('**/sections/reorder');
+    // and a section up, for real
     await page.getByRole('button', { name: 'Actions for section Going further' }).click();
     await page.getByRole('menuitem', { name: 'Move up' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="section-title"]')?.textContent === 'Going further');

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOutletContext } from 'react-router';
 import { api, ApiError, call } from '../../api';
-import { notify, notifyError } from '../../components/common';
+import { notify, notifyError, usePageTitle } from '../../components/common';
 import { useLanguageName } from '../CatalogPage';
 import { CoverUpload } from './CoverUpload';
 import { MarkdownEditor } from './MarkdownEditor';
@@ -79,6 +79,7 @@ export function CourseDetailsPage() {
   const dirty = Object.keys(diff).length > 0;
   useUnloadGuard(dirty);
   const readOnly = !course.can.edit;
+  usePageTitle(course.draft.title);
 
   // a newer server copy (after publishing, another tab) replaces the form unless it holds edits
   useEffect(() => {
@@ -133,7 +134,7 @@ export function CourseDetailsPage() {
           <TextInput label={t('instructor.details.slug')} description={t('instructor.details.slugHint')} value={form.slug} onChange={(e) => set('slug', e.currentTarget.value)} error={errors.slug} maxLength={80} readOnly={readOnly} />
         </SimpleGrid>
         <Textarea label={t('instructor.details.subtitle')} description={t('instructor.details.subtitleHint')} value={form.subtitle} onChange={(e) => set('subtitle', e.currentTarget.value)} error={errors.subtitle} autosize minRows={2} maxLength={300} readOnly={readOnly} />
-        <MarkdownEditor label={t('instructor.details.description')} value={form.description} onChange={(v) => set('description', v)} error={errors.description} />
+        <MarkdownEditor label={t('instructor.details.description')} value={form.description} onChange={(v) => set('description', v)} error={errors.description} readOnly={readOnly} />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <Select
             label={t('instructor.details.language')}

@@ -8,6 +8,12 @@ import { confirmAction, ErrorState, notify, notifyError, usePageTitle } from '..
 import { courseKey, courseState, useCourse, useCourseCache, type CourseEditor } from './model';
 import { StatusBadge } from './StatusBadge';
 
+/** Titles the page while the course loads (each tab titles itself once it is shown). */
+function PageTitle({ title }: { title: string }) {
+  usePageTitle(title);
+  return null;
+}
+
 type Action = 'publish' | 'unpublish' | 'archive' | 'delete';
 
 function EditorTabs({ courseId }: { courseId: string }) {
@@ -48,17 +54,23 @@ export function CourseEditorLayout() {
   const [busy, setBusy] = useState<Action | null>(null);
   const navigate = useNavigate();
   const qc = useQueryClient();
-  usePageTitle(course.data?.draft.title ?? t('instructor.editor.title'));
 
   if (course.isPending)
     return (
       <Stack aria-hidden="true">
+        <PageTitle title={t('instructor.editor.title')} />
         <Skeleton height={36} width="60%" />
         <Skeleton height={24} width="30%" />
         <Skeleton height={300} />
       </Stack>
     );
-  if (course.isError) return <ErrorState error={course.error} onRetry={() => void course.refetch()} />;
+  if (course.isError)
+    return (
+      <>
+        <PageTitle title={t('instructor.editor.title')} />
+        <ErrorState error={course.error} onRetry={() => void course.refetch()} />
+      </>
+    );
   const c = course.data;
   const state = courseState(c);
 

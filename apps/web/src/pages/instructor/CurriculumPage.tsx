@@ -13,11 +13,11 @@ import {
 import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Badge, Button, Card, Group, Menu, Modal, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useOutletContext } from 'react-router';
 import { api, call } from '../../api';
-import { confirmAction, EmptyState, notifyError } from '../../components/common';
+import { confirmAction, EmptyState, notifyError, usePageTitle } from '../../components/common';
 import { DotsIcon, GripIcon } from './icons';
 import { formErrors, useCourseCache, type CourseEditor, type DraftLesson, type DraftOutline, type EditorLesson, type EditorSection, type LessonType } from './model';
 
@@ -167,9 +167,9 @@ export function CurriculumPage() {
   const cache = useCourseCache(course.id);
   const sensors = useDndSensors();
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [saving, setSaving] = useState(false);
   const sections = course.sections;
   const editable = course.can.edit;
+  usePageTitle(`${t('instructor.curriculum.heading')} · ${course.draft.title}`);
   const path = { id: course.id };
 
   const allLessons = sections.flatMap((s) => s.lessons);
@@ -179,26 +179,33 @@ export function CurriculumPage() {
     sections.length,
   );
 
+  // Reorders are saved one after another, in the order they were made, so the last one wins.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const [pending, setPending] = useState(0);
+  const saving = pending > 0;
+
   /** Optimistic reorder: show it at once, save it, roll back with a toast if the server refuses. */
-  const persist = async (next: Sections, kind: 'sections' | 'lessons') => {
+  const persist = (next: Sections, kind: 'sections' | 'lessons') => {
     const before = cache.get()?.sections ?? sections;
     cache.setSections(renumber(next));
-    setSaving(true);
-    try {
-      const outline =
-        kind === 'sections'
-          ? await call<DraftOutline>(api.POST('/api/v1/courses/{id}/sections/reorder', { params: { path }, body: { sectionIds: next.map((s) => s.id) } }))
-          : await call<DraftOutline>(
-              api.POST('/api/v1/courses/{id}/lessons/reorder', { params: { path }, body: { sections: next.map((s) => ({ sectionId: s.id, lessonIds: s.lessons.map((l) => l.id) })) } }),
-            );
-      cache.setSections(outline.sections);
-    } catch (err) {
-      cache.setSections(before);
-      notifyError(err, t);
-      void cache.refetch();
-    } finally {
-      setSaving(false);
-    }
+    setPending((n) => n + 1);
+    queue.current = queue.current.then(async () => {
+      try {
+        const outline =
+          kind === 'sections'
+            ? await call<DraftOutline>(api.POST('/api/v1/courses/{id}/sections/reorder', { params: { path }, body: { sectionIds: next.map((s) => s.id) } }))
+            : await call<DraftOutline>(
+                api.POST('/api/v1/courses/{id}/lessons/reorder', { params: { path }, body: { sections: next.map((s) => ({ sectionId: s.id, lessonIds: s.lessons.map((l) => l.id) })) } }),
+              );
+        cache.setSections(outline.sections);
+      } catch (err) {
+        cache.setSections(before);
+        notifyError(err, t);
+        await cache.refetch();
+      } finally {
+        setPending((n) => n - 1);
+      }
+    });
   };
 
   const onSectionDragEnd = ({ active, over }: DragEndEvent) => {
@@ -206,10 +213,10 @@ export function CurriculumPage() {
     const from = sections.findIndex((s) => s.id === active.id);
     const to = sections.findIndex((s) => s.id === over.id);
     if (from < 0 || to < 0) return;
-    void persist(arrayMove(sections, from, to), 'sections');
+    persist(arrayMove(sections, from, to), 'sections');
   };
 
-  const moveSection = (index: number, delta: number) => void persist(arrayMove(sections, index, index + delta), 'sections');
+  const moveSection = (index: number, delta: number) => persist(arrayMove(sections, index, index + delta), 'sections');
 
   const addSection = async (title: string) => {
     try {
@@ -300,7 +307,7 @@ export function CurriculumPage() {
             <Stack gap="md" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('instructor.curriculum.sections')}>
               {sections.map((s, si) => (
                 <li key={s.id}>
-                  <SortableRow id={s.id} handleLabel={t('instructor.curriculum.dragSection', { title: s.title })} disabled={!editable || saving}>
+                  <SortableRow id={s.id} handleLabel={t('instructor.curriculum.dragSection', { title: s.title })} disabled={!editable}>
                     {(handle) => (
                       <Card withBorder padding="sm" data-testid="section">
                         <Group justify="space-between" wrap="nowrap" gap="xs">
@@ -319,10 +326,10 @@ export function CurriculumPage() {
                               </Menu.Target>
                               <Menu.Dropdown>
                                 <Menu.Item onClick={() => setDialog({ kind: 'renameSection', section: s })}>{t('instructor.curriculum.rename')}</Menu.Item>
-                                <Menu.Item disabled={si === 0 || saving} onClick={() => moveSection(si, -1)}>
+                                <Menu.Item disabled={si === 0} onClick={() => moveSection(si, -1)}>
                                   {t('instructor.curriculum.moveUp')}
                                 </Menu.Item>
-                                <Menu.Item disabled={si === sections.length - 1 || saving} onClick={() => moveSection(si, 1)}>
+                                <Menu.Item disabled={si === sections.length - 1} onClick={() => moveSection(si, 1)}>
                                   {t('instructor.curriculum.moveDown')}
                                 </Menu.Item>
                                 <Menu.Divider />
@@ -338,8 +345,7 @@ export function CurriculumPage() {
                           section={s}
                           sections={sections}
                           editable={editable}
-                          saving={saving}
-                          onMove={(next) => void persist(next, 'lessons')}
+                          onMove={(next) => persist(next, 'lessons')}
                           onDelete={(l) => void deleteLesson(l)}
                         />
                         {editable && (
@@ -389,7 +395,6 @@ function SectionLessons({
   section,
   sections,
   editable,
-  saving,
   onMove,
   onDelete,
 }: {
@@ -397,7 +402,6 @@ function SectionLessons({
   section: EditorSection;
   sections: Sections;
   editable: boolean;
-  saving: boolean;
   onMove: (next: Sections) => void;
   onDelete: (l: EditorLesson) => void;
 }) {
@@ -428,7 +432,7 @@ function SectionLessons({
         <Stack gap={4} mt="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('instructor.curriculum.lessonsOf', { title: section.title })}>
           {lessons.map((l, li) => (
             <li key={l.id}>
-              <SortableRow id={l.id} handleLabel={t('instructor.curriculum.dragLesson', { title: l.title })} disabled={!editable || saving}>
+              <SortableRow id={l.id} handleLabel={t('instructor.curriculum.dragLesson', { title: l.title })} disabled={!editable}>
                 {(handle) => (
                   <Group justify="space-between" wrap="nowrap" gap="xs" p={4} data-testid="lesson-row" style={{ borderRadius: 6, background: 'var(--mantine-color-body)', border: '1px solid var(--mantine-color-default-border)' }}>
                     <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
@@ -456,16 +460,16 @@ function SectionLessons({
                           <Menu.Item component={Link} to={`/teach/courses/${course.id}/lessons/${l.id}`}>
                             {t('instructor.curriculum.edit')}
                           </Menu.Item>
-                          <Menu.Item disabled={li === 0 || saving} onClick={() => onMove(moveLesson(sections, l.id, section.id, li - 1))}>
+                          <Menu.Item disabled={li === 0} onClick={() => onMove(moveLesson(sections, l.id, section.id, li - 1))}>
                             {t('instructor.curriculum.moveUp')}
                           </Menu.Item>
-                          <Menu.Item disabled={li === lessons.length - 1 || saving} onClick={() => onMove(moveLesson(sections, l.id, section.id, li + 1))}>
+                          <Menu.Item disabled={li === lessons.length - 1} onClick={() => onMove(moveLesson(sections, l.id, section.id, li + 1))}>
                             {t('instructor.curriculum.moveDown')}
                           </Menu.Item>
                           {sections
                             .filter((s) => s.id !== section.id)
                             .map((s) => (
-                              <Menu.Item key={s.id} disabled={saving} onClick={() => onMove(moveLesson(sections, l.id, s.id, s.lessons.length))}>
+                              <Menu.Item key={s.id} onClick={() => onMove(moveLesson(sections, l.id, s.id, s.lessons.length))}>
                                 {t('instructor.curriculum.moveTo', { title: s.title })}
                               </Menu.Item>
                             ))}

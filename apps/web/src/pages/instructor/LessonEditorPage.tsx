@@ -186,7 +186,7 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
         <TextInput label={t('instructor.lesson.title')} required value={form.title} onChange={(e) => set('title', e.currentTarget.value)} error={errors.title} maxLength={200} readOnly={readOnly} />
 
         {lesson.type === 'text' && (
-          <MarkdownEditor label={t('instructor.lesson.content')} value={form.markdown} onChange={(v) => set('markdown', v)} error={errors['body.markdown'] ?? errors.body} minRows={12} />
+          <MarkdownEditor label={t('instructor.lesson.content')} value={form.markdown} onChange={(v) => set('markdown', v)} error={errors['body.markdown'] ?? errors.body} minRows={12} readOnly={readOnly} />
         )}
         {lesson.type === 'link' && (
           <Stack>

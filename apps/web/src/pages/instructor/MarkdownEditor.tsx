@@ -17,6 +17,7 @@ export function MarkdownEditor({
   error,
   description,
   minRows = 8,
+  readOnly,
 }: {
   label: string;
   value: string;
@@ -24,6 +25,7 @@ export function MarkdownEditor({
   error?: string;
   description?: string;
   minRows?: number;
+  readOnly?: boolean;
 }) {
   const { t } = useTranslation();
   const id = useId();
@@ -37,7 +39,7 @@ export function MarkdownEditor({
           <Tabs.Tab value="preview">{t('instructor.markdown.preview')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="write" pt="xs">
-          <Textarea aria-label={label} value={value} onChange={(e) => onChange(e.currentTarget.value)} autosize minRows={minRows} maxRows={30} error={!!error} styles={{ input: { fontFamily: 'ui-monospace, monospace' } }} />
+          <Textarea aria-label={label} value={value} onChange={(e) => onChange(e.currentTarget.value)} autosize minRows={minRows} maxRows={30} error={!!error} readOnly={readOnly} styles={{ input: { fontFamily: 'ui-monospace, monospace' } }} />
         </Tabs.Panel>
         <Tabs.Panel value="preview" pt="xs">
           <Box p="sm" data-testid="markdown-preview" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 8, minHeight: 120 }}>
