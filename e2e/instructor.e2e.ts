@@ -187,12 +187,26 @@ describe('instructor journey', { timeout: 600_000 }, () => {
         await checkA11y(page, 'lesson editor');
         await screenshot(page, 'instructor-lesson');
       }
+      if (lesson === 'Mixing colours') {
+        // drip, prerequisites and duration
+        await page.getByText('Days after enrolling', { exact: true }).click();
+        await page.getByLabel('Days after enrollment').fill('3');
+        await page.getByRole('combobox', { name: 'Prerequisites' }).click();
+        await page.getByRole('option', { name: 'Welcome' }).click();
+        await page.keyboard.press('Escape');
+        await page.getByLabel('Duration (minutes)').fill('10');
+      }
       await page.getByRole('button', { name: 'Save' }).click();
       await toast('The lesson is saved.').waitFor();
       await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
       if (next) await page.getByRole('link', { name: `${next} →` }).click();
     }
     await page.getByRole('link', { name: '← First strokes' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Mixing colours' }).waitFor();
+    assert.equal(await page.getByLabel('Days after enrollment').inputValue(), '3');
+    assert.equal(await page.getByLabel('Duration (minutes)').inputValue(), '10');
+    assert.deepEqual(await page.locator('.mantine-MultiSelect-root .mantine-Pill-label').allTextContents(), ['Welcome'], 'the prerequisite is saved');
     // saved: a reload shows the content and the setting
     await page.goto(`${editorUrl}/curriculum`);
     await sectionCard('Getting started').getByTestId('lesson-row').filter({ hasText: 'Welcome' }).getByText('Free preview').waitFor();
