@@ -118,6 +118,14 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     });
     assert.equal(await page.getByRole('alert').filter({ hasText: 'The image was not accepted' }).count(), 0);
 
+    // a co-instructor, chosen among the members who may teach (a learner is not offered)
+    const instructors = page.getByRole('combobox', { name: 'Instructors' });
+    await instructors.fill('learner@lyceum');
+    await page.getByText('No member who can teach matches').waitFor();
+    await instructors.fill('admin@lyceum');
+    await page.getByRole('option', { name: /Ada Admin/ }).click();
+    await page.keyboard.press('Escape');
+
     // a bad slug is reported beside the field
     await page.getByLabel('Address (slug)').fill('Not A Slug');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -130,6 +138,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
     assert.equal(await page.getByLabel('Summary').inputValue(), 'Paint light and colour with water.');
     await page.getByTestId('cover-image').waitFor();
+    assert.deepEqual(await page.locator('.mantine-MultiSelect-root .mantine-Pill-label').allTextContents(), ['Ines Instructor', 'Ada Admin']);
     assert.equal(await page.title(), `${title} · Lyceum`);
     await checkA11y(page, 'course details');
     await screenshot(page, 'instructor-details');

@@ -84,6 +84,9 @@ export const en = {
     visibility: 'Who can find it',
     isFree: 'Free course',
     isFreeHint: 'Learners can enroll themselves.',
+    instructors: 'Instructors',
+    instructorsHint: 'Members whose role lets them teach. Type a name or an email to find one.',
+    noInstructorFound: 'No member who can teach matches',
     saved: 'The details are saved.',
   },
   visibility: {
@@ -275,6 +278,9 @@ export const es: Messages<typeof en> = {
     visibility: 'Quién puede encontrarlo',
     isFree: 'Curso gratuito',
     isFreeHint: 'Los estudiantes pueden inscribirse por su cuenta.',
+    instructors: 'Instructores',
+    instructorsHint: 'Miembros cuyo rol les permite enseñar. Escribe un nombre o un correo para encontrarlos.',
+    noInstructorFound: 'Ningún miembro que pueda enseñar coincide',
     saved: 'Los detalles se han guardado.',
   },
   visibility: {

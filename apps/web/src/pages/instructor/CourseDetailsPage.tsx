@@ -6,6 +6,7 @@ import { api, ApiError, call } from '../../api';
 import { notify, notifyError, usePageTitle } from '../../components/common';
 import { useLanguageName } from '../CatalogPage';
 import { CoverUpload } from './CoverUpload';
+import { InstructorsInput } from './InstructorsInput';
 import { MarkdownEditor } from './MarkdownEditor';
 import { formErrors, LEVELS, useCourseCache, VISIBILITIES, type CourseEditor, type UpdateCourseBody } from './model';
 
@@ -22,6 +23,7 @@ interface DetailsForm {
   tags: string[];
   visibility: CourseEditor['visibility'];
   isFree: boolean;
+  instructorIds: string[];
 }
 
 function formOf(c: CourseEditor): DetailsForm {
@@ -36,6 +38,7 @@ function formOf(c: CourseEditor): DetailsForm {
     tags: c.draft.tags,
     visibility: c.visibility,
     isFree: c.isFree,
+    instructorIds: c.instructors.map((i) => i.userId),
   };
 }
 
@@ -52,6 +55,7 @@ function changes(from: DetailsForm, to: DetailsForm): UpdateCourseBody {
   if (to.tags.join('\n') !== from.tags.join('\n')) out.tags = to.tags;
   if (to.visibility !== from.visibility) out.visibility = to.visibility;
   if (to.isFree !== from.isFree) out.isFree = to.isFree;
+  if (to.instructorIds.join() !== from.instructorIds.join()) out.instructorIds = to.instructorIds;
   return out;
 }
 
@@ -110,6 +114,8 @@ export function CourseDetailsPage() {
     } catch (err) {
       const fields = formErrors(err);
       if (err instanceof ApiError && err.code === 'slug_taken') fields.slug = err.message;
+      // the server names refused ids; the summary reads better beside the field
+      if (err instanceof ApiError && err.code === 'instructor_not_eligible') fields.instructorIds = err.message;
       setErrors(fields);
       // a message for a field this form does not show goes to a toast
       if (!Object.keys(fields).some((k) => k.split('.')[0]! in saved)) notifyError(err, t);
@@ -188,6 +194,13 @@ export function CourseDetailsPage() {
             disabled={readOnly}
           />
         </SimpleGrid>
+        <InstructorsInput
+          course={course}
+          value={form.instructorIds}
+          onChange={(v) => set('instructorIds', v)}
+          error={errors.instructorIds ?? Object.entries(errors).find(([k]) => k.startsWith('instructorIds.'))?.[1]}
+          readOnly={readOnly}
+        />
         {!readOnly && (
           <Group justify="flex-end" gap="sm">
             {dirty && (
