@@ -55,8 +55,11 @@ describe('course learners: enroll, CSV import with live status, revoke', { timeo
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: /^Account menu for/ }).waitFor();
 
-    await page.goto(`/teach/courses/${courseId}/learners`);
+    // the Learners tab of the course editor
+    await page.goto(`/teach/courses/${courseId}`);
     await page.getByRole('heading', { level: 1, name: 'Learn to Learn' }).waitFor();
+    await page.getByRole('link', { name: 'Learners', exact: true }).click();
+    await page.waitForURL(new RegExp(`/teach/courses/${courseId}/learners$`));
     await page.getByRole('heading', { level: 2, name: 'Learners', exact: true }).waitFor();
     await page.getByText('No learners yet').waitFor();
     assert.equal(await page.title(), 'Learners of Learn to Learn · Lyceum');

@@ -4573,6 +4573,7 @@ export interface components {
         };
         CourseSummaryPageDto_Output: {
             items: {
+                coverUrl: string | null;
                 hasUnpublishedChanges: boolean;
                 /** Format: uuid */
                 id: string;
@@ -8561,6 +8562,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                q?: string;
                 status?: "draft" | "published" | "archived";
             };
             header?: {

@@ -1,19 +1,12 @@
-import { Center, Loader } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useSession } from '../session';
+import { PageLoading } from './common';
 
 /** Routes for signed-in users; others are sent to sign in and brought back afterwards. */
 export function RequireAuth() {
   const { user, isLoading } = useSession();
   const location = useLocation();
-  const { t } = useTranslation();
-  if (isLoading)
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app.loading')} />
-      </Center>
-    );
+  if (isLoading) return <PageLoading />;
   if (!user) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <Outlet />;
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Loader, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Loader, Progress, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import i18n, { type TFunction } from 'i18next';
@@ -87,11 +87,13 @@ export function formatDate(iso: string | null | undefined, lang: string): string
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(iso));
 }
 
+/** A spinner announced once to screen readers (a status region, not a label on the spinner's span). */
 export function PageLoading() {
   const { t } = useTranslation();
   return (
-    <Center py="xl">
-      <Loader aria-label={t('app.loading')} />
+    <Center py="xl" role="status">
+      <Loader aria-hidden />
+      <VisuallyHidden>{t('app.loading')}</VisuallyHidden>
     </Center>
   );
 }

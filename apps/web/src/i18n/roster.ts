@@ -3,7 +3,6 @@ import type { Messages } from './types';
 /** Strings of the course learners screens (`t('roster.…')`). */
 export const en = {
   pageTitle: 'Learners of {{title}}',
-  backToTeach: 'Back to teaching',
   learners: {
     heading: 'Learners',
     search: 'Search learners',
@@ -123,7 +122,6 @@ export const en = {
 
 export const es: Messages<typeof en> = {
   pageTitle: 'Estudiantes de {{title}}',
-  backToTeach: 'Volver a enseñar',
   learners: {
     heading: 'Estudiantes',
     search: 'Buscar estudiantes',

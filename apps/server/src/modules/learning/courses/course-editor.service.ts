@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { and, desc, eq, exists, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, ilike, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { can, requireOrg, requirePermission, type RequestContext } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, inTransaction } from '../../../kernel/db/index.js';
 import { Conflict, Forbidden } from '../../../kernel/errors/index.js';
@@ -166,7 +166,7 @@ export class CourseEditorService {
   }
 
   /** Instructor dashboard: the active organization's courses the caller can edit (all with course.read_all). */
-  async list(ctx: RequestContext, q: { limit: number; cursor?: string; status?: CourseStatus }): Promise<Page<CourseSummary>> {
+  async list(ctx: RequestContext, q: { limit: number; cursor?: string; status?: CourseStatus; q?: string }): Promise<Page<CourseSummary>> {
     const o = requireOrg(ctx);
     const all = can(ctx, 'course.read_all') || can(ctx, 'course.update');
     if (!all && !can(ctx, 'course.create')) {
@@ -184,6 +184,11 @@ export class CourseEditorService {
       );
     }
     if (q.status) conds.push(eq(courses.status, q.status));
+    // every word must appear in the draft title or the slug
+    for (const word of (q.q ?? '').split(/\s+/).filter(Boolean)) {
+      const pattern = `%${word.replace(/[\\%_]/g, '\\$&')}%`;
+      conds.push(or(ilike(courseDrafts.title, pattern), ilike(courses.slug, pattern))!);
+    }
     const cursor = decodeCursor(q.cursor, 1);
     if (cursor) conds.push(lt(courses.id, String(cursor[0])));
     const rows = await this.db
@@ -191,6 +196,7 @@ export class CourseEditorService {
         c: courses,
         title: courseDrafts.title,
         changed: courseDrafts.hasUnpublishedChanges,
+        coverKey: courseDrafts.coverKey,
         instructorIds: sql<string[]>`coalesce((SELECT array_agg(ci.user_id ORDER BY ci.position) FROM course_instructors ci WHERE ci.course_id = ${courses.id}), '{}')`,
       })
       .from(courses)
@@ -214,6 +220,7 @@ export class CourseEditorService {
         publishedAt: r.c.publishedAt?.toISOString() ?? null,
         hasUnpublishedChanges: r.changed,
         instructorIds: r.instructorIds,
+        coverUrl: this.covers.url(r.coverKey),
         updatedAt: r.c.updatedAt.toISOString(),
       }),
     );

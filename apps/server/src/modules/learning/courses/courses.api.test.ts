@@ -282,6 +282,31 @@ describe('instructor dashboard list', () => {
     const published = await t.http('GET', '/api/v1/courses?status=published', { as: o, headers: o.h() });
     expect(published.body.items.map((c: { id: string }) => c.id)).toEqual([ids[0]]);
   });
+
+  it('searches the draft title and slug, word by word, and carries the cover URL', async () => {
+    const org = await createOrg(t, 'Search');
+    const o = await addMember(t, org, 'owner');
+    const i1 = await addMember(t, org, 'instructor');
+    const stranger = await addMember(t, orgB, 'owner');
+    const algebra = (await createCourseWithLesson(t, i1, { title: 'Linear Algebra Basics' })).id;
+    const chem = (await createCourseWithLesson(t, i1, { title: 'Organic chemistry' })).id;
+    await t.http('PATCH', `/api/v1/courses/${chem}`, { as: i1, headers: i1.h(), body: { coverKey: 'https://img.example.com/c.png' } });
+
+    const ids = async (query: string, m: Member = o) =>
+      (await t.http('GET', `/api/v1/courses?q=${encodeURIComponent(query)}`, { as: m, headers: m.h() })).body.items.map((c: { id: string }) => c.id);
+    expect(await ids('algebra')).toEqual([algebra]);
+    expect(await ids('BASICS linear')).toEqual([algebra]);
+    expect(await ids('organic-chem')).toEqual([chem]); // the slug
+    expect(await ids('algebra chemistry')).toEqual([]);
+    expect(await ids('%')).toEqual([]); // LIKE wildcards are literal
+    expect(await ids('algebra', i1)).toEqual([algebra]);
+    expect(await ids('algebra', stranger)).toEqual([]); // another organization's courses never match
+
+    const list = await t.http('GET', '/api/v1/courses?q=organic', { as: o, headers: o.h() });
+    expect(list.body.items[0].coverUrl).toBe('https://img.example.com/c.png');
+    expect((await t.http('GET', '/api/v1/courses?q=algebra', { as: o, headers: o.h() })).body.items[0].coverUrl).toBeNull();
+    expectProblem(await t.http('GET', `/api/v1/courses?q=${'x'.repeat(201)}`, { as: o, headers: o.h() }), 400, 'validation_failed');
+  });
 });
 
 describe('deleting', () => {

@@ -83,6 +83,8 @@ export class UpdateCourseDto extends createZodDto(UpdateCourse) {}
 export const ListCoursesQuery = z.strictObject({
   ...pageQuery,
   status: z.enum(COURSE_STATUSES).optional(),
+  /** words of the draft title or the slug (case-insensitive) */
+  q: z.string().trim().max(200).optional(),
 });
 export class ListCoursesQueryDto extends createZodDto(ListCoursesQuery) {}
 
@@ -162,6 +164,8 @@ export const CourseSummaryOut = z.object({
   publishedAt: isoDate.nullable(),
   hasUnpublishedChanges: z.boolean(),
   instructorIds: z.array(z.uuid()),
+  /** the draft's cover, where a browser loads it from */
+  coverUrl: z.string().nullable(),
   updatedAt: isoDate,
 });
 export type CourseSummary = z.infer<typeof CourseSummaryOut>;

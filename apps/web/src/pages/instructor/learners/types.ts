@@ -12,7 +12,6 @@ export type EnrollmentImport = S['EnrollmentImportDto_Output'];
 export type EnrollmentImportPage = S['EnrollmentImportPageDto_Output'];
 export type ImportSummary = EnrollmentImportPage['items'][number];
 export type ImportStatus = ImportSummary['status'];
-export type CourseEditor = S['CourseEditorDto_Output'];
 
 export const ENROLLMENT_STATUSES: EnrollmentStatus[] = ['active', 'completed', 'expired', 'revoked'];
 
