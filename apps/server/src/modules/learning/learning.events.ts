@@ -22,3 +22,28 @@ export const CourseCompleted = defineEvent(
   'course.completed',
   z.object({ organizationId: z.uuid(), courseId: z.uuid(), userId: z.uuid(), enrollmentId: z.uuid(), completedAt: z.iso.datetime({ offset: true }) }),
 );
+
+/**
+ * A graded item's current grade for a learner (a quiz, an assignment or a code exercise; each is a
+ * lesson). The reporting module applies its own rules first (best/latest/average attempt, late
+ * penalties, release to learners) and reports the grade that now counts; the gradebook keeps the
+ * newest report per lesson and learner (by `gradedAt`, then arrival).
+ */
+export const GradeReported = defineEvent(
+  'grade.reported',
+  z.object({
+    organizationId: z.uuid(),
+    courseId: z.uuid(),
+    lessonId: z.uuid(),
+    userId: z.uuid(),
+    source: z.enum(['quiz', 'assignment', 'code']),
+    /** the attempt or submission the grade comes from */
+    sourceId: z.uuid(),
+    /** points earned; null while waiting for manual grading */
+    score: z.number().min(0).nullable(),
+    maxScore: z.number().min(0),
+    /** the item's own pass rule (a quiz's passing score, all tests passed); null when it has none */
+    passed: z.boolean().nullable(),
+    gradedAt: z.iso.datetime({ offset: true }),
+  }),
+);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member, observe } from '../enrollment/enrollment.fixtures.js';
+import { GradeReported } from '../learning.events.js';
 import { CodeSubmissionJudged } from './code-runner.events.js';
 import { CodeRunnerService } from './code-runner.service.js';
 import { BubblewrapSandbox } from './sandbox.js';
@@ -14,6 +15,7 @@ let learner: Member;
 let stranger: Member;
 let course: BuiltCourse;
 let judged: { verdict: string; score: number; maxScore: number; userId: string }[];
+let grades: { score: number | null; maxScore: number; passed: boolean | null; source: string }[];
 
 const exercise = {
   language: 'python',
@@ -41,6 +43,7 @@ beforeAll(async () => {
     sections: [{ title: 'Practice', lessons: [{ key: 'read' }, { key: 'sum', type: 'code' }] }],
   });
   judged = observe(t, CodeSubmissionJudged, 'code-judged');
+  grades = observe(t, GradeReported, 'code-grades');
 });
 afterAll(() => t?.close());
 
@@ -140,6 +143,11 @@ describe.skipIf(!sandboxReady)('code exercises: running and submitting', () => {
     expect(judged.map((j) => [j.verdict, j.score])).toEqual([
       ['wrong_answer', 2],
       ['accepted', 5],
+    ]);
+    // the gradebook hears the best submission so far each time
+    expect(grades.map((g) => [g.source, g.score, g.maxScore, g.passed])).toEqual([
+      ['code', 2, 5, false],
+      ['code', 5, 5, true],
     ]);
     // the job delivered again for a finished submission changes nothing
     const runner = t.app.get(CodeRunnerService);

@@ -4,7 +4,7 @@ import { and, asc, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type RequestContext, requireUser } from '../../../kernel/auth/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
-import { DB, type Database, inTransaction } from '../../../kernel/db/index.js';
+import { DB, type Database, inTransaction, type Tx } from '../../../kernel/db/index.js';
 import { Forbidden, Invalid, NotFound, ServiceUnavailable, TooManyRequests } from '../../../kernel/errors/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
@@ -13,6 +13,7 @@ import { RealtimeService } from '../../../kernel/realtime/index.js';
 import { type CourseInfo, CoursesService, renderMarkdown } from '../courses/index.js';
 import { LearnerService, ProgressService } from '../enrollment/index.js';
 import type { CodeExercise, CodeRunnerStatus, CodeSubmission, PutExercise } from './code-runner.dto.js';
+import { GradeReported } from '../learning.events.js';
 import { CodeSubmissionJudged } from './code-runner.events.js';
 import { JudgeSubmissionJob } from './code-runner.jobs.js';
 import { codeExercises, codeSubmissions, codeTestCases, type StoredTestResult, type SubmissionMode } from './code-runner.schema.js';
@@ -350,6 +351,7 @@ export class CodeRunnerService {
           score: outcome.score,
           maxScore: outcome.maxScore,
         });
+        await this.reportGrade(tx, row);
         if (outcome.verdict === 'accepted') await this.completeLesson(tx, row);
       }
       return updated;
@@ -357,8 +359,31 @@ export class CodeRunnerService {
     if (done) this.push(row.userId, done);
   }
 
+  /** The exercise's grade is the learner's best submission so far (all tests passed = passed). */
+  private async reportGrade(tx: Tx, row: SubmissionRow): Promise<void> {
+    const [best] = await tx
+      .select({ id: codeSubmissions.id, score: codeSubmissions.score, maxScore: codeSubmissions.maxScore, verdict: codeSubmissions.verdict, finishedAt: codeSubmissions.finishedAt })
+      .from(codeSubmissions)
+      .where(and(eq(codeSubmissions.lessonId, row.lessonId), eq(codeSubmissions.userId, row.userId), eq(codeSubmissions.mode, 'submit'), eq(codeSubmissions.status, 'done')))
+      .orderBy(desc(codeSubmissions.score), desc(codeSubmissions.id))
+      .limit(1);
+    if (!best || best.score === null || best.maxScore === null) return;
+    await this.events.emit(tx, GradeReported, {
+      organizationId: row.organizationId,
+      courseId: row.courseId,
+      lessonId: row.lessonId,
+      userId: row.userId,
+      source: 'code',
+      sourceId: best.id,
+      score: best.score,
+      maxScore: best.maxScore,
+      passed: best.verdict === 'accepted',
+      gradedAt: new Date().toISOString(),
+    });
+  }
+
   /** An accepted submission completes the lesson for an enrolled learner (staff trying it out are not enrolled). */
-  private async completeLesson(tx: Parameters<Parameters<typeof inTransaction>[1]>[0], row: SubmissionRow): Promise<void> {
+  private async completeLesson(tx: Tx, row: SubmissionRow): Promise<void> {
     const access = await this.learners.lessonAccess(row.userId, row.courseId, row.lessonId);
     if (!access.enrollmentId) return;
     await this.progress.recordLessonCompletion(tx, { userId: row.userId, courseId: row.courseId, lessonId: row.lessonId, source: 'code' });
