@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Loader, Progress, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Progress, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import i18n, { type TFunction } from 'i18next';
@@ -126,4 +126,16 @@ export function confirmAction(opts: { title: string; message: string; confirmLab
       onClose: () => resolve(false),
     });
   });
+}
+
+/** "Show more" under a cursor-paginated list (a TanStack infinite query); nothing when there is no next page. */
+export function LoadMore({ query, label }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown }; label: string }) {
+  if (!query.hasNextPage) return null;
+  return (
+    <Group justify="center">
+      <Button variant="default" loading={query.isFetchingNextPage} disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+        {label}
+      </Button>
+    </Group>
+  );
 }

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, call, type CatalogItem, type CatalogPage as Page, type Level } from '../api';
-import { EmptyState, ErrorState, usePageTitle } from '../components/common';
+import { EmptyState, ErrorState, LoadMore, usePageTitle } from '../components/common';
 
 const LEVELS: Level[] = ['beginner', 'intermediate', 'advanced', 'all'];
 
@@ -222,13 +222,7 @@ export function CatalogPage() {
           ))}
         </SimpleGrid>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            {t('catalog.loadMore')}
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} label={t('catalog.loadMore')} />
     </Stack>
   );
 }

@@ -3,7 +3,7 @@ import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api';
-import { bodyFieldErrors, confirmAction, EmptyState, errorMessage, ErrorState, formatDate, notify, notifyError, usePageTitle } from '../../components/common';
+import { bodyFieldErrors, confirmAction, EmptyState, errorMessage, ErrorState, formatDate, LoadMore, notify, notifyError, usePageTitle } from '../../components/common';
 import { useOrgAdmin } from './OrgAdminLayout';
 import {
   InvitationStatusBadge,
@@ -254,13 +254,7 @@ export function InvitationsPage() {
             </Table>
           </Table.ScrollContainer>
         )}
-        {list.hasNextPage && (
-          <Group justify="center">
-            <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-              {t('admin.invitations.loadMore')}
-            </Button>
-          </Group>
-        )}
+        <LoadMore query={list} label={t('admin.invitations.loadMore')} />
       </Stack>
     </Stack>
   );

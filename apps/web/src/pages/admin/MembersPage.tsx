@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../../api';
-import { confirmAction, EmptyState, ErrorState, formatDate, notify, notifyError, usePageTitle } from '../../components/common';
+import { confirmAction, EmptyState, ErrorState, formatDate, LoadMore, notify, notifyError, usePageTitle } from '../../components/common';
 import { useSession } from '../../session';
 import { NoAccess, ListSkeleton, orgKeys, useOrgRoles, useRoleLabel, type Member, type MemberPage, type OrgRole } from './shared';
 import { useOrgAdmin } from './OrgAdminLayout';
@@ -215,13 +215,7 @@ export function MembersPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            {t('admin.members.loadMore')}
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} label={t('admin.members.loadMore')} />
     </Stack>
   );
 }

@@ -4,7 +4,7 @@ import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/re
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api';
-import { bodyFieldErrors, EmptyState, ErrorState, formatDate, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
+import { bodyFieldErrors, EmptyState, ErrorState, formatDate, LoadMore, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import { usePermissions, useSession } from '../../session';
 import { ListSkeleton, NoAccess, orgKeys, type AdminUser, type AdminUserPage } from './shared';
 
@@ -202,13 +202,7 @@ export function UsersPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            {t('admin.users.loadMore')}
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} label={t('admin.users.loadMore')} />
       {suspending && <SuspendDialog user={suspending} onClose={() => setSuspending(null)} />}
     </Stack>
   );

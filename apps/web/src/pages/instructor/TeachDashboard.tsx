@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, call } from '../../api';
-import { bodyFieldErrors, EmptyState, ErrorState, formatDate, formatNumber, notifyError, PageLoading, usePageTitle } from '../../components/common';
+import { bodyFieldErrors, EmptyState, ErrorState, formatDate, formatNumber, LoadMore, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import { usePermissions } from '../../session';
 import { ImageIcon } from './icons';
 import { courseKey, type CourseEditor, type CourseStatus, type CourseSummary, type CourseSummaryPage } from './model';
@@ -215,13 +215,7 @@ export function TeachDashboard() {
               ))}
             </Stack>
           )}
-          {list.hasNextPage && (
-            <Group justify="center">
-              <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-                {t('instructor.dashboard.loadMore')}
-              </Button>
-            </Group>
-          )}
+          <LoadMore query={list} label={t('instructor.dashboard.loadMore')} />
         </>
       )}
       <NewCourseModal opened={opened} onClose={close} />

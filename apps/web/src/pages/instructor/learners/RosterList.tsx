@@ -4,7 +4,7 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from 
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../../api';
-import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, formatDate, formatNumber, notify, notifyError } from '../../../components/common';
+import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, formatDate, formatNumber, LoadMore, notify, notifyError } from '../../../components/common';
 import { type Enrollment, type EnrollmentPage, ENROLLMENT_STATUSES, type EnrollmentStatus, endOfDayIso, rosterKeys, toDateInput } from './types';
 
 const STATUS_COLORS: Record<EnrollmentStatus, string> = { active: 'blue', completed: 'green', expired: 'orange', revoked: 'red' };
@@ -260,13 +260,7 @@ export function RosterList({ courseId, canManage }: { courseId: string; canManag
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            {t('roster.learners.loadMore')}
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} label={t('roster.learners.loadMore')} />
       {editing && <ExpiryModal courseId={courseId} enrollment={editing} onClose={() => setEditing(null)} />}
     </Stack>
   );
