@@ -7,11 +7,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { judge } from '../apps/server/src/modules/learning/code-runner/judge.js';
-import { languageSpecs, type LanguageSpec } from '../apps/server/src/modules/learning/code-runner/languages.js';
-import { BubblewrapSandbox } from '../apps/server/src/modules/learning/code-runner/sandbox.js';
-import { SlotPool } from '../apps/server/src/modules/learning/code-runner/slots.js';
+import type { judge as judgeFn } from '../apps/server/src/modules/learning/code-runner/judge.js';
+import type { languageSpecs as languageSpecsFn, LanguageSpec } from '../apps/server/src/modules/learning/code-runner/languages.js';
+import type { BubblewrapSandbox as Sandbox } from '../apps/server/src/modules/learning/code-runner/sandbox.js';
+import type { SlotPool as Pool } from '../apps/server/src/modules/learning/code-runner/slots.js';
 import { alternate, median, report, round2 } from './_lib.js';
+
+// the built server, as the other benchmarks use it (ADR 0005)
+const dist = path.resolve(import.meta.dirname, '../apps/server/dist/modules/learning/code-runner');
+const { judge } = (await import(path.join(dist, 'judge.js'))) as { judge: typeof judgeFn };
+const { languageSpecs } = (await import(path.join(dist, 'languages.js'))) as { languageSpecs: typeof languageSpecsFn };
+const { BubblewrapSandbox } = (await import(path.join(dist, 'sandbox.js'))) as { BubblewrapSandbox: typeof Sandbox };
+const { SlotPool } = (await import(path.join(dist, 'slots.js'))) as { SlotPool: typeof Pool };
 
 const specs = languageSpecs();
 const sandbox = new BubblewrapSandbox({ extraReadOnly: specs.flatMap((s) => s.readOnly ?? []) });
