@@ -122,6 +122,9 @@ describe('code exercise journey', { timeout: 600_000 }, () => {
     await page.getByRole('textbox', { name: 'Password' }).fill('correct-horse-battery');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('button', { name: 'Account menu for Grace Coder' }).waitFor();
+    // the demo data has a course of code exercises too
+    await page.getByRole('searchbox', { name: 'Search courses' }).fill('warm-ups');
+    await page.getByRole('link', { name: 'Python Warm-ups' }).waitFor();
     await page.getByRole('searchbox', { name: 'Search courses' }).fill(title);
     await page.getByRole('link', { name: title }).click();
     await page.getByRole('button', { name: /^Enroll/ }).click();

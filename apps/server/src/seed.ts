@@ -106,6 +106,7 @@ export async function seedDemo(app: NestFastifyApplication, opts: { force?: bool
     }
     await must('POST', `/api/v1/courses/${course.id}/publish`, {}, h);
   }
+  if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'python-warm-ups')) await seedCodeCourse(must, h);
 
   await db
     .insert(appMeta)
@@ -117,4 +118,68 @@ export async function seedDemo(app: NestFastifyApplication, opts: { force?: bool
       .join(', ')}`,
   );
   return true;
+}
+
+type Must = (method: string, url: string, body: unknown, headers: Record<string, string>) => Promise<unknown>;
+const idOf = (created: unknown) => (created as { id: string }).id;
+
+/**
+ * A second demo course with code exercises, in the first of Python or JavaScript that this server
+ * can run (none when neither is installed: the course is then left out).
+ */
+async function seedCodeCourse(must: Must, h: Record<string, string>): Promise<void> {
+  const status = (await must('GET', '/api/v1/code-runner', undefined, h)) as { languages: { id: string }[] };
+  const language = ['python', 'javascript'].find((l) => status.languages.some((x) => x.id === l));
+  if (!language) return;
+  const py = language === 'python';
+  const courseId = idOf(await must('POST', '/api/v1/courses', {
+    title: py ? 'Python Warm-ups' : 'JavaScript Warm-ups',
+    slug: 'python-warm-ups',
+    subtitle: 'Small programs, checked by automatic tests',
+    description: 'Write short programs that read from standard input and print to standard output. Each exercise is checked by tests you can see and a few you cannot.',
+    language: 'en',
+    level: 'beginner',
+    category: 'Programming',
+    tags: ['programming', 'exercises'],
+    visibility: 'public',
+    isFree: true,
+  }, h));
+  const sectionId = idOf(await must('POST', `/api/v1/courses/${courseId}/sections`, { title: 'Warm-ups' }, h));
+  await must('POST', `/api/v1/courses/${courseId}/sections/${sectionId}/lessons`, {
+    title: 'How code exercises work',
+    type: 'text',
+    isPreview: true,
+    body: { markdown: 'Write your program in the editor. **Run the examples** checks it against the visible tests; **Submit** also runs hidden tests. A submission that passes every test completes the lesson.' },
+  }, h);
+  const exercises = [
+    {
+      title: 'Sum of two numbers',
+      instructions: 'Read two integers from one line and print their sum.',
+      starter: py ? 'a, b = map(int, input().split())\n' : 'const [a, b] = require("fs").readFileSync(0, "utf8").trim().split(/\\s+/).map(Number);\n',
+      tests: [
+        { name: 'small numbers', stdin: '2 3\n', expectedStdout: '5\n' },
+        { name: 'negative numbers', stdin: '-7 4\n', expectedStdout: '-3\n' },
+        { name: 'large numbers', stdin: '123456789 987654321\n', expectedStdout: '1111111110\n', hidden: true, points: 2 },
+      ],
+    },
+    {
+      title: 'FizzBuzz',
+      instructions: 'Read **n** and print the numbers 1 to n, one per line, but print `Fizz` for multiples of 3, `Buzz` for multiples of 5 and `FizzBuzz` for multiples of both.',
+      starter: py ? 'n = int(input())\n' : 'const n = Number(require("fs").readFileSync(0, "utf8"));\n',
+      tests: [
+        { name: 'up to 5', stdin: '5\n', expectedStdout: '1\n2\nFizz\n4\nBuzz\n' },
+        { name: 'up to 15', stdin: '15\n', expectedStdout: '1\n2\nFizz\n4\nBuzz\nFizz\n7\n8\nFizz\nBuzz\n11\nFizz\n13\n14\nFizzBuzz\n', hidden: true, points: 2 },
+      ],
+    },
+  ];
+  for (const ex of exercises) {
+    const lessonId = idOf(await must('POST', `/api/v1/courses/${courseId}/sections/${sectionId}/lessons`, { title: ex.title, type: 'code' }, h));
+    await must('PUT', `/api/v1/courses/${courseId}/lessons/${lessonId}/code-exercise`, {
+      language,
+      instructions: ex.instructions,
+      starterCode: ex.starter,
+      tests: ex.tests,
+    }, h);
+  }
+  await must('POST', `/api/v1/courses/${courseId}/publish`, {}, h);
 }
