@@ -46,7 +46,7 @@ function inline(nodes: XNode[]): string {
   let out = '';
   for (const n of nodes) {
     if (n.kind === 'text') {
-      out += escapeMarkdown(n.text.replace(/\s+/g, ' '));
+      out += n.raw ? n.text : escapeMarkdown(n.text.replace(/\s+/g, ' '));
       continue;
     }
     const inner = () => inline(n.children);
@@ -114,12 +114,15 @@ function table(node: XElement): string {
   return [line(cells[0]!), `|${' --- |'.repeat(width)}`, ...cells.slice(1).map(line)].join('\n');
 }
 
+/** Inline markdown: a hard break keeps its two spaces, spaces around line ends go, ends trimmed. */
+const tidy = (s: string) => s.replace(/[ \t]*\n[ \t]*/g, (m) => (m.startsWith('  ') ? '  \n' : '\n')).trim();
+
 /** Flow content -> markdown blocks separated by blank lines. */
 export function blocks(nodes: XNode[]): string {
   const out: string[] = [];
   let run: XNode[] = [];
   const flush = () => {
-    const s = inline(run).replace(/[ \t]+\n/g, (m) => (m.startsWith('  ') ? '  \n' : '\n')).trim();
+    const s = tidy(inline(run));
     if (s) out.push(s);
     run = [];
   };
@@ -137,14 +140,14 @@ export function blocks(nodes: XNode[]): string {
 function block(n: XElement): string {
   switch (n.name) {
     case 'p':
-      return inline(n.children).trim();
+      return tidy(inline(n.children));
     case 'h1':
     case 'h2':
     case 'h3':
     case 'h4':
     case 'h5':
     case 'h6':
-      return `${'#'.repeat(Number(n.name[1]))} ${inline(n.children).trim()}`;
+      return `${'#'.repeat(Number(n.name[1]))} ${tidy(inline(n.children))}`;
     case 'hr':
       return '---';
     case 'pre': {

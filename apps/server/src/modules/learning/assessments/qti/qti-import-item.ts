@@ -10,7 +10,7 @@ import { child, childrenNamed, descendants, textContent, type XElement, type XNo
  * as a warning.
  */
 
-export type ItemResult = { ok: true; question: Question; title: string; identifier: string } | { ok: false; reason: string; title: string; identifier: string };
+export type ItemResult = { ok: true; question: Question; title: string; identifier: string; notes: string[] } | { ok: false; reason: string; title: string; identifier: string };
 
 const SUPPORTED = new Set(['qti-choice-interaction', 'qti-text-entry-interaction', 'qti-extended-text-interaction', 'qti-match-interaction', 'qti-order-interaction', 'qti-upload-interaction']);
 const isInteraction = (e: XElement) => /^qti-[a-z-]+-interaction$/.test(e.name) || e.name === 'qti-portable-custom-interaction' || e.name === 'qti-custom-interaction';
@@ -97,14 +97,31 @@ export function readItem(root: XElement): ItemResult {
   // grader guidance, prompt and feedback ------------------------------------------------------------
   const rubrics = descendants(body, (e) => e.name === 'qti-rubric-block');
   const guidance = rubrics.filter((r) => /scorer/.test(r.attrs.view ?? '')).map((r) => xhtmlToMarkdown(contentOf(r))).filter(Boolean).join('\n\n');
-  const withoutRubrics = rewrite(body.children, (e) => (e.name === 'qti-rubric-block' ? [] : undefined));
+  // scorer / tutor rubrics are grader guidance; a candidate rubric is part of what the learner reads
+  const forCandidate = (e: XElement) => /candidate/.test(e.attrs.view ?? '');
+  const withoutRubrics = rewrite(body.children, (e) => (e.name === 'qti-rubric-block' ? (forCandidate(e) ? contentOf(e) : []) : undefined));
+  // An interaction's own prompt joins the question's; a text entry alone in its paragraph goes,
+  // one inside a sentence leaves a visible gap.
+  const onlyEntry = (e: XElement) => {
+    const rest = e.children.filter((c) => c.kind === 'el' || c.text.trim());
+    return rest.length === 1 && rest[0]!.kind === 'el' && rest[0]!.name === 'qti-text-entry-interaction';
+  };
   const promptOf = (nodes: XNode[]) =>
-    xhtmlToMarkdown(rewrite(nodes, (e) => (isInteraction(e) ? (child(e, 'qti-prompt')?.children ?? []) : e.name.startsWith('qti-feedback') ? [] : undefined))) || title;
+    xhtmlToMarkdown(
+      rewrite(nodes, (e): XNode[] | undefined => {
+        if (e.name === 'qti-text-entry-interaction') return [{ kind: 'text', text: '____' }];
+        if (isInteraction(e)) return child(e, 'qti-prompt')?.children ?? [];
+        if (e.name.startsWith('qti-feedback') || (e.name === 'p' && onlyEntry(e))) return [];
+        return undefined;
+      }),
+    ) || title;
 
+  const notes: string[] = [];
   const feedback: { correct?: string; incorrect?: string; general?: string } = {};
   for (const m of childrenNamed(root, 'qti-modal-feedback')) {
     const key = (m.attrs.identifier ?? '').toLowerCase();
     if (key === 'correct' || key === 'incorrect' || key === 'general') feedback[key] = xhtmlToMarkdown(contentOf(m));
+    else notes.push(`its feedback "${m.attrs.identifier ?? ''}" is not correct, incorrect or general and was left out`);
   }
 
   const mapId = idMapper();
@@ -152,14 +169,15 @@ export function readItem(root: XElement): ItemResult {
       break;
     }
     case 'qti-text-entry-interaction': {
-      if (interactions.length === 1 && decl && (decl.baseType === 'float' || decl.baseType === 'integer')) {
+      const lyFill = descendants(body, (e) => e.name === 'div' && e.attrs.class === 'lyceum-fill-text').length > 0;
+      if (!lyFill && interactions.length === 1 && decl && (decl.baseType === 'float' || decl.baseType === 'integer')) {
         const answer = Number(decl.correct[0] ?? decl.mapping?.entries[0]?.key);
         if (!Number.isFinite(answer)) return fail('its numeric answer is missing');
         const equal = rpFind('qti-equal')[0];
         const mode = equal?.attrs['tolerance-mode'] ?? 'exact';
         const tolerance = mode === 'exact' ? 0 : Math.abs(Number((equal?.attrs.tolerance ?? '0').trim().split(/\s+/)[0]) || 0);
         q = { type: 'numeric', ...common(points()), answer, tolerance, toleranceMode: mode === 'relative' ? 'percent' : 'absolute' };
-      } else if (interactions.length === 1) {
+      } else if (!lyFill && interactions.length === 1) {
         if (!decl) return fail('its text entry has no response declaration');
         const ordered = rp ? descendants(rp, (e) => e.name === 'qti-string-match' || e.name === 'qti-pattern-match') : [];
         const answers = ordered.length
@@ -172,7 +190,8 @@ export function readItem(root: XElement): ItemResult {
             ? decl.mapping.entries.filter((e) => e.value > 0).map((e) => ({ value: e.key, caseSensitive: e.caseSensitive, regex: false }))
             : decl.correct.map((c) => ({ value: c, caseSensitive: true, regex: false }));
         if (!answers.length || answers.some((a) => !a.value)) return fail('it has no correct answer');
-        q = { type: 'short_answer', ...common(points(decl.mapping?.upperBound)), answers };
+        const bestMapped = decl.mapping?.entries.length ? Math.max(...decl.mapping.entries.map((e) => e.value)) : undefined;
+        q = { type: 'short_answer', ...common(points(decl.mapping?.upperBound ?? (bestMapped && bestMapped > 0 ? bestMapped : undefined))), answers };
       } else {
         // fill in the blanks: each text entry becomes {{id}} in the text
         const blanks = interactions.map((i) => {
@@ -184,7 +203,7 @@ export function readItem(root: XElement): ItemResult {
         const missing = blanks.find((b) => !b.answers.length);
         if (missing) return fail(`blank ${missing.rid} has no correct answer`);
         const toText = (nodes: XNode[]) =>
-          xhtmlToMarkdown(rewrite(nodes, (e) => (e.name === 'qti-text-entry-interaction' ? [{ kind: 'text', text: `{{${blanks.find((b) => b.rid === e.attrs['response-identifier'])!.id}}}` }] : undefined)));
+          xhtmlToMarkdown(rewrite(nodes, (e) => (e.name === 'qti-text-entry-interaction' ? [{ kind: 'text', raw: true, text: `{{${blanks.find((b) => b.rid === e.attrs['response-identifier'])!.id}}}` }] : undefined)));
         const lyPrompt = descendants(body, (e) => e.name === 'div' && e.attrs.class === 'lyceum-prompt')[0];
         const lyText = descendants(body, (e) => e.name === 'div' && e.attrs.class === 'lyceum-fill-text')[0];
         let prompt: string;
@@ -264,5 +283,5 @@ export function readItem(root: XElement): ItemResult {
     const issue = parsed.error.issues[0]!;
     return fail(`it does not fit a Lyceum question (${issue.path.join('.') || 'question'}: ${issue.message})`);
   }
-  return { ok: true, question: parsed.data, title, identifier };
+  return { ok: true, question: parsed.data, title, identifier, notes };
 }

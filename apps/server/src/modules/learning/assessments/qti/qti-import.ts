@@ -139,6 +139,10 @@ export function importPackage(zip: Uint8Array, limits: ZipLimits = ZIP_LIMITS): 
       result.warnings.push(`Item ${read.identifier || res.identifier} ("${read.title}") was skipped: ${read.ok ? 'unreadable' : read.reason}.`);
       continue;
     }
+    if (!exact && read.ok) for (const note of read.notes) result.warnings.push(`Item ${read.identifier}: ${note}.`);
+    for (const m of JSON.stringify(question).matchAll(/!?\[[^\]]*\]\((?!https?:|mailto:)([^)\s]+)\)/g)) {
+      result.warnings.push(`Item ${read.identifier || res.identifier} refers to ${m[1]}, a file in the package that is not imported; upload it and fix the link.`);
+    }
     indexByHref.set(res.href, result.questions.length);
     result.questions.push(question);
     result.items.push({ identifier: read.identifier, title: read.title, href: res.href, version, lyceumId: exact ? res.lyceum!.questionId : null });

@@ -18,6 +18,8 @@ export interface XElement {
 export interface XText {
   kind: 'text';
   text: string;
+  /** markdown written by the importer itself (a `{{blank}}`), not to be escaped */
+  raw?: boolean;
 }
 
 // ---- building ---------------------------------------------------------------------------------
@@ -70,7 +72,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  processEntities: true,
+  // entities are decoded below, in one pass: the five XML ones and character references, nothing else
+  processEntities: false,
   htmlEntities: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
@@ -79,18 +82,28 @@ const parser = new XMLParser({
 
 type Ordered = Record<string, unknown>;
 
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** Decodes the predefined XML entities and character references; anything else stays as written. */
+export function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);/g, (m, ref: string) => {
+    if (ref[0] !== '#') return XML_ENTITIES[ref]!;
+    const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : m;
+  });
+}
+
 function convert(items: Ordered[]): XNode[] {
   const out: XNode[] = [];
   for (const item of items) {
     if ('#text' in item) {
-      out.push({ kind: 'text', text: String(item['#text']) });
+      out.push({ kind: 'text', text: decodeEntities(String(item['#text'])) });
       continue;
     }
     const name = Object.keys(item).find((k) => k !== ':@');
     if (!name) continue;
     const rawAttrs = (item[':@'] ?? {}) as Record<string, unknown>;
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(rawAttrs)) attrs[k] = String(v);
+    for (const [k, v] of Object.entries(rawAttrs)) attrs[k] = decodeEntities(String(v));
     out.push({ kind: 'el', name, attrs, children: convert((item[name] ?? []) as Ordered[]) });
   }
   return out;
