@@ -5,5 +5,5 @@
 export { QtiService } from './qti.service.js';
 export { exportPackage, exportFiles, type ExportInput, type QtiQuestion } from './qti-export.js';
 export { importPackage, type ImportResult, type ImportedItem } from './qti-import.js';
-export type { QtiVersion } from './qti-names.js';
+export { QtiVersionSchema, type QtiVersion } from './qti-names.js';
 export { ZIP_LIMITS } from './qti-zip.js';

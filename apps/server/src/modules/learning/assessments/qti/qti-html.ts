@@ -1,7 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import { renderMarkdown } from '../../courses/index.js';
 import type { XElement, XNode } from './qti-xml.js';
-import { textContent } from './qti-xml.js';
+import { textContent, xmlSafe } from './qti-xml.js';
 
 /*
  * Markdown <-> the XHTML subset QTI item bodies allow. Export renders with the courses module's
@@ -29,7 +29,7 @@ const QTI_CONTENT: sanitizeHtml.IOptions = {
 /** Markdown -> QTI XHTML flow content (a string of XML). `img` needs `alt` in QTI; it gets one. */
 export function markdownToXhtml(markdown: string): string {
   const html = renderMarkdown(markdown);
-  const narrowed = sanitizeHtml(html, QTI_CONTENT);
+  const narrowed = xmlSafe(sanitizeHtml(html, QTI_CONTENT));
   return narrowed.replace(/<img(?![^>]*\balt=)/g, '<img alt=""').trim();
 }
 

@@ -77,13 +77,13 @@ interface Resource {
   lyceum: { sha256: string; questionId: string | null; json: string } | null;
 }
 
-function readManifest(manifest: XElement): Resource[] {
+function readManifest(manifest: XElement, manifestPath: string): Resource[] {
   if (localName(manifest.name) !== 'manifest') throw new Invalid('imsmanifest.xml is not an IMS content package manifest.', undefined, 'qti_not_a_package');
   const resources = descendants(manifest, (e) => localName(e.name) === 'resource');
   return resources.map((r) => {
     const base = r.attrs['xml:base'] ?? '';
-    const files = r.children.filter((c): c is XElement => c.kind === 'el' && localName(c.name) === 'file').map((f) => resolve('imsmanifest.xml', base + (f.attrs.href ?? '')));
-    const href = r.attrs.href ? resolve('imsmanifest.xml', base + r.attrs.href) : (files[0] ?? null);
+    const files = r.children.filter((c): c is XElement => c.kind === 'el' && localName(c.name) === 'file').map((f) => resolve(manifestPath, base + (f.attrs.href ?? '')));
+    const href = r.attrs.href ? resolve(manifestPath, base + r.attrs.href) : (files[0] ?? null);
     const meta = r.children.find((c): c is XElement => c.kind === 'el' && localName(c.name) === 'metadata');
     const ly = meta ? descendants(meta, (e) => localName(e.name) === 'question' && e.name.includes(':'))[0] : undefined;
     return {
@@ -108,9 +108,11 @@ function fromLyceum(res: Resource, text: string): Question | null {
 export function importPackage(zip: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ImportResult {
   if (zip.length < 22) throw new Invalid('The file is not a readable zip.', undefined, 'qti_bad_zip');
   const files = readZip(zip, limits);
-  const manifestBytes = files.get('imsmanifest.xml');
-  if (!manifestBytes) throw new Invalid('The package has no imsmanifest.xml at its root.', undefined, 'qti_not_a_package');
-  const resources = readManifest(parseXml(decode(manifestBytes, 'imsmanifest.xml'), 'imsmanifest.xml'));
+  // at the root, or (when a tool zipped the folder) the one manifest one folder down
+  const nested = [...files.keys()].filter((k) => /^[^/]+\/imsmanifest\.xml$/.test(k));
+  const manifestPath = files.has('imsmanifest.xml') ? 'imsmanifest.xml' : nested.length === 1 ? nested[0]! : null;
+  if (!manifestPath) throw new Invalid('The package has no imsmanifest.xml at its root.', undefined, 'qti_not_a_package');
+  const resources = readManifest(parseXml(decode(files.get(manifestPath)!, manifestPath), manifestPath), manifestPath);
 
   const result: ImportResult = { questions: [], items: [], tests: [], warnings: [] };
   const indexByHref = new Map<string, number>();

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { XElement, XNode } from './qti-xml.js';
 import { localName } from './qti-xml.js';
 
@@ -8,7 +9,8 @@ import { localName } from './qti-xml.js';
  * the importer normalizes 2.1 trees to 3.0 names so one reader serves both.
  */
 
-export type QtiVersion = '3.0' | '2.1';
+export const QtiVersionSchema = z.enum(['3.0', '2.1']);
+export type QtiVersion = z.infer<typeof QtiVersionSchema>;
 
 export interface VersionInfo {
   qtiNs: string;

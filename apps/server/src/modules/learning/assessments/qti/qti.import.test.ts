@@ -251,11 +251,37 @@ describe('refusing bad exports', () => {
   });
 });
 
+describe('packaging variations', () => {
+  it('finds the manifest one folder down when a tool zipped the folder, and resolves paths from there', () => {
+    const files = unzipSync(exportPackage({ title: 'B', questions: SAMPLES.slice(0, 2), version: '3.0', asTest: { title: 'T' } }));
+    const nested = zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [`export/${k}`, v])));
+    const out = importPackage(nested);
+    expect(out.questions).toEqual(withoutIds(SAMPLES.slice(0, 2)));
+    expect(out.tests).toEqual([{ title: 'T', itemRefs: [0, 1], shuffle: false }]);
+  });
+
+  it('drops characters XML cannot hold instead of writing a broken file', () => {
+    const q = { ...SAMPLES[0]!, prompt: 'Bell\u0007 and form feed\u000c here', options: [{ id: 'a', text: 'x\u0001y' }, { id: 'b', text: 'z' }] } as (typeof SAMPLES)[number];
+    const out = importPackage(stripLyceumOf(exportPackage({ title: 'B', questions: [q], version: '2.1' })));
+    expect(out.questions[0]).toMatchObject({ prompt: 'Bell and form feed here', options: [{ id: 'a', text: 'xy' }, { id: 'b', text: 'z' }] });
+    // the Lyceum metadata keeps them (JSON escapes them), so a Lyceum round trip stays exact
+    expect(importPackage(exportPackage({ title: 'B', questions: [q], version: '2.1' })).questions[0]).toMatchObject({ prompt: q.prompt });
+  });
+});
+
+function stripLyceumOf(zip: Uint8Array): Uint8Array {
+  const files = unzipSync(zip);
+  const text = new TextDecoder().decode(files['imsmanifest.xml']!).replace(/<metadata><lyceum:question[^]*?<\/lyceum:question><\/metadata>/g, '');
+  return zipSync({ ...files, 'imsmanifest.xml': strToU8(text) });
+}
+
 describe('QtiService', () => {
-  it('wraps export and import', () => {
+  it('wraps export and import, and names the download', () => {
     const service = new QtiService();
     const out = service.importPackage(service.exportPackage({ title: 'B', questions: SAMPLES, version: '2.1' }));
     expect(out.questions).toEqual(withoutIds(SAMPLES));
     expect(out.tests).toEqual([]);
+    expect(service.fileName('Álgebra básica: unit 1', '3.0')).toBe('algebra-basica-unit-1-qti-3.0.zip');
+    expect(service.fileName('***', '2.1')).toBe('questions-qti-2.1.zip');
   });
 });

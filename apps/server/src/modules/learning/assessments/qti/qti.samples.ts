@@ -147,6 +147,13 @@ const inputs: (QuestionInput & { id: string })[] = [
       { stdin: '5 <7>\n', expectedStdout: '12 & more\n' },
     ],
   },
+  {
+    id: '0190a000-0000-7000-8000-00000000000e',
+    type: 'fill_blanks',
+    prompt: 'One blank only.',
+    text: '2 + 2 = {{sum}}',
+    blanks: [{ id: 'sum', answers: ['4', 'four'] }],
+  },
 ];
 
 export const SAMPLES: QtiQuestion[] = inputs.map(({ id, ...q }) => ({ id, ...Question.parse(q) }));
