@@ -2,7 +2,7 @@ import { Invalid } from '../../../../kernel/errors/index.js';
 import { Question } from '../questions.model.js';
 import { sha256 } from './qti-export.js';
 import { readItem } from './qti-import-item.js';
-import { detectVersion, normalizeTree, type QtiVersion } from './qti-names.js';
+import { detectVersion, LYCEUM_NS, normalizeTree, type QtiVersion } from './qti-names.js';
 import { descendants, localName, parseXml, textContent, type XElement } from './qti-xml.js';
 import { readZip, safePath, ZIP_LIMITS, type ZipLimits } from './qti-zip.js';
 
@@ -55,9 +55,9 @@ function resolve(from: string, href: string): string {
     throw new Invalid(`The package refers to a malformed path: ${href}.`, undefined, 'qti_unsafe_path');
   }
   const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
-  if (decoded.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(decoded) || decoded.includes('\\')) throw new Invalid(`The package refers to a path outside itself: ${href}.`, undefined, 'qti_unsafe_path');
+  if (decoded.startsWith('/') || decoded.startsWith('\\') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(decoded)) throw new Invalid(`The package refers to a path outside itself: ${href}.`, undefined, 'qti_unsafe_path');
   const segments: string[] = [];
-  for (const seg of (dir + decoded).split('/')) {
+  for (const seg of (dir + decoded.replace(/\\/g, '/')).split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
       if (!segments.length) throw new Invalid(`The package refers to a path outside itself: ${href}.`, undefined, 'qti_unsafe_path');
@@ -79,13 +79,16 @@ interface Resource {
 
 function readManifest(manifest: XElement, manifestPath: string): Resource[] {
   if (localName(manifest.name) !== 'manifest') throw new Invalid('imsmanifest.xml is not an IMS content package manifest.', undefined, 'qti_not_a_package');
+  // the prefix bound to Lyceum's namespace on the manifest (any prefix, as XML allows)
+  const lyPrefix = Object.entries(manifest.attrs).find(([k, v]) => k.startsWith('xmlns:') && v === LYCEUM_NS)?.[0].slice(6);
+  const isLyceum = (e: XElement) => e.name === `${lyPrefix}:question` || (localName(e.name) === 'question' && e.name.includes(':') && e.attrs[`xmlns:${e.name.split(':')[0]}`] === LYCEUM_NS);
   const resources = descendants(manifest, (e) => localName(e.name) === 'resource');
   return resources.map((r) => {
     const base = r.attrs['xml:base'] ?? '';
     const files = r.children.filter((c): c is XElement => c.kind === 'el' && localName(c.name) === 'file').map((f) => resolve(manifestPath, base + (f.attrs.href ?? '')));
     const href = r.attrs.href ? resolve(manifestPath, base + r.attrs.href) : (files[0] ?? null);
     const meta = r.children.find((c): c is XElement => c.kind === 'el' && localName(c.name) === 'metadata');
-    const ly = meta ? descendants(meta, (e) => localName(e.name) === 'question' && e.name.includes(':'))[0] : undefined;
+    const ly = meta ? descendants(meta, isLyceum)[0] : undefined;
     return {
       identifier: r.attrs.identifier ?? '',
       type: r.attrs.type ?? '',

@@ -12,9 +12,13 @@ export const ZIP_LIMITS = { maxEntries: 2000, maxTotalBytes: 64 * 1024 * 1024, m
 
 export type ZipLimits = typeof ZIP_LIMITS;
 
-/** A package path normalized to `a/b/c.xml`, or null when it is not a safe relative path. */
-export function safePath(p: string): string | null {
-  if (!p || p.includes('\\') || p.includes('\0') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(p) || p.startsWith('/')) return null;
+/**
+ * A package path normalized to `a/b/c.xml`, or null when it is not a safe relative path.
+ * Backslashes (written by some Windows tools) count as separators, so `..\\x` is caught too.
+ */
+export function safePath(input: string): string | null {
+  const p = input.replace(/\\/g, '/');
+  if (!p || p.includes('\0') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(p) || p.startsWith('/')) return null;
   const out: string[] = [];
   for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;
@@ -35,7 +39,7 @@ export function readZip(data: Uint8Array, limits: ZipLimits = ZIP_LIMITS): Map<s
       filter: (f) => {
         entries++;
         if (f.name.endsWith('/')) return false;
-        if (safePath(f.name) !== f.name.replace(/^\.\//, '')) unsafe ??= f.name;
+        if (safePath(f.name) === null) unsafe ??= f.name;
         total += f.originalSize;
         if (f.originalSize > limits.maxEntryBytes) tooLarge ??= `${f.name} is larger than ${limits.maxEntryBytes} bytes uncompressed`;
         if (entries > limits.maxEntries) tooLarge ??= `the package has more than ${limits.maxEntries} entries`;

@@ -260,6 +260,13 @@ describe('packaging variations', () => {
     expect(out.tests).toEqual([{ title: 'T', itemRefs: [0, 1], shuffle: false }]);
   });
 
+  it('reads entries a Windows tool named with backslashes, and still refuses ..\\ in them', () => {
+    const ok = pkg({ 'imsmanifest.xml': manifest('<resource identifier="r" type="imsqti_item_xmlv2p1" href="items/x.xml"/>'), 'items\\x.xml': item21() });
+    expect(importPackage(ok).questions).toHaveLength(1);
+    const bad = pkg({ 'imsmanifest.xml': manifest('<resource identifier="r" type="imsqti_item_xmlv2p1" href="x.xml"/>'), 'x.xml': item21(), 'a\\..\\..\\evil.xml': 'x' });
+    expect(refusal(() => importPackage(bad)).code).toBe('qti_unsafe_path');
+  });
+
   it('drops characters XML cannot hold instead of writing a broken file', () => {
     const q = { ...SAMPLES[0]!, prompt: 'Bell\u0007 and form feed\u000c here', options: [{ id: 'a', text: 'x\u0001y' }, { id: 'b', text: 'z' }] } as (typeof SAMPLES)[number];
     const out = importPackage(stripLyceumOf(exportPackage({ title: 'B', questions: [q], version: '2.1' })));
