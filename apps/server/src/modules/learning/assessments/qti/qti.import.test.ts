@@ -247,6 +247,9 @@ describe('refusing bad exports', () => {
     expect(r.code).toBe('qti_bad_question');
     expect((r.error as Invalid).errors?.[0]?.field).toBe('questions.0.correctOptionId');
     expect(refusal(() => exportPackage({ title: 'B', questions: [SAMPLES[0]!, SAMPLES[0]!], version: '2.1' })).code).toBe('qti_duplicate_question');
+    // two ordering items with one id would be two QTI choices with one identifier
+    const twice = { id: 'o1', type: 'ordering', prompt: 'P', points: 1, feedback: {}, items: [{ id: 'a', text: 'A' }, { id: 'a', text: 'B' }], correctOrder: ['a', 'a'], partialCredit: false } as (typeof SAMPLES)[number];
+    expect(refusal(() => exportPackage({ title: 'B', questions: [twice], version: '3.0' })).code).toBe('qti_bad_question');
     expect(refusal(() => exportPackage({ title: 'B', questions: [], version: '2.1' })).code).toBe('qti_nothing_to_export');
   });
 });
