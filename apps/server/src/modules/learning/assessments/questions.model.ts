@@ -112,6 +112,7 @@ export const Matching = z
 
 export const Ordering = z
   .strictObject({ type: z.literal('ordering'), ...base, items: z.array(choice).min(2).max(30), correctOrder: z.array(localId), partialCredit: z.boolean().default(false) })
+  .refine((q) => unique(q.items.map((i) => i.id)), { message: 'item ids must be unique', path: ['items'] })
   .refine((q) => q.correctOrder.length === q.items.length && q.items.every((i) => q.correctOrder.includes(i.id)), { message: 'correctOrder must list every item once', path: ['correctOrder'] });
 
 export const Essay = z.strictObject({
