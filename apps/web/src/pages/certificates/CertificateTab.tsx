@@ -251,7 +251,7 @@ function IssuedList({ courseId }: { courseId: string }) {
                         </Button>
                       )}
                       {c.status === 'valid' && (
-                        <Button size="xs" variant="outline" color="red" onClick={() => setRevoking(c)} aria-label={t('certificates.issued.revokeLabel', { name: c.learnerName })}>
+                        <Button size="xs" variant="light" color="red" onClick={() => setRevoking(c)} aria-label={t('certificates.issued.revokeLabel', { name: c.learnerName })}>
                           {t('certificates.issued.revoke')}
                         </Button>
                       )}
