@@ -9,6 +9,7 @@ import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member
 import { CourseCompleted } from '../learning.events.js';
 import { QR_BOX, qrModules } from './certificate-pdf.js';
 import { CODE_PATTERN } from './certificates.dto.js';
+import { CertificatesService } from './certificates.service.js';
 
 let t: TestApp;
 let owner: Member;
@@ -154,6 +155,22 @@ describe('issuing on course completion', () => {
     await t.drain();
     expect(await count(t, 'SELECT count(*) AS n FROM certificates WHERE user_id = $1', [learner.userId])).toBe(1);
     expect(t.mails(learner.email).filter((m) => m.subject.includes('certificate'))).toHaveLength(1);
+    // the render job run again (a retry) leaves the PDF and sends no second email
+    const [before] = await t.query<{ pdf_key: string }>('SELECT pdf_key FROM certificates WHERE id = $1', [certId]);
+    await t.app.get(CertificatesService).renderPdf(certId);
+    await t.drain();
+    const [after] = await t.query<{ pdf_key: string }>('SELECT pdf_key FROM certificates WHERE id = $1', [certId]);
+    expect(after!.pdf_key).toBe(before!.pdf_key);
+    expect(t.mails(learner.email).filter((m) => m.subject.includes('certificate'))).toHaveLength(1);
+  });
+
+  it('an issued certificate keeps what it certified when the template changes later', async () => {
+    const res = await t.http('PUT', tplUrl(), { as: instructor, headers: instructor.h(), body: { ...template, signerName: 'Someone Else' } });
+    expect(res.status).toBe(200);
+    expect(res.body.issuedCount).toBe(1);
+    const c = await t.http('GET', `/api/v1/certificates/${certId}`, { as: learner, headers: learner.h() });
+    expect(c.body.signerName).toBe('Grace Hopper');
+    await t.http('PUT', tplUrl(), { as: instructor, headers: instructor.h(), body: template });
   });
 
   it('a course without a template issues none', async () => {
