@@ -10,6 +10,10 @@ const PUBLIC = new Set([
   'GET /api/v1/catalog/courses/{idOrSlug}',
   'GET /api/v1/catalog/courses/{id}/lessons/{lessonId}/preview',
   'GET /api/v1/invitations/{token}',
+  'GET /api/v1/verify/{code}',
+  'POST /api/v1/verify/credential',
+  'GET /api/v1/issuers/{organizationId}',
+  'GET /api/v1/issuers/{organizationId}/jwks',
 ]);
 
 let t: TestApp;

@@ -3209,6 +3209,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/{certificateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One certificate, with a download link for its PDF once rendered; its learner or the course staff */
+        get: operations["CertificatesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{certificateId}/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certificate as an Open Badges 3.0 credential: the signed JWT-VC and the JSON-LD it carries */
+        get: operations["CertificatesController_credential"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{certificateId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a certificate with a reason (course staff); verification then reports it revoked */
+        post: operations["CertificatesController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/code-runner": {
         parameters: {
             query?: never;
@@ -3255,6 +3306,80 @@ export interface paths {
         put?: never;
         /** Create a course (needs course.create; the creator becomes its instructor) */
         post: operations["CoursesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/certificate-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The course's certificate template (null when it issues none) and how many it issued; course staff */
+        get: operations["CertificatesController_getTemplate"];
+        /**
+         * Create or replace the course certificate template; learners who complete the course from now on get a certificate
+         * @description Needs edit rights on the course.
+         */
+        put: operations["CertificatesController_putTemplate"];
+        post?: never;
+        /** Stop issuing certificates for the course (those already issued stay valid) */
+        delete: operations["CertificatesController_deleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/certificate-template/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A watermarked sample PDF of the saved template, with the caller as the learner */
+        get: operations["CertificatesController_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/certificate-template/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the signature image (multipart field `file`; PNG or JPEG up to 1 MB, checked from its bytes) */
+        put: operations["CertificatesController_uploadSignature"];
+        post?: never;
+        /** Remove the signature image from the template */
+        delete: operations["CertificatesController_removeSignature"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificates the course issued, newest first; course staff */
+        get: operations["CertificatesController_listForCourse"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3717,6 +3842,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/issuers/{organizationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: the Open Badges issuer profile of an organization that issues certificates */
+        get: operations["CertificatesController_issuer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issuers/{organizationId}/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: the organization's Ed25519 public key (JWKS) that verifies its credentials */
+        get: operations["CertificatesController_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -3803,6 +3962,23 @@ export interface paths {
         post?: never;
         /** Remove your profile picture */
         delete: operations["MeController_deleteAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My certificates, in every organization, newest first */
+        get: operations["CertificatesController_listMine"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4105,6 +4281,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/verify/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: a certificate by its id (LYC-XXXX-XXXX), valid or revoked, with the facts it shows; 404 when there is none */
+        get: operations["CertificatesController_verifyCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verify/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public: check an Open Badges credential (JWT-VC or its JSON) against the issuing organization's key, its validity and revocation
+         * @description Answers 200 with `valid` and, when not, the `outcome` saying why.
+         */
+        post: operations["CertificatesController_verifyCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4314,6 +4527,83 @@ export interface components {
                 visibility: "public" | "organization";
             }[];
             nextCursor: string | null;
+        };
+        CertificateDto_Output: {
+            code: string;
+            /** Format: date-time */
+            completedAt: string;
+            /** Format: uuid */
+            courseId: string;
+            courseTitle: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string;
+            issuerName: string;
+            learnerName: string;
+            /** Format: uuid */
+            organizationId: string;
+            pdfReady: boolean;
+            pdfUrl: string | null;
+            revokedAt: string | null;
+            revokedReason: string | null;
+            signerName: string;
+            signerTitle: string;
+            /** @enum {string} */
+            status: "valid" | "revoked";
+            title: string;
+            /** Format: uuid */
+            userId: string;
+            verifyUrl: string;
+        };
+        CertificatePageDto_Output: {
+            items: {
+                code: string;
+                /** Format: date-time */
+                completedAt: string;
+                /** Format: uuid */
+                courseId: string;
+                courseTitle: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                issuedAt: string;
+                issuerName: string;
+                learnerName: string;
+                /** Format: uuid */
+                organizationId: string;
+                pdfReady: boolean;
+                pdfUrl: string | null;
+                revokedAt: string | null;
+                revokedReason: string | null;
+                signerName: string;
+                signerTitle: string;
+                /** @enum {string} */
+                status: "valid" | "revoked";
+                title: string;
+                /** Format: uuid */
+                userId: string;
+                verifyUrl: string;
+            }[];
+            nextCursor: string | null;
+        };
+        CertificateTemplateEnvelopeDto_Output: {
+            issuedCount: number;
+            template: {
+                /** Format: uuid */
+                courseId: string;
+                criteria: string;
+                description: string;
+                /** Format: uuid */
+                id: string;
+                issuerName: string;
+                signatureUrl: string | null;
+                signerName: string;
+                signerTitle: string;
+                title: string;
+                /** Format: date-time */
+                updatedAt: string;
+            } | null;
         };
         ChangeRoleDto: {
             role: string;
@@ -4682,6 +4972,33 @@ export interface components {
             position?: number;
             title: string;
         };
+        CredentialVerificationDto_Output: {
+            certificate: {
+                code: string;
+                /** Format: date-time */
+                completedAt: string;
+                courseTitle: string;
+                /** Format: date-time */
+                issuedAt: string;
+                issuerName: string;
+                learnerName: string;
+                revokedAt: string | null;
+                revokedReason: string | null;
+                signerName: string;
+                signerTitle: string;
+                /** @enum {string} */
+                status: "valid" | "revoked";
+                title: string;
+            } | null;
+            issuer: {
+                id: string;
+                name: string;
+            } | null;
+            message: string;
+            /** @enum {string} */
+            outcome: "valid" | "revoked" | "signature_invalid" | "unknown_issuer" | "expired" | "not_yet_valid" | "malformed" | "not_found" | "mismatch";
+            valid: boolean;
+        };
         DraftLessonDto_Output: {
             body: {
                 embedUrl?: string;
@@ -4929,6 +5246,23 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "accepted" | "revoked" | "expired";
         };
+        IssuerProfileDto_Output: {
+            "@context": string[];
+            id: string;
+            name: string;
+            type: string[];
+            url: string;
+        };
+        JwksDto_Output: {
+            keys: {
+                alg: string;
+                crv: string;
+                kid: string;
+                kty: string;
+                use: string;
+                x: string;
+            }[];
+        };
         LearnerOutlineDto_Output: {
             course: {
                 /** Format: uuid */
@@ -5143,6 +5477,13 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        OpenBadgeCredentialDto_Output: {
+            credential: {
+                [key: string]: unknown;
+            };
+            jwksUrl: string;
+            jwt: string;
+        };
         OrganizationDto_Output: {
             createdAt: string;
             /** Format: uuid */
@@ -5190,6 +5531,35 @@ export interface components {
             /** @enum {string} */
             type: "text" | "link" | "video" | "document" | "quiz" | "assignment" | "code";
         };
+        PublicCertificateDto_Output: {
+            code: string;
+            /** Format: date-time */
+            completedAt: string;
+            courseTitle: string;
+            /** Format: date-time */
+            issuedAt: string;
+            issuerName: string;
+            learnerName: string;
+            revokedAt: string | null;
+            revokedReason: string | null;
+            signerName: string;
+            signerTitle: string;
+            /** @enum {string} */
+            status: "valid" | "revoked";
+            title: string;
+        };
+        PutCertificateTemplateDto: {
+            /** @default  */
+            criteria: string;
+            /** @default  */
+            description: string;
+            issuerName: string;
+            signerName: string;
+            /** @default  */
+            signerTitle: string;
+            /** @default Certificate of completion */
+            title: string;
+        };
         PutCodeExerciseDto: {
             /**
              * @default trim_trailing
@@ -5226,6 +5596,9 @@ export interface components {
         };
         ReorderSectionsDto: {
             sectionIds: string[];
+        };
+        RevokeCertificateDto: {
+            reason: string;
         };
         RoleDto_Output: {
             builtin: boolean;
@@ -5375,6 +5748,11 @@ export interface components {
         };
         UpdateSectionDto: {
             title: string;
+        };
+        VerifyCredentialDto: {
+            credential: string | {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -8513,6 +8891,79 @@ export interface operations {
             };
         };
     };
+    CertificatesController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                certificateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_credential: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                certificateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenBadgeCredentialDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                certificateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeCertificateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDto_Output"];
+                };
+            };
+        };
+    };
     CodeRunnerController_status: {
         parameters: {
             query?: never;
@@ -8604,6 +9055,180 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseEditorDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_getTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateTemplateEnvelopeDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_putTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutCertificateTemplateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateTemplateEnvelopeDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificatesController_preview: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
+    CertificatesController_uploadSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateTemplateEnvelopeDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_removeSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateTemplateEnvelopeDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_listForCourse: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatePageDto_Output"];
                 };
             };
         };
@@ -9658,6 +10283,52 @@ export interface operations {
             };
         };
     };
+    CertificatesController_issuer: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuerProfileDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_jwks: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwksDto_Output"];
+                };
+            };
+        };
+    };
     MeController_me: {
         parameters: {
             query?: never;
@@ -9844,6 +10515,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_listMine: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificatePageDto_Output"];
                 };
             };
         };
@@ -10386,6 +11081,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PermissionCatalogueDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_verifyCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCertificateDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_verifyCredential: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyCredentialDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialVerificationDto_Output"];
                 };
             };
         };

@@ -1,5 +1,6 @@
 import * as account from './account';
 import * as admin from './admin';
+import * as certificates from './certificates';
 import * as code from './code';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -10,6 +11,7 @@ const en = {
   instructor: instructor.en,
   admin: admin.en,
   code: code.en,
+  certificates: certificates.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

@@ -57,6 +57,9 @@ export function AccountMenu({ user, onSignOut }: { user: SessionUser; onSignOut:
           <Menu.Item component={Link} to="/account/security">
             {t('nav.security')}
           </Menu.Item>
+          <Menu.Item component={Link} to="/my-certificates">
+            {t('certificates.menu')}
+          </Menu.Item>
           <Menu.Divider />
           <Menu.Label>{t('account.orgs.label')}</Menu.Label>
           <Menu.RadioGroup value={activeOrganization?.id ?? null} onChange={(id) => void switchTo(id)}>

@@ -7,6 +7,7 @@ const CourseEditorLayout = lazy(() => import('./CourseEditorLayout').then((m) =>
 const CourseDetailsPage = lazy(() => import('./CourseDetailsPage').then((m) => ({ default: m.CourseDetailsPage })));
 const CurriculumPage = lazy(() => import('./CurriculumPage').then((m) => ({ default: m.CurriculumPage })));
 const LessonEditorPage = lazy(() => import('./LessonEditorPage').then((m) => ({ default: m.LessonEditorPage })));
+const CertificateTab = lazy(() => import('../certificates/CertificateTab').then((m) => ({ default: m.CertificateTab })));
 const LearnersTab = lazy(() => import('./learners/LearnersTab').then((m) => ({ default: m.LearnersTab })));
 
 /** The instructor screens' routes, placed inside the app layout by App.tsx. */
@@ -20,6 +21,7 @@ export function instructorRoutes() {
           <Route path="curriculum" element={<CurriculumPage />} />
           <Route path="lessons/:lessonId" element={<LessonEditorPage />} />
           <Route path="learners" element={<LearnersTab />} />
+          <Route path="certificate" element={<CertificateTab />} />
         </Route>
       </Route>
     </Fragment>

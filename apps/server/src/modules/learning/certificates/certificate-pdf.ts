@@ -1,0 +1,139 @@
+import { fill, PDFDocument, PDFName, PDFString, type PDFFont, type PDFPage, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor, StandardFonts } from 'pdf-lib';
+import QRCode from 'qrcode';
+
+export interface CertificatePdfFacts {
+  code: string;
+  title: string;
+  learnerName: string;
+  courseTitle: string;
+  completedAt: Date;
+  issuedAt: Date;
+  issuerName: string;
+  signerName: string;
+  signerTitle: string;
+  description: string;
+  verifyUrl: string;
+  signature: { bytes: Uint8Array; contentType: string } | null;
+  /** a preview is watermarked so it cannot pass for a certificate */
+  preview?: boolean;
+}
+
+/** The QR code's modules for a URL (row-major, true = dark), the same matrix drawn into the PDF. */
+export function qrModules(text: string): { size: number; dark: boolean[] } {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const size = qr.modules.size;
+  const dark: boolean[] = [];
+  for (let i = 0; i < size * size; i++) dark.push(Boolean(qr.modules.data[i]));
+  return { size, dark };
+}
+
+/** Position and module size of the QR code on the page (PDF points, origin bottom-left). */
+export const QR_BOX = { x: 682, y: 60, width: 110 };
+
+const W = 842;
+const H = 595;
+const INK = rgb(0.12, 0.16, 0.22);
+const ACCENT = rgb(0.15, 0.35, 0.6);
+const MUTED = rgb(0.38, 0.42, 0.48);
+
+/** Helvetica (WinAnsi) cannot draw every script: characters outside it become "?" rather than failing the render. */
+const LOOKALIKE: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŧ: 'T', ŧ: 't', Ø: 'O', ø: 'o' };
+function printable(font: PDFFont, text: string): string {
+  const supported = new Set(font.getCharacterSet());
+  const ok = (ch: string) => supported.has(ch.codePointAt(0)!);
+  return [...text.replace(/[\r\n\t]+/g, ' ')]
+    .map((ch) => {
+      if (ok(ch)) return ch;
+      // the letter without its accent, when the font has that (e.g. "ő" -> "o")
+      const base = LOOKALIKE[ch] ?? ch.normalize('NFKD').replace(/\p{M}+/gu, '');
+      return base && [...base].every(ok) ? base : '?';
+    })
+    .join('');
+}
+
+function centered(page: PDFPage, font: PDFFont, text: string, y: number, maxSize: number, color = INK, maxWidth = W - 160): void {
+  const t = printable(font, text);
+  let size = maxSize;
+  while (size > 8 && font.widthOfTextAtSize(t, size) > maxWidth) size -= 1;
+  page.drawText(t, { x: (W - font.widthOfTextAtSize(t, size)) / 2, y, size, font, color });
+}
+
+function formatDay(d: Date): string {
+  return d.toLocaleDateString('en-GB', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * One landscape A4 page: the heading, the learner, the course, the completion date, the issuer,
+ * the signature, the certificate id and a QR code linking to its public verification page (also
+ * a clickable link). Deterministic for the same facts.
+ */
+export async function renderCertificatePdf(f: CertificatePdfFacts): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const heading = `${f.title}: ${f.courseTitle}`;
+  doc.setTitle(`${heading} (${f.code})`);
+  doc.setSubject(`Awarded to ${f.learnerName}`);
+  doc.setAuthor(f.issuerName);
+  doc.setKeywords([f.code, f.verifyUrl]);
+  doc.setCreator('Lyceum');
+  doc.setProducer('Lyceum (pdf-lib)');
+  doc.setCreationDate(f.issuedAt);
+  doc.setModificationDate(f.issuedAt);
+  const page = doc.addPage([W, H]);
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const serif = await doc.embedFont(StandardFonts.TimesRomanBoldItalic);
+
+  page.drawRectangle({ x: 24, y: 24, width: W - 48, height: H - 48, borderColor: ACCENT, borderWidth: 3 });
+  page.drawRectangle({ x: 34, y: 34, width: W - 68, height: H - 68, borderColor: ACCENT, borderWidth: 0.8 });
+  if (f.preview) centered(page, bold, 'PREVIEW - NOT A CERTIFICATE', H - 62, 12, rgb(0.75, 0.2, 0.2));
+
+  centered(page, bold, f.title.toUpperCase(), H - 120, 30, ACCENT);
+  centered(page, regular, 'This certifies that', H - 175, 14, MUTED);
+  centered(page, serif, f.learnerName, H - 230, 40);
+  centered(page, regular, 'has completed the course', H - 270, 14, MUTED);
+  centered(page, bold, f.courseTitle, H - 310, 24);
+  centered(page, regular, `on ${formatDay(f.completedAt)}`, H - 340, 13, MUTED);
+  if (f.description) centered(page, regular, f.description, H - 370, 11, MUTED);
+  centered(page, bold, `Issued by ${f.issuerName}`, H - 400, 13);
+
+  // signature block, bottom left
+  const lineY = 110;
+  if (f.signature) {
+    const img = f.signature.contentType === 'image/png' ? await doc.embedPng(f.signature.bytes) : await doc.embedJpg(f.signature.bytes);
+    const scale = Math.min(200 / img.width, 60 / img.height, 1);
+    page.drawImage(img, { x: 80, y: lineY + 6, width: img.width * scale, height: img.height * scale });
+  }
+  page.drawLine({ start: { x: 80, y: lineY }, end: { x: 300, y: lineY }, thickness: 0.8, color: INK });
+  page.drawText(printable(bold, f.signerName), { x: 80, y: lineY - 16, size: 11, font: bold, color: INK });
+  if (f.signerTitle) page.drawText(printable(regular, f.signerTitle), { x: 80, y: lineY - 30, size: 10, font: regular, color: MUTED });
+
+  // id and QR code, bottom right: the QR modules are drawn as filled squares
+  const qr = qrModules(f.verifyUrl);
+  const cell = QR_BOX.width / qr.size;
+  const ops = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
+  for (let r = 0; r < qr.size; r++) {
+    for (let c = 0; c < qr.size; c++) {
+      if (qr.dark[r * qr.size + c]) ops.push(rectangle(QR_BOX.x + c * cell, QR_BOX.y + QR_BOX.width - (r + 1) * cell, cell, cell));
+    }
+  }
+  ops.push(fill(), popGraphicsState());
+  page.pushOperators(...ops);
+  const link = doc.context.register(
+    doc.context.obj({
+      Type: 'Annot',
+      Subtype: 'Link',
+      Rect: [QR_BOX.x, QR_BOX.y, QR_BOX.x + QR_BOX.width, QR_BOX.y + QR_BOX.width],
+      Border: [0, 0, 0],
+      A: { Type: 'Action', S: 'URI', URI: PDFString.of(f.verifyUrl) },
+    }),
+  );
+  page.node.set(PDFName.of('Annots'), doc.context.obj([link]));
+  const idText = `Certificate ID ${f.code}`;
+  page.drawText(idText, { x: QR_BOX.x + QR_BOX.width - bold.widthOfTextAtSize(idText, 10), y: QR_BOX.y - 16, size: 10, font: bold, color: INK });
+  const verifyText = printable(regular, `Verify: ${f.verifyUrl}`);
+  const vSize = Math.min(8, (W - 380) / Math.max(regular.widthOfTextAtSize(verifyText, 1), 1));
+  page.drawText(verifyText, { x: QR_BOX.x + QR_BOX.width - regular.widthOfTextAtSize(verifyText, vSize), y: QR_BOX.y - 28, size: vSize, font: regular, color: MUTED });
+  page.drawText(`Issued ${formatDay(f.issuedAt)}`, { x: 340, y: lineY - 16, size: 10, font: regular, color: MUTED });
+
+  return doc.save();
+}
