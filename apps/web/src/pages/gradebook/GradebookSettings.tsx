@@ -268,7 +268,7 @@ function ItemRow({ courseId, item, setup, canEdit }: { courseId: string; item: G
           onChange={setPoints}
           disabled={!canEdit}
           error={errors.points}
-          w={100}
+          w={120}
         />
       </Table.Td>
       <Table.Td>

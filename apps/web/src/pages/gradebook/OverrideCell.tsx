@@ -1,6 +1,6 @@
 import { Button, Group, NumberInput, Popover, Stack, Text, Textarea, UnstyledButton } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api';
 import { bodyFieldErrors, confirmAction, notify, notifyError } from '../../components/common';
@@ -32,6 +32,7 @@ export function OverrideCell({ courseId, learner, lessonId, itemTitle, current, 
   const [percent, setPercent] = useState<string | number>(current ?? '');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const titleId = useId();
 
   const save = useMutation({
     mutationFn: (body: { percent: number | null; reason: string }) =>
@@ -94,10 +95,10 @@ export function OverrideCell({ courseId, learner, lessonId, itemTitle, current, 
           {children}
         </UnstyledButton>
       </Popover.Target>
-      <Popover.Dropdown role="dialog" aria-label={t('gradebook.override.title', { item: itemTitle, name: learner.name })}>
+      <Popover.Dropdown aria-labelledby={titleId}>
         <form onSubmit={submit} noValidate>
           <Stack gap="xs">
-            <Text size="sm" fw={600}>
+            <Text size="sm" fw={600} id={titleId}>
               {t('gradebook.override.title', { item: itemTitle, name: learner.name })}
             </Text>
             <NumberInput
