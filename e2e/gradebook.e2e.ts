@@ -155,6 +155,11 @@ describe('gradebook journey', { timeout: 600_000 }, () => {
     const mine = lines.find((l) => l.startsWith(learnerName));
     assert.ok(mine, `a row for ${learnerName} in:\n${lines.join('\n')}`);
     assert.match(mine, /,90\.00,90\.00,pass$/);
+    // on a phone the table scrolls inside its own region, not the page
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.getByTestId('gradebook').waitFor();
+    await assertNoHorizontalScroll(page, 'gradebook at 375 px');
+    await screenshot(page, 'gradebook-375');
   });
 
   step('the learner sees the overridden grade on their Grades page, linked from My learning', async () => {

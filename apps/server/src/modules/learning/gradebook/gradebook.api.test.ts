@@ -365,3 +365,21 @@ describe("the learner's own grades", () => {
     expect((await t.http('GET', `/api/v1/me/courses/not-a-uuid/grades`, { as: ada, headers: ada.h() })).status).toBe(400);
   });
 });
+
+describe("the gradebook's list of learners", () => {
+  it('follows renames and revocations from their events', async () => {
+    const cleo = await addMember(t, owner.orgId, 'learner', { name: 'Cleo Clark' });
+    const enrolled = await t.http('POST', `/api/v1/courses/${course.id}/enroll`, { as: cleo, headers: cleo.h() });
+    expect(enrolled.status).toBe(201);
+    await t.drain();
+    const names = async () => ((await t.http('GET', gb(), { as: instructor, headers: instructor.h() })).body.learners.items as { name: string }[]).map((r) => r.name);
+    expect(await names()).toEqual(['Ada Lovelace', 'Bob Byron', 'Cleo Clark']);
+    expect((await t.http('PATCH', '/api/v1/me', { as: cleo, headers: cleo.h(), body: { name: 'Cleo Cooper' } })).status).toBe(200);
+    await t.drain();
+    expect(await names()).toEqual(['Ada Lovelace', 'Bob Byron', 'Cleo Cooper']);
+    const revoked = await t.http('DELETE', `/api/v1/courses/${course.id}/enrollments/${enrolled.body.enrollment.id}`, { as: instructor, headers: instructor.h() });
+    expect(revoked.status).toBe(200);
+    await t.drain();
+    expect(await names()).toEqual(['Ada Lovelace', 'Bob Byron']);
+  });
+});
