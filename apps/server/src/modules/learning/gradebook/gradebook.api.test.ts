@@ -72,6 +72,8 @@ const cell = (r: Row, lesson: string) => r.cells.find((c) => c.lessonId === cour
 
 describe('gradebook items', () => {
   it('are the quiz, assignment and code lessons of the live version, with default settings', async () => {
+    // created when the course was published (CoursePublished), before anyone opened the gradebook
+    expect(await count(t, 'SELECT count(*) AS n FROM gradebook_items WHERE course_id = $1', [course.id])).toBe(3);
     const res = await t.http('GET', gb('/setup'), { as: instructor, headers: instructor.h() });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ mode: 'points', passingPercent: 60, categories: [] });

@@ -3,7 +3,7 @@ import { EventBus } from '../../../kernel/events/index.js';
 import { IdentityModule, UserProfileUpdated } from '../../identity/index.js';
 import { CoursesModule } from '../courses/index.js';
 import { EnrollmentModule } from '../enrollment/index.js';
-import { EnrollmentCreated, EnrollmentRevoked, GradeReported } from '../learning.events.js';
+import { CoursePublished, EnrollmentCreated, EnrollmentRevoked, GradeReported } from '../learning.events.js';
 import { GradeRecorder } from './grade-recorder.js';
 import { GradebookController } from './gradebook.controller.js';
 import { GradebookService } from './gradebook.service.js';
@@ -20,9 +20,14 @@ export class GradebookModule implements OnModuleInit {
   constructor(
     private readonly events: EventBus,
     private readonly recorder: GradeRecorder,
+    private readonly store: GradebookStore,
   ) {}
 
   onModuleInit(): void {
+    // a published version's graded lessons become items (reads also add any that are missing)
+    this.events.subscribe(CoursePublished, 'gradebook.items', async (e, { tx }) => {
+      await this.store.load(tx, { id: e.courseId, organizationId: e.organizationId });
+    });
     this.events.subscribe(GradeReported, 'gradebook.grades', (e, { tx, eventId }) => this.recorder.onGradeReported(tx, e, eventId));
     this.events.subscribe(EnrollmentCreated, 'gradebook.learners', (e, { tx }) => this.recorder.onEnrolled(tx, e));
     this.events.subscribe(EnrollmentRevoked, 'gradebook.learners-revoked', (e, { tx }) => this.recorder.onRevoked(tx, e));
