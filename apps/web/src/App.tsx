@@ -10,6 +10,7 @@ import { RequireAuth } from './components/RequireAuth';
 import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
 import { certificatesRoutes } from './pages/certificates/routes';
+import { gradebookRoutes } from './pages/gradebook/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -99,6 +100,7 @@ export function App() {
                 {instructorRoutes()}
                 {adminRoutes()}
                 {certificatesRoutes()}
+                {gradebookRoutes()}
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -3574,6 +3574,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{courseId}/gradebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The course's gradebook: items and settings, and a page of learners (by name) with every item's grade, category subtotals, final % and pass/fail
+         * @description Staff of the course (teach or edit rights). `q` searches names and emails. Final grade: points mode sums earned over possible points; weighted mode averages categories by weight (renormalised over graded categories). Pending grades are left out; a missing grade is left out until the item is due, then counts as 0; excluded items never count. Pass: final % (rounded half up to 2 decimals) at or above the passing percent, and every required item passed.
+         */
+        get: operations["GradebookController_table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/gradebook/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the course's grade categories (weights add up to 100%)
+         * @description Listed ids are kept (renamed, reweighted, reordered); unlisted ones are removed and their items become uncategorized.
+         */
+        put: operations["GradebookController_categories"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/gradebook/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gradebook as CSV (streamed): name, email, each item %, category subtotals, final %, pass/fail */
+        get: operations["GradebookController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/gradebook/items/{lessonId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** A graded item's settings: category, weight, points, required to pass, excluded, pass mark, due date */
+        patch: operations["GradebookController_item"];
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/gradebook/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The override history, newest first (optionally of one learner) */
+        get: operations["GradebookController_history"];
+        put?: never;
+        /**
+         * Override (or, with `percent: null`, un-override) a learner's item grade or final grade, with a reason
+         * @description Needs teaching rights. Every change is kept in the history with who, when, the old and new value and why. Answers the learner's updated row.
+         */
+        post: operations["GradebookController_override"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/gradebook/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose weighted categories or total points, and the passing percent
+         * @description Needs edit rights. Weighted mode needs categories adding up to 100% (409 otherwise).
+         */
+        put: operations["GradebookController_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/gradebook/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gradebook's settings, categories and graded items (quiz, assignment and code lessons of the live version) */
+        get: operations["GradebookController_setup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{courseId}/lessons/{lessonId}/code-exercise": {
         parameters: {
             query?: never;
@@ -3993,6 +4125,26 @@ export interface paths {
         };
         /** Where to resume the course */
         get: operations["LearnerController_continue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/courses/{courseId}/grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your own grades in a course: each item with score, status and its source (for feedback), category subtotals and the final grade
+         * @description Final grade: points mode sums earned over possible points; weighted mode averages categories by weight (renormalised over graded categories). Pending grades are left out; a missing grade is left out until the item is due, then counts as 0; excluded items never count. Pass: final % (rounded half up to 2 decimals) at or above the passing percent, and every required item passed.
+         */
+        get: operations["GradebookController_mine"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5203,6 +5355,106 @@ export interface components {
                 no_account: number;
             };
         };
+        GradebookSetupDto_Output: {
+            categories: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                position: number;
+                weight: number;
+            }[];
+            /** Format: uuid */
+            courseId: string;
+            items: {
+                categoryId: string | null;
+                dueAt: string | null;
+                excluded: boolean;
+                /** Format: uuid */
+                lessonId: string;
+                maxScore: number | null;
+                passingPercent: number | null;
+                points: number | null;
+                required: boolean;
+                sectionTitle: string;
+                title: string;
+                /** @enum {string} */
+                type: "quiz" | "assignment" | "code";
+                weight: number;
+            }[];
+            /** @enum {string} */
+            mode: "weighted" | "points";
+            passingPercent: number;
+        };
+        GradebookTableDto_Output: {
+            learners: {
+                items: {
+                    categories: {
+                        /** Format: uuid */
+                        categoryId: string;
+                        percent: number | null;
+                    }[];
+                    cells: {
+                        counted: boolean;
+                        gradedAt: string | null;
+                        /** Format: uuid */
+                        lessonId: string;
+                        maxScore: number | null;
+                        overridden: boolean;
+                        overrideReason: string | null;
+                        passed: boolean;
+                        percent: number | null;
+                        reportedPercent: number | null;
+                        score: number | null;
+                        source: ("quiz" | "assignment" | "code") | null;
+                        sourceId: string | null;
+                        /** @enum {string} */
+                        status: "graded" | "pending" | "missing" | "zero" | "excluded";
+                    }[];
+                    computedPercent: number | null;
+                    email: string;
+                    finalOverridden: boolean;
+                    finalOverrideReason: string | null;
+                    finalPercent: number | null;
+                    name: string;
+                    passed: boolean;
+                    requiredItems: number;
+                    requiredItemsPassed: boolean;
+                    /** Format: uuid */
+                    userId: string;
+                }[];
+                nextCursor: string | null;
+            };
+            setup: {
+                categories: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    position: number;
+                    weight: number;
+                }[];
+                /** Format: uuid */
+                courseId: string;
+                items: {
+                    categoryId: string | null;
+                    dueAt: string | null;
+                    excluded: boolean;
+                    /** Format: uuid */
+                    lessonId: string;
+                    maxScore: number | null;
+                    passingPercent: number | null;
+                    points: number | null;
+                    required: boolean;
+                    sectionTitle: string;
+                    title: string;
+                    /** @enum {string} */
+                    type: "quiz" | "assignment" | "code";
+                    weight: number;
+                }[];
+                /** @enum {string} */
+                mode: "weighted" | "points";
+                passingPercent: number;
+            };
+        };
         InvitationDto_Output: {
             acceptedAt: string | null;
             createdAt: string;
@@ -5262,6 +5514,41 @@ export interface components {
                 use: string;
                 x: string;
             }[];
+        };
+        LearnerGradesDto_Output: {
+            categories: {
+                /** Format: uuid */
+                categoryId: string;
+                percent: number | null;
+            }[];
+            cells: {
+                counted: boolean;
+                gradedAt: string | null;
+                /** Format: uuid */
+                lessonId: string;
+                maxScore: number | null;
+                overridden: boolean;
+                overrideReason: string | null;
+                passed: boolean;
+                percent: number | null;
+                reportedPercent: number | null;
+                score: number | null;
+                source: ("quiz" | "assignment" | "code") | null;
+                sourceId: string | null;
+                /** @enum {string} */
+                status: "graded" | "pending" | "missing" | "zero" | "excluded";
+            }[];
+            computedPercent: number | null;
+            email: string;
+            finalOverridden: boolean;
+            finalOverrideReason: string | null;
+            finalPercent: number | null;
+            name: string;
+            passed: boolean;
+            requiredItems: number;
+            requiredItemsPassed: boolean;
+            /** Format: uuid */
+            userId: string;
         };
         LearnerOutlineDto_Output: {
             course: {
@@ -5464,6 +5751,47 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        MyGradesDto_Output: {
+            categories: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                percent: number | null;
+                position: number;
+                weight: number;
+            }[];
+            /** Format: uuid */
+            courseId: string;
+            courseTitle: string;
+            finalPercent: number | null;
+            items: {
+                categoryId: string | null;
+                dueAt: string | null;
+                gradedAt: string | null;
+                /** Format: uuid */
+                lessonId: string;
+                maxScore: number | null;
+                overridden: boolean;
+                passed: boolean;
+                percent: number | null;
+                required: boolean;
+                score: number | null;
+                sectionTitle: string;
+                source: ("quiz" | "assignment" | "code") | null;
+                sourceId: string | null;
+                /** @enum {string} */
+                status: "graded" | "pending" | "missing" | "zero" | "excluded";
+                title: string;
+                /** @enum {string} */
+                type: "quiz" | "assignment" | "code";
+            }[];
+            /** @enum {string} */
+            mode: "weighted" | "points";
+            passed: boolean;
+            passingPercent: number;
+            requiredItems: number;
+            requiredItemsPassed: boolean;
+        };
         MyOrganizationPageDto_Output: {
             items: {
                 active: boolean;
@@ -5501,6 +5829,37 @@ export interface components {
             };
             slug: string;
             updatedAt: string;
+        };
+        OverrideHistoryPageDto_Output: {
+            items: {
+                /** @enum {string} */
+                action: "set" | "removed";
+                /** Format: uuid */
+                actorId: string;
+                actorName: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                learnerName: string | null;
+                lessonId: string | null;
+                lessonTitle: string | null;
+                newPercent: number | null;
+                oldPercent: number | null;
+                reason: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
+        PatchGradebookItemDto: {
+            categoryId?: string | null;
+            dueAt?: string | null;
+            excluded?: boolean;
+            passingPercent?: number | null;
+            points?: number | null;
+            required?: boolean;
+            weight?: number;
         };
         PermissionCatalogueDto_Output: {
             builtinRoles: {
@@ -5586,6 +5945,19 @@ export interface components {
             }[];
             /** @default 2000 */
             timeLimitMs: number;
+        };
+        PutGradebookCategoriesDto: {
+            categories: {
+                /** Format: uuid */
+                id?: string;
+                name: string;
+                weight: number;
+            }[];
+        };
+        PutGradebookSettingsDto: {
+            /** @enum {string} */
+            mode: "weighted" | "points";
+            passingPercent: number;
         };
         ReorderLessonsDto: {
             sections: {
@@ -5673,6 +6045,13 @@ export interface components {
         };
         SetActiveOrganizationDto: {
             organizationId: string | null;
+        };
+        SetGradeOverrideDto: {
+            lessonId: string | null;
+            percent: number | null;
+            reason: string;
+            /** Format: uuid */
+            userId: string;
         };
         /** @default {} */
         SuspendUserDto: {
@@ -9725,6 +10104,216 @@ export interface operations {
             };
         };
     };
+    GradebookController_table: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                q?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradebookTableDto_Output"];
+                };
+            };
+        };
+    };
+    GradebookController_categories: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutGradebookCategoriesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradebookSetupDto_Output"];
+                };
+            };
+        };
+    };
+    GradebookController_csv: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per learner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    GradebookController_item: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchGradebookItemDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradebookSetupDto_Output"];
+                };
+            };
+        };
+    };
+    GradebookController_history: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                userId?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideHistoryPageDto_Output"];
+                };
+            };
+        };
+    };
+    GradebookController_override: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetGradeOverrideDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearnerGradesDto_Output"];
+                };
+            };
+        };
+    };
+    GradebookController_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutGradebookSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradebookSetupDto_Output"];
+                };
+            };
+        };
+    };
+    GradebookController_setup: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradebookSetupDto_Output"];
+                };
+            };
+        };
+    };
     CodeRunnerController_get: {
         parameters: {
             query?: never;
@@ -10562,6 +11151,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContinueTargetDto_Output"];
+                };
+            };
+        };
+    };
+    GradebookController_mine: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyGradesDto_Output"];
                 };
             };
         };

@@ -2,6 +2,7 @@ import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
 import * as code from './code';
+import * as gradebook from './gradebook';
 import * as instructor from './instructor';
 import * as roster from './roster';
 import type { Messages } from './types';
@@ -12,6 +13,7 @@ const en = {
   admin: admin.en,
   code: code.en,
   certificates: certificates.en,
+  gradebook: gradebook.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

@@ -2,6 +2,7 @@ import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
 import * as code from './code';
+import * as gradebook from './gradebook';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -12,6 +13,7 @@ const es: Resources = {
   admin: admin.es,
   code: code.es,
   certificates: certificates.es,
+  gradebook: gradebook.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',

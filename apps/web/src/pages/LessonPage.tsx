@@ -120,6 +120,7 @@ export function LessonPage() {
               ← {t('lesson.backToCourse')}: {outline.data.course.title}
             </Anchor>
           )}
+          <Anchor component={Link} to={`/my-learning/${courseId}/grades`} size="sm">{t('gradebook.mine.link')}</Anchor>
           {content.isPending ? (
             <Stack aria-busy="true">
               <Skeleton height={36} width="70%" />

@@ -45,6 +45,7 @@ function EnrollmentCard({ item }: { item: MyEnrollment }) {
               {action}
             </Button>
           )}
+          <Button component={Link} to={`/my-learning/${item.course.id}/grades`} variant="default" aria-label={`${t('gradebook.mine.link')}: ${item.course.title}`}>{t('gradebook.mine.link')}</Button>
         </Group>
       </Stack>
     </Card>

@@ -47,3 +47,12 @@ export const GradeReported = defineEvent(
     gradedAt: z.iso.datetime({ offset: true }),
   }),
 );
+
+/**
+ * The gradebook's completion signal: the learner has passed every required graded item of the
+ * course (once per learner and course). Course completion itself stays with enrollment.
+ */
+export const GradebookRequirementsPassed = defineEvent(
+  'gradebook.requirements_passed',
+  z.object({ organizationId: z.uuid(), courseId: z.uuid(), userId: z.uuid(), requiredItems: z.number().int().min(1), passedAt: z.iso.datetime({ offset: true }) }),
+);

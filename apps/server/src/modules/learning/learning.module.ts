@@ -3,6 +3,7 @@ import { CertificatesModule } from './certificates/index.js';
 import { CodeRunnerModule } from './code-runner/index.js';
 import { CoursesModule } from './courses/index.js';
 import { EnrollmentModule } from './enrollment/index.js';
+import { GradebookModule } from './gradebook/index.js';
 
-@Module({ imports: [CoursesModule, EnrollmentModule, CodeRunnerModule, CertificatesModule] })
+@Module({ imports: [CoursesModule, EnrollmentModule, CodeRunnerModule, GradebookModule, CertificatesModule] })
 export class LearningModule {}

@@ -24,6 +24,7 @@ function EditorTabs({ courseId }: { courseId: string }) {
     { to: base, label: t('instructor.tabs.details'), active: pathname === base || pathname === `${base}/` },
     { to: `${base}/curriculum`, label: t('instructor.tabs.curriculum'), active: pathname.startsWith(`${base}/curriculum`) || pathname.startsWith(`${base}/lessons`) },
     { to: `${base}/learners`, label: t('instructor.tabs.learners'), active: pathname.startsWith(`${base}/learners`) },
+    { to: `${base}/gradebook`, label: t('gradebook.tab'), active: pathname.startsWith(`${base}/gradebook`) },
     { to: `${base}/certificate`, label: t('certificates.tab'), active: pathname.startsWith(`${base}/certificate`) },
   ];
   return (

@@ -1,6 +1,7 @@
 import { Fragment, lazy } from 'react';
 import { Route } from 'react-router';
 import { RequireAuth } from '../../components/RequireAuth';
+import { gradebookEditorRoute } from '../gradebook/routes';
 
 const TeachDashboard = lazy(() => import('./TeachDashboard').then((m) => ({ default: m.TeachDashboard })));
 const CourseEditorLayout = lazy(() => import('./CourseEditorLayout').then((m) => ({ default: m.CourseEditorLayout })));
@@ -22,6 +23,7 @@ export function instructorRoutes() {
           <Route path="lessons/:lessonId" element={<LessonEditorPage />} />
           <Route path="learners" element={<LearnersTab />} />
           <Route path="certificate" element={<CertificateTab />} />
+          {gradebookEditorRoute()}
         </Route>
       </Route>
     </Fragment>
