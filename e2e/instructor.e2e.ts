@@ -205,10 +205,18 @@ describe('instructor journey', { timeout: 600_000 }, () => {
         await page.keyboard.press('Escape');
         await page.getByLabel('Duration (minutes)').fill('10');
       }
+      // the previous lesson's toast may still be up: wait for a new one (the save and the outline refetch are done)
+      const toastsBefore = await page.locator('.mantine-Notification-root').filter({ hasText: 'The lesson is saved.' }).count();
       await page.getByRole('button', { name: 'Save' }).click();
-      await toast('The lesson is saved.').waitFor();
+      await page.waitForFunction(
+        (n) => [...document.querySelectorAll('.mantine-Notification-root')].filter((e) => e.textContent?.includes('The lesson is saved.')).length > n,
+        toastsBefore,
+      );
       await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
-      if (next) await page.getByRole('link', { name: `${next} →` }).click();
+      if (next) {
+        await page.getByRole('link', { name: `${next} →` }).click();
+        await page.getByRole('heading', { level: 2, name: next }).waitFor();
+      }
     }
     await page.getByRole('link', { name: '← First strokes' }).waitFor();
     await page.reload();
