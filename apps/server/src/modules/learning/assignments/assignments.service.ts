@@ -129,7 +129,7 @@ export class AssignmentsService {
     this.refuseAfterCutoff(a);
     const pending = await this.pendingFiles(a.id, userId);
     if (pending.length >= a.maxFiles * 2) throw new Conflict(`You have ${pending.length} files waiting: submit or remove some first.`, 'too_many_pending_files');
-    const file = await this.uploads.receive(req, { allowed: a.allowedFileTypes, maxBytes: a.maxFileBytes, keyPrefix: `org/${course.organizationId}/assignments/${a.id}/${userId}` });
+    const file = await this.uploads.receive(req, { allowed: a.allowedFileTypes, maxBytes: a.maxFileBytes, keyPrefix: `org/${course.organizationId}/assignments/${a.id}` });
     const [row] = await this.db
       .insert(assignmentFiles)
       .values({ organizationId: a.organizationId, assignmentId: a.id, uploadedBy: userId, storageKey: file.key, name: file.originalName, contentType: file.contentType, size: file.size, sha256: file.sha256 })
