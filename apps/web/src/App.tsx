@@ -9,6 +9,7 @@ import { Layout } from './components/Layout';
 import { RequireAuth } from './components/RequireAuth';
 import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
+import { assignmentsRoutes } from './pages/assignments/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -97,6 +98,7 @@ export function App() {
                 {accountRoutes()}
                 {instructorRoutes()}
                 {adminRoutes()}
+                {assignmentsRoutes()}
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

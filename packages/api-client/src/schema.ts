@@ -4443,6 +4443,24 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        AssignmentCommentDto_Output: {
+            /** @enum {string} */
+            anchor: "general" | "text" | "file";
+            /** Format: uuid */
+            authorId: string;
+            authorName: string;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            fileId: string | null;
+            /** Format: uuid */
+            id: string;
+            quote: string | null;
+            rangeEnd: number | null;
+            rangeStart: number | null;
+            /** Format: uuid */
+            versionId: string;
+        };
         AssignmentDto_Output: {
             allowedFileTypes: string[];
             allowText: boolean;
@@ -4493,8 +4511,250 @@ export interface components {
             size: number;
             url: string;
         };
-        AssignPeersResultDto_Output: {
+        AssignmentGroupDto_Output: {
+            /** Format: uuid */
+            courseId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            members: {
+                name: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            name: string;
+        };
+        AssignmentGroupListDto_Output: {
+            items: {
+                /** Format: uuid */
+                courseId: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                members: {
+                    name: string;
+                    /** Format: uuid */
+                    userId: string;
+                }[];
+                name: string;
+            }[];
+        };
+        AssignmentPeerReviewTaskDto_Output: {
+            comment: string;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lessonId: string;
+            pointsPossible: number;
+            rubric: {
+                description: string;
+                /** Format: uuid */
+                id: string;
+                levels: {
+                    description: string;
+                    /** Format: uuid */
+                    id: string;
+                    points: number;
+                    title: string;
+                }[];
+                title: string;
+            }[];
+            score: number | null;
+            selections: {
+                [key: string]: string;
+            };
+            submissionLabel: string;
+            submittedAt: string | null;
+            version: {
+                daysLate: number;
+                files: {
+                    contentType: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    url: string;
+                }[];
+                /** Format: uuid */
+                id: string;
+                late: boolean;
+                number: number;
+                penaltyPercent: number;
+                /** Format: date-time */
+                submittedAt: string;
+                submittedBy: string | null;
+                text: string;
+            } | null;
+        };
+        AssignmentPeerReviewTaskListDto_Output: {
+            items: {
+                comment: string;
+                /** Format: uuid */
+                courseId: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                lessonId: string;
+                pointsPossible: number;
+                rubric: {
+                    description: string;
+                    /** Format: uuid */
+                    id: string;
+                    levels: {
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        points: number;
+                        title: string;
+                    }[];
+                    title: string;
+                }[];
+                score: number | null;
+                selections: {
+                    [key: string]: string;
+                };
+                submissionLabel: string;
+                submittedAt: string | null;
+                version: {
+                    daysLate: number;
+                    files: {
+                        contentType: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        size: number;
+                        url: string;
+                    }[];
+                    /** Format: uuid */
+                    id: string;
+                    late: boolean;
+                    number: number;
+                    penaltyPercent: number;
+                    /** Format: date-time */
+                    submittedAt: string;
+                    submittedBy: string | null;
+                    text: string;
+                } | null;
+            }[];
+        };
+        AssignmentPeersResultDto_Output: {
             assigned: number;
+        };
+        AssignmentReleaseResultDto_Output: {
+            released: number;
+        };
+        AssignmentSubmissionDto_Output: {
+            /** Format: uuid */
+            assignmentId: string;
+            comments: {
+                /** @enum {string} */
+                anchor: "general" | "text" | "file";
+                /** Format: uuid */
+                authorId: string;
+                authorName: string;
+                body: string;
+                /** Format: date-time */
+                createdAt: string;
+                fileId: string | null;
+                /** Format: uuid */
+                id: string;
+                quote: string | null;
+                rangeEnd: number | null;
+                rangeStart: number | null;
+                /** Format: uuid */
+                versionId: string;
+            }[];
+            /** Format: uuid */
+            courseId: string;
+            grade: {
+                gradedAt: string | null;
+                gradedVersion: number | null;
+                maxScore: number;
+                passed: boolean;
+                penaltyPercent: number;
+                rawScore: number;
+                score: number;
+                selections: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                source: "instructor" | "peer";
+            } | null;
+            groupId: string | null;
+            /** Format: uuid */
+            id: string;
+            lastSubmittedAt: string | null;
+            late: boolean;
+            /** Format: uuid */
+            lessonId: string;
+            memberIds: string[];
+            ownerLabel: string;
+            peerReviews: {
+                comment: string;
+                /** Format: uuid */
+                id: string;
+                label: string;
+                score: number | null;
+                selections: {
+                    [key: string]: string;
+                };
+                submittedAt: string | null;
+            }[];
+            releasedAt: string | null;
+            /** @enum {string} */
+            status: "not_submitted" | "submitted" | "graded" | "released";
+            userId: string | null;
+            versionCount: number;
+            versions: {
+                daysLate: number;
+                files: {
+                    contentType: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    url: string;
+                }[];
+                /** Format: uuid */
+                id: string;
+                late: boolean;
+                number: number;
+                penaltyPercent: number;
+                /** Format: date-time */
+                submittedAt: string;
+                submittedBy: string | null;
+                text: string;
+            }[];
+        };
+        AssignmentSubmissionSummaryPageDto_Output: {
+            items: {
+                groupId: string | null;
+                /** Format: uuid */
+                id: string;
+                lastSubmittedAt: string | null;
+                late: boolean;
+                maxScore: number;
+                ownerLabel: string;
+                peerReviewsAssigned: number;
+                peerReviewsDone: number;
+                releasedAt: string | null;
+                score: number | null;
+                /** @enum {string} */
+                status: "not_submitted" | "submitted" | "graded" | "released";
+                userId: string | null;
+                versionCount: number;
+            }[];
+            nextCursor: string | null;
         };
         AssignToCohortDto: {
             enrollmentIds: string[];
@@ -4817,24 +5077,6 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
-        CommentDto_Output: {
-            /** @enum {string} */
-            anchor: "general" | "text" | "file";
-            /** Format: uuid */
-            authorId: string;
-            authorName: string;
-            body: string;
-            /** Format: date-time */
-            createdAt: string;
-            fileId: string | null;
-            /** Format: uuid */
-            id: string;
-            quote: string | null;
-            rangeEnd: number | null;
-            rangeStart: number | null;
-            /** Format: uuid */
-            versionId: string;
-        };
         ContinueTargetDto_Output: {
             /** Format: uuid */
             courseId: string;
@@ -4950,6 +5192,23 @@ export interface components {
             expiresInDays?: number;
             name: string;
         };
+        CreateAssignmentCommentDto: {
+            /** @enum {string} */
+            anchor: "general" | "text" | "file";
+            body: string;
+            /** Format: uuid */
+            fileId?: string;
+            rangeEnd?: number;
+            rangeStart?: number;
+            /** Format: uuid */
+            versionId: string;
+        };
+        CreateAssignmentVersionDto: {
+            /** @default [] */
+            fileIds: string[];
+            /** @default  */
+            text: string;
+        };
         CreateCodeSubmissionDto: {
             code: string;
             /** @enum {string} */
@@ -4960,17 +5219,6 @@ export interface components {
             name: string;
             /** Format: date-time */
             startsAt: string;
-        };
-        CreateCommentDto: {
-            /** @enum {string} */
-            anchor: "general" | "text" | "file";
-            body: string;
-            /** Format: uuid */
-            fileId?: string;
-            rangeEnd?: number;
-            rangeStart?: number;
-            /** Format: uuid */
-            versionId: string;
         };
         CreateCourseDto: {
             category?: string | null;
@@ -5045,12 +5293,6 @@ export interface components {
         CreateSectionDto: {
             position?: number;
             title: string;
-        };
-        CreateVersionDto: {
-            /** @default [] */
-            fileIds: string[];
-            /** @default  */
-            text: string;
         };
         DraftLessonDto_Output: {
             body: {
@@ -5256,36 +5498,6 @@ export interface components {
                 no_account: number;
             };
         };
-        GroupDto_Output: {
-            /** Format: uuid */
-            courseId: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            id: string;
-            members: {
-                name: string;
-                /** Format: uuid */
-                userId: string;
-            }[];
-            name: string;
-        };
-        GroupListDto_Output: {
-            items: {
-                /** Format: uuid */
-                courseId: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: uuid */
-                id: string;
-                members: {
-                    name: string;
-                    /** Format: uuid */
-                    userId: string;
-                }[];
-                name: string;
-            }[];
-        };
         InvitationDto_Output: {
             acceptedAt: string | null;
             createdAt: string;
@@ -5468,82 +5680,7 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
-        MyEnrollmentPageDto_Output: {
-            items: {
-                continue: {
-                    /** Format: uuid */
-                    courseId: string;
-                    lastPosition: number | null;
-                    lesson: {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        sectionId: string;
-                        sectionTitle: string;
-                        title: string;
-                        type: string;
-                    } | null;
-                    lock: {
-                        /** Format: date-time */
-                        availableAt?: string;
-                        missingLessonIds?: string[];
-                        /** @enum {string} */
-                        reason: "not_enrolled" | "drip" | "prerequisites";
-                    } | null;
-                    /** @enum {string} */
-                    reason: "resume" | "next" | "start" | "locked" | "completed" | "empty";
-                } | null;
-                course: {
-                    /** Format: uuid */
-                    id: string;
-                    /** Format: uuid */
-                    organizationId: string;
-                    slug: string;
-                    title: string;
-                };
-                enrollment: {
-                    cohortId: string | null;
-                    completedAt: string | null;
-                    /** Format: date-time */
-                    enrolledAt: string;
-                    expiresAt: string | null;
-                    /** Format: uuid */
-                    id: string;
-                    /** @enum {string} */
-                    status: "active" | "completed" | "expired" | "revoked";
-                };
-                lastActivityAt: string | null;
-                lastLesson: {
-                    /** Format: uuid */
-                    id: string;
-                    /** Format: uuid */
-                    sectionId: string;
-                    sectionTitle: string;
-                    title: string;
-                    type: string;
-                } | null;
-                progress: {
-                    completedLessons: number;
-                    percent: number;
-                    totalLessons: number;
-                };
-            }[];
-            nextCursor: string | null;
-        };
-        MyOrganizationPageDto_Output: {
-            items: {
-                active: boolean;
-                /** Format: uuid */
-                id: string;
-                joinedAt: string;
-                name: string;
-                permissions: string[];
-                role: string;
-                slug: string;
-            }[];
-            nextCursor: string | null;
-        };
-        MySubmissionDto_Output: {
+        MyAssignmentSubmissionDto_Output: {
             group: {
                 /** Format: uuid */
                 id: string;
@@ -5645,6 +5782,81 @@ export interface components {
                 }[];
             } | null;
         };
+        MyEnrollmentPageDto_Output: {
+            items: {
+                continue: {
+                    /** Format: uuid */
+                    courseId: string;
+                    lastPosition: number | null;
+                    lesson: {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        sectionId: string;
+                        sectionTitle: string;
+                        title: string;
+                        type: string;
+                    } | null;
+                    lock: {
+                        /** Format: date-time */
+                        availableAt?: string;
+                        missingLessonIds?: string[];
+                        /** @enum {string} */
+                        reason: "not_enrolled" | "drip" | "prerequisites";
+                    } | null;
+                    /** @enum {string} */
+                    reason: "resume" | "next" | "start" | "locked" | "completed" | "empty";
+                } | null;
+                course: {
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: uuid */
+                    organizationId: string;
+                    slug: string;
+                    title: string;
+                };
+                enrollment: {
+                    cohortId: string | null;
+                    completedAt: string | null;
+                    /** Format: date-time */
+                    enrolledAt: string;
+                    expiresAt: string | null;
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    status: "active" | "completed" | "expired" | "revoked";
+                };
+                lastActivityAt: string | null;
+                lastLesson: {
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: uuid */
+                    sectionId: string;
+                    sectionTitle: string;
+                    title: string;
+                    type: string;
+                } | null;
+                progress: {
+                    completedLessons: number;
+                    percent: number;
+                    totalLessons: number;
+                };
+            }[];
+            nextCursor: string | null;
+        };
+        MyOrganizationPageDto_Output: {
+            items: {
+                active: boolean;
+                /** Format: uuid */
+                id: string;
+                joinedAt: string;
+                name: string;
+                permissions: string[];
+                role: string;
+                slug: string;
+            }[];
+            nextCursor: string | null;
+        };
         OrganizationDto_Output: {
             createdAt: string;
             /** Format: uuid */
@@ -5662,110 +5874,6 @@ export interface components {
             };
             slug: string;
             updatedAt: string;
-        };
-        PeerReviewTaskDto_Output: {
-            comment: string;
-            /** Format: uuid */
-            courseId: string;
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            lessonId: string;
-            pointsPossible: number;
-            rubric: {
-                description: string;
-                /** Format: uuid */
-                id: string;
-                levels: {
-                    description: string;
-                    /** Format: uuid */
-                    id: string;
-                    points: number;
-                    title: string;
-                }[];
-                title: string;
-            }[];
-            score: number | null;
-            selections: {
-                [key: string]: string;
-            };
-            submissionLabel: string;
-            submittedAt: string | null;
-            version: {
-                daysLate: number;
-                files: {
-                    contentType: string;
-                    /** Format: date-time */
-                    createdAt: string;
-                    /** Format: uuid */
-                    id: string;
-                    name: string;
-                    size: number;
-                    url: string;
-                }[];
-                /** Format: uuid */
-                id: string;
-                late: boolean;
-                number: number;
-                penaltyPercent: number;
-                /** Format: date-time */
-                submittedAt: string;
-                submittedBy: string | null;
-                text: string;
-            } | null;
-        };
-        PeerReviewTaskListDto_Output: {
-            items: {
-                comment: string;
-                /** Format: uuid */
-                courseId: string;
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                lessonId: string;
-                pointsPossible: number;
-                rubric: {
-                    description: string;
-                    /** Format: uuid */
-                    id: string;
-                    levels: {
-                        description: string;
-                        /** Format: uuid */
-                        id: string;
-                        points: number;
-                        title: string;
-                    }[];
-                    title: string;
-                }[];
-                score: number | null;
-                selections: {
-                    [key: string]: string;
-                };
-                submissionLabel: string;
-                submittedAt: string | null;
-                version: {
-                    daysLate: number;
-                    files: {
-                        contentType: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        size: number;
-                        url: string;
-                    }[];
-                    /** Format: uuid */
-                    id: string;
-                    late: boolean;
-                    number: number;
-                    penaltyPercent: number;
-                    /** Format: date-time */
-                    submittedAt: string;
-                    submittedBy: string | null;
-                    text: string;
-                } | null;
-            }[];
         };
         PermissionCatalogueDto_Output: {
             builtinRoles: {
@@ -5842,6 +5950,25 @@ export interface components {
                 title: string;
             }[];
         };
+        PutAssignmentGradeDto: {
+            points?: number;
+            /** @default {} */
+            selections: {
+                [key: string]: string;
+            };
+        };
+        PutAssignmentGroupDto: {
+            /** @default [] */
+            memberIds: string[];
+            name: string;
+        };
+        PutAssignmentPeerReviewDto: {
+            /** @default  */
+            comment: string;
+            selections: {
+                [key: string]: string;
+            };
+        };
         PutCodeExerciseDto: {
             /**
              * @default trim_trailing
@@ -5868,28 +5995,6 @@ export interface components {
             }[];
             /** @default 2000 */
             timeLimitMs: number;
-        };
-        PutGradeDto: {
-            points?: number;
-            /** @default {} */
-            selections: {
-                [key: string]: string;
-            };
-        };
-        PutGroupDto: {
-            /** @default [] */
-            memberIds: string[];
-            name: string;
-        };
-        PutPeerReviewDto: {
-            /** @default  */
-            comment: string;
-            selections: {
-                [key: string]: string;
-            };
-        };
-        ReleaseResultDto_Output: {
-            released: number;
         };
         ReorderLessonsDto: {
             sections: {
@@ -5974,111 +6079,6 @@ export interface components {
         };
         SetActiveOrganizationDto: {
             organizationId: string | null;
-        };
-        SubmissionDto_Output: {
-            /** Format: uuid */
-            assignmentId: string;
-            comments: {
-                /** @enum {string} */
-                anchor: "general" | "text" | "file";
-                /** Format: uuid */
-                authorId: string;
-                authorName: string;
-                body: string;
-                /** Format: date-time */
-                createdAt: string;
-                fileId: string | null;
-                /** Format: uuid */
-                id: string;
-                quote: string | null;
-                rangeEnd: number | null;
-                rangeStart: number | null;
-                /** Format: uuid */
-                versionId: string;
-            }[];
-            /** Format: uuid */
-            courseId: string;
-            grade: {
-                gradedAt: string | null;
-                gradedVersion: number | null;
-                maxScore: number;
-                passed: boolean;
-                penaltyPercent: number;
-                rawScore: number;
-                score: number;
-                selections: {
-                    [key: string]: string;
-                };
-                /** @enum {string} */
-                source: "instructor" | "peer";
-            } | null;
-            groupId: string | null;
-            /** Format: uuid */
-            id: string;
-            lastSubmittedAt: string | null;
-            late: boolean;
-            /** Format: uuid */
-            lessonId: string;
-            memberIds: string[];
-            ownerLabel: string;
-            peerReviews: {
-                comment: string;
-                /** Format: uuid */
-                id: string;
-                label: string;
-                score: number | null;
-                selections: {
-                    [key: string]: string;
-                };
-                submittedAt: string | null;
-            }[];
-            releasedAt: string | null;
-            /** @enum {string} */
-            status: "not_submitted" | "submitted" | "graded" | "released";
-            userId: string | null;
-            versionCount: number;
-            versions: {
-                daysLate: number;
-                files: {
-                    contentType: string;
-                    /** Format: date-time */
-                    createdAt: string;
-                    /** Format: uuid */
-                    id: string;
-                    name: string;
-                    size: number;
-                    url: string;
-                }[];
-                /** Format: uuid */
-                id: string;
-                late: boolean;
-                number: number;
-                penaltyPercent: number;
-                /** Format: date-time */
-                submittedAt: string;
-                submittedBy: string | null;
-                text: string;
-            }[];
-        };
-        SubmissionSummaryPageDto_Output: {
-            items: {
-                groupId: string | null;
-                /** Format: uuid */
-                id: string;
-                lastSubmittedAt: string | null;
-                late: boolean;
-                maxScore: number;
-                ownerLabel: string;
-                peerReviewsAssigned: number;
-                peerReviewsDone: number;
-                releasedAt: string | null;
-                score: number | null;
-                /** @enum {string} */
-                status: "not_submitted" | "submitted" | "graded" | "released";
-                userId: string | null;
-                versionCount: number;
-            }[];
-            nextCursor: string | null;
         };
         /** @default {} */
         SuspendUserDto: {
@@ -9247,7 +9247,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutGroupDto"];
+                "application/json": components["schemas"]["PutAssignmentGroupDto"];
             };
         };
         responses: {
@@ -9256,7 +9256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupDto_Output"];
+                    "application/json": components["schemas"]["AssignmentGroupDto_Output"];
                 };
             };
         };
@@ -9295,7 +9295,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutPeerReviewDto"];
+                "application/json": components["schemas"]["PutAssignmentPeerReviewDto"];
             };
         };
         responses: {
@@ -9304,7 +9304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PeerReviewTaskDto_Output"];
+                    "application/json": components["schemas"]["AssignmentPeerReviewTaskDto_Output"];
                 };
             };
         };
@@ -9327,7 +9327,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionDto_Output"];
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
                 };
             };
         };
@@ -9345,7 +9345,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateCommentDto"];
+                "application/json": components["schemas"]["CreateAssignmentCommentDto"];
             };
         };
         responses: {
@@ -9354,7 +9354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentDto_Output"];
+                    "application/json": components["schemas"]["AssignmentCommentDto_Output"];
                 };
             };
         };
@@ -9372,7 +9372,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutGradeDto"];
+                "application/json": components["schemas"]["PutAssignmentGradeDto"];
             };
         };
         responses: {
@@ -9381,7 +9381,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionDto_Output"];
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
                 };
             };
         };
@@ -9404,7 +9404,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionDto_Output"];
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
                 };
             };
         };
@@ -9601,7 +9601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupListDto_Output"];
+                    "application/json": components["schemas"]["AssignmentGroupListDto_Output"];
                 };
             };
         };
@@ -9619,7 +9619,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutGroupDto"];
+                "application/json": components["schemas"]["PutAssignmentGroupDto"];
             };
         };
         responses: {
@@ -9628,7 +9628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupDto_Output"];
+                    "application/json": components["schemas"]["AssignmentGroupDto_Output"];
                 };
             };
         };
@@ -10250,7 +10250,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MySubmissionDto_Output"];
+                    "application/json": components["schemas"]["MyAssignmentSubmissionDto_Output"];
                 };
             };
         };
@@ -10274,7 +10274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PeerReviewTaskListDto_Output"];
+                    "application/json": components["schemas"]["AssignmentPeerReviewTaskListDto_Output"];
                 };
             };
         };
@@ -10298,7 +10298,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignPeersResultDto_Output"];
+                    "application/json": components["schemas"]["AssignmentPeersResultDto_Output"];
                 };
             };
         };
@@ -10322,7 +10322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReleaseResultDto_Output"];
+                    "application/json": components["schemas"]["AssignmentReleaseResultDto_Output"];
                 };
             };
         };
@@ -10349,7 +10349,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionSummaryPageDto_Output"];
+                    "application/json": components["schemas"]["AssignmentSubmissionSummaryPageDto_Output"];
                 };
             };
         };
@@ -10368,7 +10368,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateVersionDto"];
+                "application/json": components["schemas"]["CreateAssignmentVersionDto"];
             };
         };
         responses: {
@@ -10377,7 +10377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionDto_Output"];
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
                 };
             };
         };

@@ -1,5 +1,6 @@
 import * as account from './account';
 import * as admin from './admin';
+import * as assignments from './assignments';
 import * as code from './code';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -10,6 +11,7 @@ const en = {
   instructor: instructor.en,
   admin: admin.en,
   code: code.en,
+  assignments: assignments.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

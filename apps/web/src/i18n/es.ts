@@ -1,5 +1,6 @@
 import * as account from './account';
 import * as admin from './admin';
+import * as assignments from './assignments';
 import * as code from './code';
 import type { Resources } from './en';
 import * as instructor from './instructor';
@@ -10,6 +11,7 @@ const es: Resources = {
   instructor: instructor.es,
   admin: admin.es,
   code: code.es,
+  assignments: assignments.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',

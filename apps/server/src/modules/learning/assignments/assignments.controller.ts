@@ -12,24 +12,24 @@ import {
   AssignmentGroupParamsDto,
   AssignmentLessonParamsDto,
   AssignmentSubmissionParamsDto,
-  AssignPeersResultDto,
-  CommentDto,
-  CreateCommentDto,
-  CreateVersionDto,
-  GroupDto,
-  GroupListDto,
-  ListSubmissionsQueryDto,
-  MySubmissionDto,
-  PeerReviewParamsDto,
-  PeerReviewTaskDto,
-  PeerReviewTaskListDto,
+  AssignmentPeersResultDto,
+  AssignmentCommentDto,
+  CreateAssignmentCommentDto,
+  CreateAssignmentVersionDto,
+  AssignmentGroupDto,
+  AssignmentGroupListDto,
+  ListAssignmentSubmissionsQueryDto,
+  MyAssignmentSubmissionDto,
+  AssignmentPeerReviewParamsDto,
+  AssignmentPeerReviewTaskDto,
+  AssignmentPeerReviewTaskListDto,
   PutAssignmentDto,
-  PutGradeDto,
-  PutGroupDto,
-  PutPeerReviewDto,
-  ReleaseResultDto,
-  SubmissionDto,
-  SubmissionSummaryPageDto,
+  PutAssignmentGradeDto,
+  PutAssignmentGroupDto,
+  PutAssignmentPeerReviewDto,
+  AssignmentReleaseResultDto,
+  AssignmentSubmissionDto,
+  AssignmentSubmissionSummaryPageDto,
 } from './assignments.dto.js';
 import { AssignmentsService } from './assignments.service.js';
 import { GradingService } from './grading.service.js';
@@ -86,29 +86,29 @@ export class AssignmentsController {
     summary: 'Submit (or resubmit) text and uploaded files: every submission is a new version',
     description: 'Late submissions carry the late penalty; after the cutoff 409 `submissions_closed`. Group assignments write into your group\'s submission.',
   })
-  @ZodResponse({ status: 201, type: SubmissionDto })
-  submit(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto, @Body() body: CreateVersionDto) {
+  @ZodResponse({ status: 201, type: AssignmentSubmissionDto })
+  submit(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto, @Body() body: CreateAssignmentVersionDto) {
     return this.assignments.submit(ctx, p.courseId, p.lessonId, body);
   }
 
   @Get(`${LESSON}/my-submission`)
   @ApiOperation({ summary: 'Your (or your group\'s) submission with its versions; grade, comments and peer reviews once released' })
-  @ZodResponse({ status: 200, type: MySubmissionDto })
+  @ZodResponse({ status: 200, type: MyAssignmentSubmissionDto })
   mine(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto) {
     return this.assignments.mine(ctx, p.courseId, p.lessonId);
   }
 
   @Get(`${LESSON}/submissions`)
   @ApiOperation({ summary: "Staff: the assignment's submissions (status, late, versions, score), \"Learner N\" under anonymous grading" })
-  @ZodResponse({ status: 200, type: SubmissionSummaryPageDto })
-  list(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto, @Query() q: ListSubmissionsQueryDto) {
+  @ZodResponse({ status: 200, type: AssignmentSubmissionSummaryPageDto })
+  list(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto, @Query() q: ListAssignmentSubmissionsQueryDto) {
     return this.grading.list(ctx, p.courseId, p.lessonId, q);
   }
 
   @Post(`${LESSON}/release`)
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff: release every graded submission: learners see grades and feedback, the gradebook hears them' })
-  @ZodResponse({ status: 200, type: ReleaseResultDto })
+  @ZodResponse({ status: 200, type: AssignmentReleaseResultDto })
   releaseAll(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto) {
     return this.grading.releaseAll(ctx, p.courseId, p.lessonId);
   }
@@ -116,43 +116,43 @@ export class AssignmentsController {
   @Post(`${LESSON}/peer-reviews/assign`)
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff: assign peer reviewers now (also done when the due date passes); tops up, never reassigns' })
-  @ZodResponse({ status: 200, type: AssignPeersResultDto })
+  @ZodResponse({ status: 200, type: AssignmentPeersResultDto })
   assignPeers(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto) {
     return this.peers.assignNow(ctx, p.courseId, p.lessonId);
   }
 
   @Get(`${LESSON}/peer-reviews`)
   @ApiOperation({ summary: 'Your peer reviews for this assignment: anonymised submissions with the rubric' })
-  @ZodResponse({ status: 200, type: PeerReviewTaskListDto })
+  @ZodResponse({ status: 200, type: AssignmentPeerReviewTaskListDto })
   myReviews(@Ctx() ctx: RequestContext, @Param() p: AssignmentLessonParamsDto) {
     return this.peers.mine(ctx, p.courseId, p.lessonId);
   }
 
   @Put('assignment-peer-reviews/:reviewId')
   @ApiOperation({ summary: 'Fill in a peer review you were assigned: a level per criterion and a comment' })
-  @ZodResponse({ status: 200, type: PeerReviewTaskDto })
-  review(@Ctx() ctx: RequestContext, @Param() p: PeerReviewParamsDto, @Body() body: PutPeerReviewDto) {
+  @ZodResponse({ status: 200, type: AssignmentPeerReviewTaskDto })
+  review(@Ctx() ctx: RequestContext, @Param() p: AssignmentPeerReviewParamsDto, @Body() body: PutAssignmentPeerReviewDto) {
     return this.peers.submit(ctx, p.reviewId, body);
   }
 
   @Get('assignment-submissions/:submissionId')
   @ApiOperation({ summary: 'Staff: one submission with its version history, grade, comments and peer reviews' })
-  @ZodResponse({ status: 200, type: SubmissionDto })
+  @ZodResponse({ status: 200, type: AssignmentSubmissionDto })
   one(@Ctx() ctx: RequestContext, @Param() p: AssignmentSubmissionParamsDto) {
     return this.grading.get(ctx, p.submissionId);
   }
 
   @Put('assignment-submissions/:submissionId/grade')
   @ApiOperation({ summary: 'Staff: grade with the rubric (a level per criterion) or points; the late penalty applies; overrides peer reviews' })
-  @ZodResponse({ status: 200, type: SubmissionDto })
-  grade(@Ctx() ctx: RequestContext, @Param() p: AssignmentSubmissionParamsDto, @Body() body: PutGradeDto) {
+  @ZodResponse({ status: 200, type: AssignmentSubmissionDto })
+  grade(@Ctx() ctx: RequestContext, @Param() p: AssignmentSubmissionParamsDto, @Body() body: PutAssignmentGradeDto) {
     return this.grading.grade(ctx, p.submissionId, body);
   }
 
   @Post('assignment-submissions/:submissionId/comments')
   @ApiOperation({ summary: 'Staff: a feedback comment: general, on a text range of a version, or on one of its files' })
-  @ZodResponse({ status: 201, type: CommentDto })
-  comment(@Ctx() ctx: RequestContext, @Param() p: AssignmentSubmissionParamsDto, @Body() body: CreateCommentDto) {
+  @ZodResponse({ status: 201, type: AssignmentCommentDto })
+  comment(@Ctx() ctx: RequestContext, @Param() p: AssignmentSubmissionParamsDto, @Body() body: CreateAssignmentCommentDto) {
     return this.grading.comment(ctx, p.submissionId, body);
   }
 
@@ -166,29 +166,29 @@ export class AssignmentsController {
   @Post('assignment-submissions/:submissionId/release')
   @HttpCode(200)
   @ApiOperation({ summary: "Staff: release one submission's grade and feedback to its learners" })
-  @ZodResponse({ status: 200, type: SubmissionDto })
+  @ZodResponse({ status: 200, type: AssignmentSubmissionDto })
   releaseOne(@Ctx() ctx: RequestContext, @Param() p: AssignmentSubmissionParamsDto) {
     return this.grading.releaseOne(ctx, p.submissionId);
   }
 
   @Get('courses/:courseId/assignment-groups')
   @ApiOperation({ summary: "Staff: the course's groups of learners, for group assignments" })
-  @ZodResponse({ status: 200, type: GroupListDto })
+  @ZodResponse({ status: 200, type: AssignmentGroupListDto })
   listGroups(@Ctx() ctx: RequestContext, @Param() p: AssignmentCourseParamsDto) {
     return this.groups.list(ctx, p.courseId);
   }
 
   @Post('courses/:courseId/assignment-groups')
   @ApiOperation({ summary: 'Staff: create a group (a learner is in at most one group per course)' })
-  @ZodResponse({ status: 201, type: GroupDto })
-  createGroup(@Ctx() ctx: RequestContext, @Param() p: AssignmentCourseParamsDto, @Body() body: PutGroupDto) {
+  @ZodResponse({ status: 201, type: AssignmentGroupDto })
+  createGroup(@Ctx() ctx: RequestContext, @Param() p: AssignmentCourseParamsDto, @Body() body: PutAssignmentGroupDto) {
     return this.groups.create(ctx, p.courseId, body);
   }
 
   @Put('assignment-groups/:groupId')
   @ApiOperation({ summary: 'Staff: rename a group and set its members' })
-  @ZodResponse({ status: 200, type: GroupDto })
-  updateGroup(@Ctx() ctx: RequestContext, @Param() p: AssignmentGroupParamsDto, @Body() body: PutGroupDto) {
+  @ZodResponse({ status: 200, type: AssignmentGroupDto })
+  updateGroup(@Ctx() ctx: RequestContext, @Param() p: AssignmentGroupParamsDto, @Body() body: PutAssignmentGroupDto) {
     return this.groups.update(ctx, p.groupId, body);
   }
 

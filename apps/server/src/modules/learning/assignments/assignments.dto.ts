@@ -33,7 +33,7 @@ export class AssignmentGroupParamsDto extends createZodDto(GroupParams) {}
 export const CommentParams = z.strictObject({ commentId: z.uuid() });
 export class AssignmentCommentParamsDto extends createZodDto(CommentParams) {}
 export const ReviewParams = z.strictObject({ reviewId: z.uuid() });
-export class PeerReviewParamsDto extends createZodDto(ReviewParams) {}
+export class AssignmentPeerReviewParamsDto extends createZodDto(ReviewParams) {}
 
 const LevelInput = z.strictObject({
   id: z.uuid().optional(),
@@ -140,7 +140,7 @@ export const CreateVersion = z.strictObject({
   /** files uploaded for this assignment (pending) or kept from the previous version */
   fileIds: z.array(z.uuid()).max(20).default([]),
 });
-export class CreateVersionDto extends createZodDto(CreateVersion) {}
+export class CreateAssignmentVersionDto extends createZodDto(CreateVersion) {}
 
 export const Comment = z.object({
   id: z.uuid(),
@@ -173,8 +173,8 @@ export const CreateComment = z
     if (v.anchor !== 'text' && (v.rangeStart !== undefined || v.rangeEnd !== undefined)) c.addIssue({ code: 'custom', path: ['rangeStart'], message: 'Only text comments have a range.' });
     if (v.anchor !== 'file' && v.fileId) c.addIssue({ code: 'custom', path: ['fileId'], message: 'Only file comments name a file.' });
   });
-export class CreateCommentDto extends createZodDto(CreateComment) {}
-export class CommentDto extends createZodDto(Comment) {}
+export class CreateAssignmentCommentDto extends createZodDto(CreateComment) {}
+export class AssignmentCommentDto extends createZodDto(Comment) {}
 
 export const Grade = z.object({
   /** criterion id -> level id (empty without a rubric) */
@@ -222,7 +222,7 @@ export const Submission = z.object({
   peerReviews: z.array(PeerReviewView),
   releasedAt: isoDate.nullable(),
 });
-export class SubmissionDto extends createZodDto(Submission) {}
+export class AssignmentSubmissionDto extends createZodDto(Submission) {}
 
 export const MySubmission = z.object({
   submission: Submission.nullable(),
@@ -231,7 +231,7 @@ export const MySubmission = z.object({
   /** files uploaded but not yet submitted */
   pendingFiles: z.array(AssignmentFile),
 });
-export class MySubmissionDto extends createZodDto(MySubmission) {}
+export class MyAssignmentSubmissionDto extends createZodDto(MySubmission) {}
 export const FileParams = z.strictObject({ courseId: z.uuid(), lessonId: z.uuid(), fileId: z.uuid() });
 export class AssignmentFileParamsDto extends createZodDto(FileParams) {}
 
@@ -246,10 +246,10 @@ export const SubmissionSummary = Submission.pick({
   lastSubmittedAt: true,
   releasedAt: true,
 }).extend({ score: z.number().nullable(), maxScore: z.number(), peerReviewsDone: z.number().int(), peerReviewsAssigned: z.number().int() });
-export class SubmissionSummaryPageDto extends createZodDto(pageOf(SubmissionSummary)) {}
+export class AssignmentSubmissionSummaryPageDto extends createZodDto(pageOf(SubmissionSummary)) {}
 
 export const ListSubmissionsQuery = z.strictObject({ ...pageQuery });
-export class ListSubmissionsQueryDto extends createZodDto(ListSubmissionsQuery) {}
+export class ListAssignmentSubmissionsQueryDto extends createZodDto(ListSubmissionsQuery) {}
 
 export const PutGrade = z.strictObject({
   /** criterion id -> level id, one per criterion, when the assignment has a rubric */
@@ -257,15 +257,15 @@ export const PutGrade = z.strictObject({
   /** the points, only for assignments without a rubric */
   points: z.number().min(0).optional(),
 });
-export class PutGradeDto extends createZodDto(PutGrade) {}
+export class PutAssignmentGradeDto extends createZodDto(PutGrade) {}
 
 export const ReleaseResult = z.object({ released: z.number().int() });
-export class ReleaseResultDto extends createZodDto(ReleaseResult) {}
+export class AssignmentReleaseResultDto extends createZodDto(ReleaseResult) {}
 
 // ---- peer review ----
 
 export const AssignPeersResult = z.object({ assigned: z.number().int() });
-export class AssignPeersResultDto extends createZodDto(AssignPeersResult) {}
+export class AssignmentPeersResultDto extends createZodDto(AssignPeersResult) {}
 
 export const PeerReviewTask = z.object({
   id: z.uuid(),
@@ -282,14 +282,14 @@ export const PeerReviewTask = z.object({
   comment: z.string(),
   submittedAt: isoDate.nullable(),
 });
-export class PeerReviewTaskDto extends createZodDto(PeerReviewTask) {}
-export class PeerReviewTaskListDto extends createZodDto(z.object({ items: z.array(PeerReviewTask) })) {}
+export class AssignmentPeerReviewTaskDto extends createZodDto(PeerReviewTask) {}
+export class AssignmentPeerReviewTaskListDto extends createZodDto(z.object({ items: z.array(PeerReviewTask) })) {}
 
 export const PutPeerReview = z.strictObject({
   selections: z.record(z.uuid(), z.uuid()),
   comment: z.string().max(10_000).default(''),
 });
-export class PutPeerReviewDto extends createZodDto(PutPeerReview) {}
+export class PutAssignmentPeerReviewDto extends createZodDto(PutPeerReview) {}
 
 // ---- groups ----
 
@@ -300,11 +300,11 @@ export const Group = z.object({
   members: z.array(z.object({ userId: z.uuid(), name: z.string() })),
   createdAt: isoDate,
 });
-export class GroupDto extends createZodDto(Group) {}
-export class GroupListDto extends createZodDto(z.object({ items: z.array(Group) })) {}
+export class AssignmentGroupDto extends createZodDto(Group) {}
+export class AssignmentGroupListDto extends createZodDto(z.object({ items: z.array(Group) })) {}
 
 export const PutGroup = z.strictObject({
   name: z.string().trim().min(1).max(120),
   memberIds: z.array(z.uuid()).max(50).default([]),
 });
-export class PutGroupDto extends createZodDto(PutGroup) {}
+export class PutAssignmentGroupDto extends createZodDto(PutGroup) {}
