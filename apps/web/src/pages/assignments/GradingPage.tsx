@@ -381,7 +381,9 @@ function SubmissionGrader({ assignment: a, submissionId, lessonId }: { assignmen
         )}
         {s.grade && (
           <Text size="sm" data-testid="grade-summary">
-            {t('assignments.gradeSummary', { score: formatNumber(s.grade.score), max: formatNumber(s.grade.maxScore), penalty: s.grade.penaltyPercent })}
+            {s.grade.penaltyPercent > 0
+              ? t('assignments.gradeSummaryLate', { score: formatNumber(s.grade.score), max: formatNumber(s.grade.maxScore), penalty: s.grade.penaltyPercent })
+              : t('assignments.gradeSummary', { score: formatNumber(s.grade.score), max: formatNumber(s.grade.maxScore) })}
             {s.grade.source === 'peer' ? ` · ${t('assignments.fromPeers')}` : ''}
           </Text>
         )}

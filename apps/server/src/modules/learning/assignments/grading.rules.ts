@@ -49,9 +49,10 @@ export function peerAverage(reviews: readonly { score: number | null; submittedA
 
 /**
  * Who reviews whom. Every submitter may review; nobody reviews a submission they are a member of
- * (their own or their group's), nor the same one twice. Each submission gets up to `n` reviewers,
- * least-loaded first, ties broken by a stable hash so the spread does not follow sign-up order.
- * `existing` pairs count toward both the submission's quota and the reviewer's load.
+ * (their own or their group's), nor the same one twice. The submitters stand in a ring (ordered by
+ * a stable hash, members of one submission side by side) and each submission is reviewed by the
+ * next people along the ring: with individual submissions everyone reviews exactly `n`. `existing`
+ * pairs count toward a submission's `n` (on-demand top-ups add only what is missing).
  */
 export function planPeerReviews(
   submissions: readonly { id: string; members: readonly string[] }[],
@@ -59,20 +60,24 @@ export function planPeerReviews(
   existing: readonly { submissionId: string; reviewerId: string }[],
   hash: (s: string) => number,
 ): { submissionId: string; reviewerId: string }[] {
-  const pool = [...new Set(submissions.flatMap((s) => s.members))];
-  const load = new Map(pool.map((u) => [u, 0]));
-  for (const e of existing) load.set(e.reviewerId, (load.get(e.reviewerId) ?? 0) + 1);
+  const ordered = [...submissions].sort((x, y) => hash(x.id) - hash(y.id) || x.id.localeCompare(y.id));
+  const ring: string[] = [];
+  const lastPos = new Map<string, number>();
+  for (const s of ordered) {
+    for (const u of [...s.members].sort()) if (!ring.includes(u)) ring.push(u);
+    lastPos.set(s.id, ring.length - 1);
+  }
   const out: { submissionId: string; reviewerId: string }[] = [];
-  for (const s of [...submissions].sort((x, y) => x.id.localeCompare(y.id))) {
+  for (const s of ordered) {
     const have = new Set(existing.filter((e) => e.submissionId === s.id).map((e) => e.reviewerId));
-    const need = n - have.size;
-    if (need <= 0) continue;
-    const candidates = pool
-      .filter((u) => !s.members.includes(u) && !have.has(u))
-      .sort((x, y) => load.get(x)! - load.get(y)! || hash(s.id + x) - hash(s.id + y));
-    for (const u of candidates.slice(0, need)) {
+    let need = n - have.size;
+    const from = lastPos.get(s.id)!;
+    for (let j = 1; j < ring.length && need > 0; j++) {
+      const u = ring[(from + j) % ring.length]!;
+      if (s.members.includes(u) || have.has(u)) continue;
       out.push({ submissionId: s.id, reviewerId: u });
-      load.set(u, load.get(u)! + 1);
+      have.add(u);
+      need--;
     }
   }
   return out;
