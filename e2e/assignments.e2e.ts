@@ -130,6 +130,21 @@ describe('assignment journey', { timeout: 600_000 }, () => {
 
   step('the instructor grades with the rubric and an inline comment, and releases', async () => {
     page = ipage;
+    // groups: the learner can be put in a group of this course
+    await page.goto(lessonUrl);
+    await page.getByRole('link', { name: 'Manage groups' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Groups' }).waitFor();
+    await page.getByText('No groups yet.').waitFor();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Team 1');
+    await page.getByRole('combobox', { name: 'Members' }).click();
+    await page.getByRole('option', { name: /Rita Writer/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Create the group' }).click();
+    await toast(page, 'The group is saved.');
+    await page.getByRole('form', { name: 'Team 1' }).waitFor();
+    await checkA11y(page, 'assignment groups');
+    await screenshot(page, 'assignment-groups');
+
     await page.goto(lessonUrl);
     await page.getByRole('link', { name: 'Open grading' }).click();
     await page.getByRole('heading', { level: 1, name: 'Grading' }).waitFor();

@@ -102,7 +102,7 @@ function GroupForm({ courseId, group, learners }: { courseId: string; group: Ass
           </Title>
         )}
         <TextInput label={t('assignments.groupName')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required />
-        <MultiSelect label={t('assignments.groupMembers')} data={data} value={members} onChange={setMembers} searchable clearable error={errors.memberIds} nothingFoundMessage={t('assignments.noLearners')} />
+        <MultiSelect label={t('assignments.groupMembers')} data={data} value={members} onChange={setMembers} searchable clearable error={errors.memberIds ?? Object.entries(errors).find(([k]) => k.startsWith('memberIds.'))?.[1]} nothingFoundMessage={t('assignments.noLearners')} />
         <Group>
           <Button type="submit" loading={save.isPending}>
             {group ? t('assignments.saveGroup') : t('assignments.createGroup')}

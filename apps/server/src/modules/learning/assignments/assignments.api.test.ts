@@ -401,7 +401,7 @@ describe('assignments: groups', () => {
     expect((await t.http('POST', groupsUrl(), { as: ada, headers: ada.h(), body: { name: 'A', memberIds: [] } })).status).toBe(403);
     expect((await t.http('POST', groupsUrl(), { as: stranger, headers: stranger.h(), body: { name: 'A', memberIds: [] } })).status).toBe(404);
     expect((await t.http('GET', groupsUrl())).status).toBe(401);
-    expect((await t.http('POST', groupsUrl(), { as: instructor, headers: instructor.h(), body: { name: 'A', memberIds: [stranger.userId] } })).body.code).toBe('not_a_member');
+    expect((await t.http('POST', groupsUrl(), { as: instructor, headers: instructor.h(), body: { name: 'A', memberIds: [stranger.userId] } })).body.code).toBe('not_a_learner');
     expect((await t.http('POST', groupsUrl(), { as: instructor, headers: instructor.h(), body: { name: '', memberIds: [] } })).status).toBe(400);
     const a = await t.http('POST', groupsUrl(), { as: instructor, headers: instructor.h(), body: { name: 'Team A', memberIds: [ada.userId, bob.userId] } });
     expect(a.status).toBe(201);

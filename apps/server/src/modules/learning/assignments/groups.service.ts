@@ -31,7 +31,7 @@ export class GroupsService {
 
   async create(ctx: RequestContext, courseId: string, body: z.output<typeof PutGroup>): Promise<z.input<typeof Group>> {
     const course = await this.access.staffCourse(ctx, courseId);
-    await this.checkMembers(course.organizationId, body.memberIds);
+    await this.checkMembers(course.organizationId, courseId, body.memberIds);
     const row = await inTransaction(this.db, async (tx) => {
       await this.checkName(tx, courseId, body.name, null);
       const [g] = await tx.insert(assignmentGroups).values({ organizationId: course.organizationId, courseId, name: body.name }).returning();
@@ -51,7 +51,7 @@ export class GroupsService {
   /** Renames the group and replaces its members. */
   async update(ctx: RequestContext, groupId: string, body: z.output<typeof PutGroup>): Promise<z.input<typeof Group>> {
     const g = await this.staffGroup(ctx, groupId);
-    await this.checkMembers(g.organizationId, body.memberIds);
+    await this.checkMembers(g.organizationId, g.courseId, body.memberIds);
     const row = await inTransaction(this.db, async (tx) => {
       await this.checkName(tx, g.courseId, body.name, g.id);
       const [u] = await tx.update(assignmentGroups).set({ name: body.name, updatedAt: new Date() }).where(eq(assignmentGroups.id, g.id)).returning();
@@ -69,11 +69,15 @@ export class GroupsService {
     await this.db.delete(assignmentGroups).where(eq(assignmentGroups.id, g.id));
   }
 
-  private async checkMembers(orgId: string, ids: readonly string[]): Promise<void> {
+  /** Members are learners enrolled in the course (public courses have learners from outside) or members of its organization. */
+  private async checkMembers(orgId: string, courseId: string, ids: readonly string[]): Promise<void> {
     if (new Set(ids).size !== ids.length) throw new Invalid('A member is listed twice.', [{ field: 'body.memberIds', message: 'duplicate member' }]);
+    if (ids.length === 0) return;
+    const lessons = await this.access.courses.getLiveLessons(courseId);
     for (const [i, id] of ids.entries()) {
-      if (!(await this.identity.membershipFor(id, orgId))) {
-        throw new Invalid('Members must belong to the organization.', [{ field: `body.memberIds.${i}`, message: 'not a member of this organization' }], 'not_a_member');
+      const enrolled = lessons[0] ? (await this.access.learners.lessonAccess(id, courseId, lessons[0].id)).enrollmentId !== null : false;
+      if (!enrolled && !(await this.identity.membershipFor(id, orgId))) {
+        throw new Invalid('Members must be learners of this course.', [{ field: `body.memberIds.${i}`, message: 'not enrolled in this course' }], 'not_a_learner');
       }
     }
   }
