@@ -11,6 +11,7 @@ import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
 import { certificatesRoutes } from './pages/certificates/routes';
 import { gradebookRoutes } from './pages/gradebook/routes';
+import { assignmentsRoutes } from './pages/assignments/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -101,6 +102,7 @@ export function App() {
                 {adminRoutes()}
                 {certificatesRoutes()}
                 {gradebookRoutes()}
+                {assignmentsRoutes()}
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

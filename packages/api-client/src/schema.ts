@@ -3158,6 +3158,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assignment-comments/{commentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Staff: delete a feedback comment you wrote */
+        delete: operations["AssignmentsController_deleteComment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Staff: rename a group and set its members */
+        put: operations["AssignmentsController_updateGroup"];
+        post?: never;
+        /** Staff: delete a group that has not submitted anything */
+        delete: operations["AssignmentsController_deleteGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-peer-reviews/{reviewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Fill in a peer review you were assigned: a level per criterion and a comment */
+        put: operations["AssignmentsController_review"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-submissions/{submissionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff: one submission with its version history, grade, comments and peer reviews */
+        get: operations["AssignmentsController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-submissions/{submissionId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff: a feedback comment: general, on a text range of a version, or on one of its files */
+        post: operations["AssignmentsController_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-submissions/{submissionId}/grade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Staff: grade with the rubric (a level per criterion) or points; the late penalty applies; overrides peer reviews */
+        put: operations["AssignmentsController_grade"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-submissions/{submissionId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff: release one submission's grade and feedback to its learners */
+        post: operations["AssignmentsController_releaseOne"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog/courses": {
         parameters: {
             query?: never;
@@ -3306,6 +3426,24 @@ export interface paths {
         put?: never;
         /** Create a course (needs course.create; the creator becomes its instructor) */
         post: operations["CoursesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/assignment-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff: the course's groups of learners, for group assignments */
+        get: operations["AssignmentsController_listGroups"];
+        put?: never;
+        /** Staff: create a group (a learner is in at most one group per course) */
+        post: operations["AssignmentsController_createGroup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3700,6 +3838,150 @@ export interface paths {
         get: operations["GradebookController_setup"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An assignment lesson's setup, for its staff and for learners allowed into the lesson */
+        get: operations["AssignmentsController_get"];
+        /**
+         * Set an assignment lesson's setup: instructions, due date, late policy, files, group mode, points, rubric, anonymous grading, peer review
+         * @description Needs edit or teaching rights on the course. The rubric's best levels must add up to the points possible.
+         */
+        put: operations["AssignmentsController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload one file for your next submission (multipart field `file`); its type is sniffed from the content, size and type are the assignment's */
+        post: operations["AssignmentsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove one of your uploaded files that no submission uses yet */
+        delete: operations["AssignmentsController_discardFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/my-submission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your (or your group's) submission with its versions; grade, comments and peer reviews once released */
+        get: operations["AssignmentsController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/peer-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your peer reviews for this assignment: anonymised submissions with the rubric */
+        get: operations["AssignmentsController_myReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/peer-reviews/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff: assign peer reviewers now (also done when the due date passes); tops up, never reassigns */
+        post: operations["AssignmentsController_assignPeers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff: release every graded submission: learners see grades and feedback, the gradebook hears them */
+        post: operations["AssignmentsController_releaseAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff: the assignment's submissions (status, late, versions, score), "Learner N" under anonymous grading */
+        get: operations["AssignmentsController_list"];
+        put?: never;
+        /**
+         * Submit (or resubmit) text and uploaded files: every submission is a new version
+         * @description Late submissions carry the late penalty; after the cutoff 409 `submissions_closed`. Group assignments write into your group's submission.
+         */
+        post: operations["AssignmentsController_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4526,6 +4808,319 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        AssignmentCommentDto_Output: {
+            /** @enum {string} */
+            anchor: "general" | "text" | "file";
+            /** Format: uuid */
+            authorId: string;
+            authorName: string;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            fileId: string | null;
+            /** Format: uuid */
+            id: string;
+            quote: string | null;
+            rangeEnd: number | null;
+            rangeStart: number | null;
+            /** Format: uuid */
+            versionId: string;
+        };
+        AssignmentDto_Output: {
+            allowedFileTypes: string[];
+            allowText: boolean;
+            anonymousGrading: boolean;
+            canGrade: boolean;
+            /** Format: uuid */
+            courseId: string;
+            cutoffAt: string | null;
+            dueAt: string | null;
+            /** Format: uuid */
+            id: string;
+            instructions: string;
+            instructionsHtml: string;
+            latePenaltyPerDay: number;
+            /** Format: uuid */
+            lessonId: string;
+            maxFileBytes: number;
+            maxFiles: number;
+            /** @enum {string} */
+            mode: "individual" | "group";
+            passingPercent: number;
+            peerReviewCount: number;
+            peerReviewsAssignedAt: string | null;
+            pointsPossible: number;
+            rubric: {
+                description: string;
+                /** Format: uuid */
+                id: string;
+                levels: {
+                    description: string;
+                    /** Format: uuid */
+                    id: string;
+                    points: number;
+                    title: string;
+                }[];
+                title: string;
+            }[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AssignmentFileDto_Output: {
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            size: number;
+            url: string;
+        };
+        AssignmentGroupDto_Output: {
+            /** Format: uuid */
+            courseId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            members: {
+                name: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            name: string;
+        };
+        AssignmentGroupListDto_Output: {
+            items: {
+                /** Format: uuid */
+                courseId: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                members: {
+                    name: string;
+                    /** Format: uuid */
+                    userId: string;
+                }[];
+                name: string;
+            }[];
+        };
+        AssignmentPeerReviewTaskDto_Output: {
+            comment: string;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lessonId: string;
+            pointsPossible: number;
+            rubric: {
+                description: string;
+                /** Format: uuid */
+                id: string;
+                levels: {
+                    description: string;
+                    /** Format: uuid */
+                    id: string;
+                    points: number;
+                    title: string;
+                }[];
+                title: string;
+            }[];
+            score: number | null;
+            selections: {
+                [key: string]: string;
+            };
+            submissionLabel: string;
+            submittedAt: string | null;
+            version: {
+                daysLate: number;
+                files: {
+                    contentType: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    url: string;
+                }[];
+                /** Format: uuid */
+                id: string;
+                late: boolean;
+                number: number;
+                penaltyPercent: number;
+                /** Format: date-time */
+                submittedAt: string;
+                submittedBy: string | null;
+                text: string;
+            } | null;
+        };
+        AssignmentPeerReviewTaskListDto_Output: {
+            items: {
+                comment: string;
+                /** Format: uuid */
+                courseId: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                lessonId: string;
+                pointsPossible: number;
+                rubric: {
+                    description: string;
+                    /** Format: uuid */
+                    id: string;
+                    levels: {
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        points: number;
+                        title: string;
+                    }[];
+                    title: string;
+                }[];
+                score: number | null;
+                selections: {
+                    [key: string]: string;
+                };
+                submissionLabel: string;
+                submittedAt: string | null;
+                version: {
+                    daysLate: number;
+                    files: {
+                        contentType: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        size: number;
+                        url: string;
+                    }[];
+                    /** Format: uuid */
+                    id: string;
+                    late: boolean;
+                    number: number;
+                    penaltyPercent: number;
+                    /** Format: date-time */
+                    submittedAt: string;
+                    submittedBy: string | null;
+                    text: string;
+                } | null;
+            }[];
+        };
+        AssignmentPeersResultDto_Output: {
+            assigned: number;
+        };
+        AssignmentReleaseResultDto_Output: {
+            released: number;
+        };
+        AssignmentSubmissionDto_Output: {
+            /** Format: uuid */
+            assignmentId: string;
+            comments: {
+                /** @enum {string} */
+                anchor: "general" | "text" | "file";
+                /** Format: uuid */
+                authorId: string;
+                authorName: string;
+                body: string;
+                /** Format: date-time */
+                createdAt: string;
+                fileId: string | null;
+                /** Format: uuid */
+                id: string;
+                quote: string | null;
+                rangeEnd: number | null;
+                rangeStart: number | null;
+                /** Format: uuid */
+                versionId: string;
+            }[];
+            /** Format: uuid */
+            courseId: string;
+            grade: {
+                gradedAt: string | null;
+                gradedVersion: number | null;
+                maxScore: number;
+                passed: boolean;
+                penaltyPercent: number;
+                rawScore: number;
+                score: number;
+                selections: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                source: "instructor" | "peer";
+            } | null;
+            groupId: string | null;
+            /** Format: uuid */
+            id: string;
+            lastSubmittedAt: string | null;
+            late: boolean;
+            /** Format: uuid */
+            lessonId: string;
+            memberIds: string[];
+            ownerLabel: string;
+            peerReviews: {
+                comment: string;
+                /** Format: uuid */
+                id: string;
+                label: string;
+                score: number | null;
+                selections: {
+                    [key: string]: string;
+                };
+                submittedAt: string | null;
+            }[];
+            releasedAt: string | null;
+            /** @enum {string} */
+            status: "not_submitted" | "submitted" | "graded" | "released";
+            userId: string | null;
+            versionCount: number;
+            versions: {
+                daysLate: number;
+                files: {
+                    contentType: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    url: string;
+                }[];
+                /** Format: uuid */
+                id: string;
+                late: boolean;
+                number: number;
+                penaltyPercent: number;
+                /** Format: date-time */
+                submittedAt: string;
+                submittedBy: string | null;
+                text: string;
+            }[];
+        };
+        AssignmentSubmissionSummaryPageDto_Output: {
+            items: {
+                groupId: string | null;
+                /** Format: uuid */
+                id: string;
+                lastSubmittedAt: string | null;
+                late: boolean;
+                maxScore: number;
+                ownerLabel: string;
+                peerReviewsAssigned: number;
+                peerReviewsDone: number;
+                releasedAt: string | null;
+                score: number | null;
+                /** @enum {string} */
+                status: "not_submitted" | "submitted" | "graded" | "released";
+                userId: string | null;
+                versionCount: number;
+            }[];
+            nextCursor: string | null;
+        };
         AssignToCohortDto: {
             enrollmentIds: string[];
         };
@@ -5038,6 +5633,23 @@ export interface components {
         CreateApiKeyDto: {
             expiresInDays?: number;
             name: string;
+        };
+        CreateAssignmentCommentDto: {
+            /** @enum {string} */
+            anchor: "general" | "text" | "file";
+            body: string;
+            /** Format: uuid */
+            fileId?: string;
+            rangeEnd?: number;
+            rangeStart?: number;
+            /** Format: uuid */
+            versionId: string;
+        };
+        CreateAssignmentVersionDto: {
+            /** @default [] */
+            fileIds: string[];
+            /** @default  */
+            text: string;
         };
         CreateCodeSubmissionDto: {
             code: string;
@@ -5689,6 +6301,108 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        MyAssignmentSubmissionDto_Output: {
+            group: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            pendingFiles: {
+                contentType: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                size: number;
+                url: string;
+            }[];
+            submission: {
+                /** Format: uuid */
+                assignmentId: string;
+                comments: {
+                    /** @enum {string} */
+                    anchor: "general" | "text" | "file";
+                    /** Format: uuid */
+                    authorId: string;
+                    authorName: string;
+                    body: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    fileId: string | null;
+                    /** Format: uuid */
+                    id: string;
+                    quote: string | null;
+                    rangeEnd: number | null;
+                    rangeStart: number | null;
+                    /** Format: uuid */
+                    versionId: string;
+                }[];
+                /** Format: uuid */
+                courseId: string;
+                grade: {
+                    gradedAt: string | null;
+                    gradedVersion: number | null;
+                    maxScore: number;
+                    passed: boolean;
+                    penaltyPercent: number;
+                    rawScore: number;
+                    score: number;
+                    selections: {
+                        [key: string]: string;
+                    };
+                    /** @enum {string} */
+                    source: "instructor" | "peer";
+                } | null;
+                groupId: string | null;
+                /** Format: uuid */
+                id: string;
+                lastSubmittedAt: string | null;
+                late: boolean;
+                /** Format: uuid */
+                lessonId: string;
+                memberIds: string[];
+                ownerLabel: string;
+                peerReviews: {
+                    comment: string;
+                    /** Format: uuid */
+                    id: string;
+                    label: string;
+                    score: number | null;
+                    selections: {
+                        [key: string]: string;
+                    };
+                    submittedAt: string | null;
+                }[];
+                releasedAt: string | null;
+                /** @enum {string} */
+                status: "not_submitted" | "submitted" | "graded" | "released";
+                userId: string | null;
+                versionCount: number;
+                versions: {
+                    daysLate: number;
+                    files: {
+                        contentType: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        size: number;
+                        url: string;
+                    }[];
+                    /** Format: uuid */
+                    id: string;
+                    late: boolean;
+                    number: number;
+                    penaltyPercent: number;
+                    /** Format: date-time */
+                    submittedAt: string;
+                    submittedBy: string | null;
+                    text: string;
+                }[];
+            } | null;
+        };
         MyEnrollmentPageDto_Output: {
             items: {
                 continue: {
@@ -5906,6 +6620,71 @@ export interface components {
             /** @enum {string} */
             status: "valid" | "revoked";
             title: string;
+        };
+        PutAssignmentDto: {
+            /** @default [] */
+            allowedFileTypes: ("application/pdf" | "image/png" | "image/jpeg" | "image/webp" | "text/plain" | "text/markdown" | "text/csv" | "application/zip" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")[];
+            /** @default true */
+            allowText: boolean;
+            /** @default false */
+            anonymousGrading: boolean;
+            /** @default null */
+            cutoffAt: string | null;
+            /** @default null */
+            dueAt: string | null;
+            /** @default  */
+            instructions: string;
+            /** @default 0 */
+            latePenaltyPerDay: number;
+            /** @default 10485760 */
+            maxFileBytes: number;
+            /** @default 0 */
+            maxFiles: number;
+            /**
+             * @default individual
+             * @enum {string}
+             */
+            mode: "individual" | "group";
+            /** @default 50 */
+            passingPercent: number;
+            /** @default 0 */
+            peerReviewCount: number;
+            pointsPossible: number;
+            /** @default [] */
+            rubric: {
+                /** @default  */
+                description: string;
+                /** Format: uuid */
+                id?: string;
+                levels: {
+                    /** @default  */
+                    description: string;
+                    /** Format: uuid */
+                    id?: string;
+                    points: number;
+                    title: string;
+                }[];
+                title: string;
+            }[];
+        };
+        PutAssignmentGradeDto: {
+            points?: number;
+            /** @default {} */
+            selections: {
+                [key: string]: string;
+            };
+        };
+        PutAssignmentGroupDto: {
+            /** @default [] */
+            memberIds: string[];
+            name: string;
+        };
+        PutAssignmentPeerReviewDto: {
+            /** @default  */
+            comment: string;
+            selections: {
+                [key: string]: string;
+            };
         };
         PutCertificateTemplateDto: {
             /** @default  */
@@ -9191,6 +9970,202 @@ export interface operations {
             };
         };
     };
+    AssignmentsController_deleteComment: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AssignmentsController_updateGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAssignmentGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroupDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_deleteGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AssignmentsController_review: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                reviewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAssignmentPeerReviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPeerReviewTaskDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_one: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                submissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_comment: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                submissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssignmentCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentCommentDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_grade: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                submissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAssignmentGradeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_releaseOne: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                submissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
+                };
+            };
+        };
+    };
     CatalogController_list: {
         parameters: {
             query?: {
@@ -9434,6 +10409,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseEditorDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_listGroups: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroupListDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_createGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAssignmentGroupDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentGroupDto_Output"];
                 };
             };
         };
@@ -10310,6 +11335,263 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GradebookSetupDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAssignmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_upload: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentFileDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_discardFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                fileId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AssignmentsController_mine: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAssignmentSubmissionDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_myReviews: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPeerReviewTaskListDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_assignPeers: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPeersResultDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_releaseAll: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentReleaseResultDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSubmissionSummaryPageDto_Output"];
+                };
+            };
+        };
+    };
+    AssignmentsController_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssignmentVersionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSubmissionDto_Output"];
                 };
             };
         };

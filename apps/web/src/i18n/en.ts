@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
+import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
 import * as instructor from './instructor';
@@ -14,6 +15,7 @@ const en = {
   code: code.en,
   certificates: certificates.en,
   gradebook: gradebook.en,
+  assignments: assignments.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

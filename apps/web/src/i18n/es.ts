@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
+import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
 import type { Resources } from './en';
@@ -14,6 +15,7 @@ const es: Resources = {
   code: code.es,
   certificates: certificates.es,
   gradebook: gradebook.es,
+  assignments: assignments.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',

@@ -11,6 +11,7 @@ import { CheckIcon, CircleIcon, LockIcon } from '../components/icons';
 import { LessonBody } from '../components/LessonBody';
 
 // the code editor (CodeMirror) loads only with a code lesson
+const AssignmentPanel = lazy(() => import('./assignments/AssignmentPanel').then((m) => ({ default: m.AssignmentPanel })));
 const CodeExercisePanel = lazy(() => import('./code/CodeExercisePanel').then((m) => ({ default: m.CodeExercisePanel })));
 /** Lesson types the learner completes by marking them; the others report completion themselves. */
 const MARKED_COMPLETE = new Set(['text', 'link']);
@@ -151,6 +152,10 @@ export function LessonPage() {
               {content.data.lesson.type === 'code' ? (
                 <Suspense fallback={<Skeleton height={320} />}>
                   <CodeExercisePanel courseId={courseId} lessonId={lessonId} onAccepted={() => void refreshProgress()} />
+                </Suspense>
+              ) : content.data.lesson.type === 'assignment' ? (
+                <Suspense fallback={<Skeleton height={320} />}>
+                  <AssignmentPanel courseId={courseId} lessonId={lessonId} onReleased={() => void refreshProgress()} />
                 </Suspense>
               ) : (
                 <LessonBody body={content.data.body} title={content.data.lesson.title} />

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AssignmentsModule } from './assignments/index.js';
 import { CertificatesModule } from './certificates/index.js';
 import { CodeRunnerModule } from './code-runner/index.js';
 import { CoursesModule } from './courses/index.js';
 import { EnrollmentModule } from './enrollment/index.js';
 import { GradebookModule } from './gradebook/index.js';
 
-@Module({ imports: [CoursesModule, EnrollmentModule, CodeRunnerModule, GradebookModule, CertificatesModule] })
+@Module({ imports: [CoursesModule, EnrollmentModule, CodeRunnerModule, AssignmentsModule, GradebookModule, CertificatesModule] })
 export class LearningModule {}

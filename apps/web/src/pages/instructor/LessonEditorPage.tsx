@@ -9,6 +9,7 @@ import { useUnloadGuard } from './CourseDetailsPage';
 import { MarkdownEditor } from './MarkdownEditor';
 
 // CodeMirror loads only with a code lesson
+const AssignmentEditor = lazy(() => import('../assignments/AssignmentEditor').then((m) => ({ default: m.AssignmentEditor })));
 const CodeExerciseEditor = lazy(() => import('../code/CodeExerciseEditor').then((m) => ({ default: m.CodeExerciseEditor })));
 import { flatLessons, lessonKey, useCourseCache, type CourseEditor, type DraftLesson, type UpdateLessonBody } from './model';
 
@@ -199,7 +200,7 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
           </Stack>
         )}
         {lesson.type === 'code' && <Text c="dimmed">{t('instructor.lesson.codeBelow')}</Text>}
-        {lesson.type !== 'text' && lesson.type !== 'link' && lesson.type !== 'code' && (
+        {lesson.type !== 'text' && lesson.type !== 'link' && lesson.type !== 'code' && lesson.type !== 'assignment' && (
           <Text c="dimmed">{t('instructor.lesson.noContentEditor')}</Text>
         )}
 
@@ -268,6 +269,11 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
       </Stack>
     </form>
     {/* its own form: the exercise saves separately from the lesson's fields */}
+    {lesson.type === 'assignment' && !readOnly && (
+      <Suspense fallback={<Skeleton height={320} />}>
+        <AssignmentEditor courseId={course.id} lessonId={lesson.id} />
+      </Suspense>
+    )}
     {lesson.type === 'code' && !readOnly && (
       <Suspense fallback={<Skeleton height={320} />}>
         <CodeExerciseEditor courseId={course.id} lessonId={lesson.id} />
