@@ -11,3 +11,4 @@ export * from './modules/identity/users/users.schema.js';
 export * from './modules/learning/courses/courses.schema.js';
 export * from './modules/learning/enrollment/enrollment.schema.js';
 export * from './modules/learning/code-runner/code-runner.schema.js';
+export * from './modules/learning/assessments/assessments.schema.js';
