@@ -411,7 +411,7 @@ export class QuizzesService {
         return {
           questionId: i.questionId,
           points: i.points,
-          question: staff ? { ...i.question, optionOrder: i.optionOrder } : redactForLearner(i.question, i.optionOrder),
+          question: staff ? { ...i.question, points: i.points, optionOrder: i.optionOrder } : { ...redactForLearner(i.question, i.optionOrder), points: i.points },
           answer: a.answers[i.questionId] ?? null,
           savedAt: a.answersSavedAt[i.questionId] ?? null,
           result:
