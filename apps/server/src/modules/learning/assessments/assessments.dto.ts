@@ -8,17 +8,17 @@ const isoDate = z.iso.datetime({ offset: true });
 const tag = z.string().trim().toLowerCase().min(1).max(40);
 
 // ---- params ----
-export class CourseParamsDto extends createZodDto(z.strictObject({ courseId: z.uuid() })) {}
-export class BankParamsDto extends createZodDto(z.strictObject({ bankId: z.uuid() })) {}
-export class QuestionParamsDto extends createZodDto(z.strictObject({ bankId: z.uuid(), questionId: z.uuid() })) {}
+export class QuizCourseParamsDto extends createZodDto(z.strictObject({ courseId: z.uuid() })) {}
+export class QuestionBankParamsDto extends createZodDto(z.strictObject({ bankId: z.uuid() })) {}
+export class BankQuestionParamsDto extends createZodDto(z.strictObject({ bankId: z.uuid(), questionId: z.uuid() })) {}
 export class QuizLessonParamsDto extends createZodDto(z.strictObject({ courseId: z.uuid(), lessonId: z.uuid() })) {}
-export class AttemptParamsDto extends createZodDto(z.strictObject({ attemptId: z.uuid() })) {}
-export class AttemptItemParamsDto extends createZodDto(z.strictObject({ attemptId: z.uuid(), questionId: z.uuid() })) {}
+export class QuizAttemptParamsDto extends createZodDto(z.strictObject({ attemptId: z.uuid() })) {}
+export class QuizAttemptItemParamsDto extends createZodDto(z.strictObject({ attemptId: z.uuid(), questionId: z.uuid() })) {}
 
 // ---- banks ----
 export const BankInput = z.strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).default('') });
-export class CreateBankDto extends createZodDto(BankInput) {}
-export class UpdateBankDto extends createZodDto(BankInput.partial()) {}
+export class CreateQuestionBankDto extends createZodDto(BankInput) {}
+export class UpdateQuestionBankDto extends createZodDto(BankInput.partial()) {}
 
 export const QuestionBank = z.object({
   id: z.uuid(),
@@ -50,7 +50,7 @@ export const BankQuestion = z.object({
 });
 export class BankQuestionDto extends createZodDto(BankQuestion) {}
 export class BankQuestionPageDto extends createZodDto(pageOf(BankQuestion)) {}
-export class ListQuestionsQueryDto extends createZodDto(
+export class ListBankQuestionsQueryDto extends createZodDto(
   z.strictObject({ ...pageQuery, tag: tag.optional(), type: z.enum(QUESTION_TYPES).optional(), q: z.string().trim().max(200).optional() }),
 ) {}
 
@@ -65,8 +65,8 @@ export const KeyChange = z.object({
   attemptsAffected: z.number().int().nullable(),
   regradedAt: isoDate.nullable(),
 });
-export class KeyChangePageDto extends createZodDto(pageOf(KeyChange)) {}
-export class ListKeyChangesQueryDto extends createZodDto(z.strictObject({ ...pageQuery })) {}
+export class QuestionKeyChangePageDto extends createZodDto(pageOf(KeyChange)) {}
+export class ListQuestionKeyChangesQueryDto extends createZodDto(z.strictObject({ ...pageQuery })) {}
 
 // ---- quizzes ----
 const points = z.number().min(0).max(1000).nullable().optional();
@@ -182,14 +182,14 @@ export const Attempt = z.object({
   pendingManual: z.number().int(),
   items: z.array(AttemptItem),
 });
-export class AttemptDto extends createZodDto(Attempt) {}
+export class QuizAttemptDto extends createZodDto(Attempt) {}
 
 export const AttemptSummary = Attempt.omit({ items: true });
-export class AttemptPageDto extends createZodDto(pageOf(AttemptSummary)) {}
-export class ListAttemptsQueryDto extends createZodDto(z.strictObject({ ...pageQuery, userId: z.uuid().optional() })) {}
+export class QuizAttemptPageDto extends createZodDto(pageOf(AttemptSummary)) {}
+export class ListQuizAttemptsQueryDto extends createZodDto(z.strictObject({ ...pageQuery, userId: z.uuid().optional() })) {}
 
-export class SaveAnswerDto extends createZodDto(z.strictObject({ answer: Answer })) {}
-export class SavedAnswerDto extends createZodDto(z.object({ questionId: z.uuid(), savedAt: isoDate, deadline: isoDate.nullable() })) {}
+export class SaveQuizAnswerDto extends createZodDto(z.strictObject({ answer: Answer })) {}
+export class SavedQuizAnswerDto extends createZodDto(z.object({ questionId: z.uuid(), savedAt: isoDate, deadline: isoDate.nullable() })) {}
 
 // ---- manual grading ----
 export const GradingItem = z.object({
@@ -206,6 +206,6 @@ export const GradingItem = z.object({
   fileUrl: z.string().nullable(),
   maxScore: z.number(),
 });
-export class GradingQueueDto extends createZodDto(pageOf(GradingItem)) {}
-export class GradingQueueQueryDto extends createZodDto(z.strictObject({ ...pageQuery, lessonId: z.uuid().optional() })) {}
-export class GradeItemDto extends createZodDto(z.strictObject({ points: z.number().min(0).max(1000), comment: z.string().max(10_000).default('') })) {}
+export class QuizGradingQueueDto extends createZodDto(pageOf(GradingItem)) {}
+export class QuizGradingQueueQueryDto extends createZodDto(z.strictObject({ ...pageQuery, lessonId: z.uuid().optional() })) {}
+export class QuizGradeItemDto extends createZodDto(z.strictObject({ points: z.number().min(0).max(1000), comment: z.string().max(10_000).default('') })) {}

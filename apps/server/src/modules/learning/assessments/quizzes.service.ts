@@ -10,7 +10,7 @@ import { JobsService } from '../../../kernel/jobs/index.js';
 import { UploadService } from '../../../kernel/storage/index.js';
 import { type CourseInfo, CoursesService, renderMarkdown } from '../courses/index.js';
 import { LearnerService } from '../enrollment/index.js';
-import type { Attempt, AttemptSummary, PutQuiz, Quiz, SavedAnswerDto } from './assessments.dto.js';
+import type { Attempt, AttemptSummary, PutQuiz, Quiz, SavedQuizAnswerDto } from './assessments.dto.js';
 import { CloseAttemptJob } from './assessments.jobs.js';
 import { type FrozenItem, type QuizItemSource, quizAttempts, quizzes } from './assessments.schema.js';
 import { AttemptGrader, type AttemptRow, type QuizRow } from './attempt-grader.service.js';
@@ -333,7 +333,7 @@ export class QuizzesService {
   }
 
   /** Autosave of one answer; refused (409) once the deadline has passed. */
-  async saveAnswer(ctx: RequestContext, attemptId: string, questionId: string, answer: Answer): Promise<z.input<typeof SavedAnswerDto.schema>> {
+  async saveAnswer(ctx: RequestContext, attemptId: string, questionId: string, answer: Answer): Promise<z.input<typeof SavedQuizAnswerDto.schema>> {
     return inTransaction(this.db, async (tx) => {
       const a = await this.writable(ctx, attemptId, tx);
       if (this.pastDeadline(a)) throw new Conflict('Time is up: the attempt can no longer be changed.', 'attempt_deadline_passed');
@@ -350,7 +350,7 @@ export class QuizzesService {
   }
 
   /** Uploads a file response and saves it as the answer (multipart field `file`). */
-  async uploadAnswer(ctx: RequestContext, attemptId: string, questionId: string, req: FastifyRequest): Promise<z.input<typeof SavedAnswerDto.schema>> {
+  async uploadAnswer(ctx: RequestContext, attemptId: string, questionId: string, req: FastifyRequest): Promise<z.input<typeof SavedQuizAnswerDto.schema>> {
     const u = requireUser(ctx);
     const [a] = await this.db.select().from(quizAttempts).where(eq(quizAttempts.id, attemptId));
     if (!a || a.userId !== u.actor.userId) throw new NotFound('Attempt');
