@@ -11,6 +11,7 @@ import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
+import { quizRoutes } from './pages/quiz/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 // The catalog is the landing page and ships in the main bundle; the other screens load on demand
@@ -97,6 +98,7 @@ export function App() {
                 {accountRoutes()}
                 {instructorRoutes()}
                 {adminRoutes()}
+                {quizRoutes()}
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as code from './code';
+import * as quiz from './quiz';
 import * as instructor from './instructor';
 import * as roster from './roster';
 import type { Messages } from './types';
@@ -10,6 +11,7 @@ const en = {
   instructor: instructor.en,
   admin: admin.en,
   code: code.en,
+  quiz: quiz.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as code from './code';
+import * as quiz from './quiz';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -10,6 +11,7 @@ const es: Resources = {
   instructor: instructor.es,
   admin: admin.es,
   code: code.es,
+  quiz: quiz.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',

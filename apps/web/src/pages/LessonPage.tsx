@@ -12,6 +12,7 @@ import { LessonBody } from '../components/LessonBody';
 
 // the code editor (CodeMirror) loads only with a code lesson
 const CodeExercisePanel = lazy(() => import('./code/CodeExercisePanel').then((m) => ({ default: m.CodeExercisePanel })));
+const QuizPanel = lazy(() => import('./quiz/QuizPanel').then((m) => ({ default: m.QuizPanel })));
 /** Lesson types the learner completes by marking them; the others report completion themselves. */
 const MARKED_COMPLETE = new Set(['text', 'link']);
 
@@ -150,6 +151,10 @@ export function LessonPage() {
               {content.data.lesson.type === 'code' ? (
                 <Suspense fallback={<Skeleton height={320} />}>
                   <CodeExercisePanel courseId={courseId} lessonId={lessonId} onAccepted={() => void refreshProgress()} />
+                </Suspense>
+              ) : content.data.lesson.type === 'quiz' ? (
+                <Suspense fallback={<Skeleton height={320} />}>
+                  <QuizPanel courseId={courseId} lessonId={lessonId} onPassed={() => void refreshProgress()} />
                 </Suspense>
               ) : (
                 <LessonBody body={content.data.body} title={content.data.lesson.title} />
