@@ -231,7 +231,7 @@ export function QuizBuilder({ courseId, lessonId }: { courseId: string; lessonId
                         <Text size="sm" lineClamp={1} style={{ flex: 1, minWidth: 0 }}>
                           {q.question.prompt} <Text span c="dimmed" size="xs">({t(`quiz.types.${q.type}`)})</Text>
                         </Text>
-                        <Button size="xs" variant="light" disabled={listed.has(q.id)} onClick={() => set('items', [...draft.items, { kind: 'question', questionId: q.id }])} aria-label={t('quiz.builder.addQuestion', { prompt: q.question.prompt.slice(0, 40) })}>
+                        <Button size="xs" variant="light" disabled={listed.has(q.id)} onClick={() => set('items', [...draft.items, { kind: 'question', questionId: q.id }])} aria-label={t(listed.has(q.id) ? 'quiz.builder.addedQuestion' : 'quiz.builder.addQuestion', { prompt: q.question.prompt.slice(0, 40) })}>
                           {listed.has(q.id) ? t('quiz.builder.added') : t('quiz.builder.add')}
                         </Button>
                       </Group>
