@@ -123,6 +123,7 @@ describe('quiz journey', { timeout: 600_000 }, () => {
       await d.getByLabel('Points', { exact: true }).fill('4');
       await d.getByLabel('Guidance for graders (learners never see it)').fill('Mentions gravity');
     });
+    await page.getByTestId('bank-question').nth(2).waitFor();
     assert.equal(await page.getByTestId('bank-question').count(), 3);
     await a11y(page, 'question bank');
     await screenshot(page, 'quiz-bank');
@@ -159,7 +160,9 @@ describe('quiz journey', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Account menu for Ada Learner' }).waitFor();
     await page.goto('/catalog');
     await page.getByRole('searchbox', { name: 'Search courses' }).fill(title);
+    await page.getByText('1 course', { exact: true }).waitFor();
     await page.getByRole('link', { name: title }).click();
+    await page.waitForURL(/\/courses\//);
     await page.getByRole('button', { name: /^Enroll/ }).click();
     await page.getByRole('button', { name: 'Start learning' }).click();
     await page.getByTestId('quiz-start').waitFor();

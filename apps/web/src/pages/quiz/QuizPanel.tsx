@@ -180,7 +180,7 @@ function AttemptResult({ attempt, quiz, onBack }: { attempt: Attempt; quiz: Quiz
           <Text size="xl" fw={700} data-testid="quiz-score">
             {t('quiz.result.score', { score: attempt.score, max: attempt.maxScore })}
           </Text>
-          <Badge color={attempt.passed ? 'green' : 'red'} size="lg">
+          <Badge color={attempt.passed ? 'green' : 'red'} variant="light" size="lg">
             {attempt.passed ? t('quiz.result.passed') : t('quiz.result.failed', { pct: quiz.passingScore })}
           </Badge>
         </Group>
@@ -266,7 +266,7 @@ function CorrectAnswer({ q }: { q: NonNullable<AttemptItem['correct']> }) {
       return null;
   }
   return (
-    <Text size="sm" c="green.8" mt={4}>
+    <Text size="sm" fw={600} mt={4}>
       {t('quiz.result.correctAnswer', { answer: text })}
     </Text>
   );
@@ -378,7 +378,7 @@ function TakeAttempt({ initial, onClosed }: { initial: Attempt; onClosed: (a: At
           {saveState === 'saving' ? t('quiz.take.saving') : saveState === 'saved' ? t('quiz.take.saved') : saveState === 'error' ? t('quiz.take.saveError') : ''}
         </Text>
         {left !== null && (
-          <Badge size="lg" color={left <= 60_000 ? 'red' : 'blue'} role="timer" aria-label={t('quiz.take.timeLeft', { time: fmtClock(left) })} data-testid="quiz-timer">
+          <Badge size="lg" variant="light" color={left <= 60_000 ? 'red' : 'blue'} role="timer" aria-label={t('quiz.take.timeLeft', { time: fmtClock(left) })} data-testid="quiz-timer">
             {fmtClock(left)}
           </Badge>
         )}
