@@ -348,7 +348,6 @@ function TakeAttempt({ initial, onClosed }: { initial: Attempt; onClosed: (a: At
     setSaveState('saving');
     const res = await fetch(`/api/v1/quiz-attempts/${initial.id}/answers/${qid}/file`, { method: 'PUT', body, credentials: 'include' });
     if (res.ok) {
-      const saved = (await res.json()) as SavedAnswer;
       setAnswers((x) => ({ ...x, [qid]: { type: 'file_response', fileId: file.name } }));
       setSaveState('saved');
     } else {

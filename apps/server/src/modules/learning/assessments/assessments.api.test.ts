@@ -11,7 +11,6 @@ let owner: Member;
 let instructor: Member;
 let learner: Member;
 let learner2: Member;
-let member: Member;
 let stranger: Member;
 let course: BuiltCourse;
 let bankId: string;
@@ -40,7 +39,6 @@ beforeAll(async () => {
   instructor = await addMember(t, owner.orgId, 'instructor');
   learner = await addMember(t, owner.orgId, 'learner');
   learner2 = await addMember(t, owner.orgId, 'learner');
-  member = await addMember(t, owner.orgId, 'learner');
   stranger = await createOrg(t, 'Elsewhere');
   course = await buildCourse(t, instructor, {
     visibility: 'organization',
