@@ -14,3 +14,4 @@ export * from './modules/learning/code-runner/code-runner.schema.js';
 export * from './modules/learning/certificates/certificates.schema.js';
 export * from './modules/learning/gradebook/gradebook.schema.js';
 export * from './modules/learning/assignments/assignments.schema.js';
+export * from './modules/learning/assessments/assessments.schema.js';

@@ -14,6 +14,7 @@ import { gradebookRoutes } from './pages/gradebook/routes';
 import { assignmentsRoutes } from './pages/assignments/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
+import { quizRoutes } from './pages/quiz/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 // The catalog is the landing page and ships in the main bundle; the other screens load on demand
@@ -103,6 +104,7 @@ export function App() {
                 {certificatesRoutes()}
                 {gradebookRoutes()}
                 {assignmentsRoutes()}
+                {quizRoutes()}
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

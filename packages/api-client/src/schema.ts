@@ -3844,6 +3844,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{courseId}/grading-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Essays and file responses waiting for a grader in a course (optionally one quiz lesson), oldest first */
+        get: operations["QuizzesController_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{courseId}/lessons/{lessonId}/assignment": {
         parameters: {
             query?: never;
@@ -4024,6 +4041,63 @@ export interface paths {
          * @description Answers 202 with the queued submission; the verdict arrives on the websocket (`code.submission`) and at GET /code-submissions/{id}. An accepted submission completes the lesson. 429 past the per-user limit per minute; 503 when the sandbox cannot start (code never runs outside it).
          */
         post: operations["CodeRunnerController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/quiz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A quiz lesson's quiz: settings, the caller's attempts used and left, and their kept grade */
+        get: operations["QuizzesController_get"];
+        /** Set a quiz lesson's quiz: settings and its pool (questions, or N drawn from a bank with a tag) */
+        put: operations["QuizzesController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/quiz/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attempts at a quiz, newest first: your own, or (staff) everyone's */
+        get: operations["QuizzesController_list"];
+        put?: never;
+        /**
+         * Start an attempt (or resume the one running)
+         * @description Freezes the drawn questions and their order. 409 `no_attempts_left`, `quiz_not_open`, `quiz_closed`. The deadline is set by the server.
+         */
+        post: operations["QuizzesController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/question-banks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A course's banks, and the organization's when the caller has course.update */
+        get: operations["QuestionBanksController_listCourseBanks"];
+        put?: never;
+        /** Create a course's question bank (needs edit rights on the course) */
+        post: operations["QuestionBanksController_createCourseBank"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4715,6 +4789,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/question-banks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's banks (needs course.update) */
+        get: operations["QuestionBanksController_listOrgBanks"];
+        put?: never;
+        /** Create an organization-wide question bank (needs course.update) */
+        post: operations["QuestionBanksController_createOrgBank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/question-banks/{bankId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One bank with its question count and tags */
+        get: operations["QuestionBanksController_getBank"];
+        put?: never;
+        post?: never;
+        /** Delete a bank and its questions (409 while a quiz uses it) */
+        delete: operations["QuestionBanksController_deleteBank"];
+        options?: never;
+        head?: never;
+        /** Rename a bank or change its description */
+        patch: operations["QuestionBanksController_updateBank"];
+        trace?: never;
+    };
+    "/api/v1/question-banks/{bankId}/key-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit of answer-key changes in a bank: who, when, old and new key, attempts regraded */
+        get: operations["QuestionBanksController_keyChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/question-banks/{bankId}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bank's questions, newest first, filtered by tag, type or prompt text */
+        get: operations["QuestionBanksController_listQuestions"];
+        put?: never;
+        /** Add a question of any type, with tags */
+        post: operations["QuestionBanksController_createQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/question-banks/{bankId}/questions/{questionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One question with its answer key */
+        get: operations["QuestionBanksController_getQuestion"];
+        /**
+         * Replace a question (same type)
+         * @description When the answer key changes, the change is audited and a job regrades every attempt holding the question.
+         */
+        put: operations["QuestionBanksController_updateQuestion"];
+        post?: never;
+        /** Delete a question (409 while a quiz lists it; attempts keep their copy) */
+        delete: operations["QuestionBanksController_deleteQuestion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quiz-attempts/{attemptId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One attempt: its questions (no answer key for learners until the feedback policy allows), answers and results */
+        get: operations["QuizzesController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quiz-attempts/{attemptId}/answers/{questionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Autosave one answer (409 `attempt_deadline_passed` after the deadline, `attempt_closed` once submitted) */
+        put: operations["QuizzesController_save"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quiz-attempts/{attemptId}/answers/{questionId}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a file response (multipart field `file`) and save it as the answer */
+        put: operations["QuizzesController_upload"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quiz-attempts/{attemptId}/items/{questionId}/grade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grade one essay or file response with points and a comment; the last one makes the score final */
+        post: operations["QuizzesController_grade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quiz-attempts/{attemptId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit: objective questions are graded now, code in a job, essays and files wait for a grader */
+        post: operations["QuizzesController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify/{code}": {
         parameters: {
             query?: never;
@@ -5199,6 +5452,477 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             value: string;
+        };
+        BankQuestionDto_Output: {
+            /** Format: uuid */
+            bankId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            question: {
+                correctOptionId: string;
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                options: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default true */
+                shuffleOptions: boolean;
+                /** @constant */
+                type: "single_choice";
+            } | {
+                correctOptionIds: string[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                options: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default true */
+                partialCredit: boolean;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default true */
+                shuffleOptions: boolean;
+                /** @constant */
+                type: "multiple_choice";
+            } | {
+                correct: boolean;
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "true_false";
+            } | {
+                answers: {
+                    /** @default false */
+                    caseSensitive: boolean;
+                    /** @default false */
+                    regex: boolean;
+                    value: string;
+                }[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "short_answer";
+            } | {
+                answer: number;
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default 0 */
+                tolerance: number;
+                /**
+                 * @default absolute
+                 * @enum {string}
+                 */
+                toleranceMode: "absolute" | "percent";
+                /** @constant */
+                type: "numeric";
+            } | {
+                blanks: {
+                    answers: string[];
+                    /** @default false */
+                    caseSensitive: boolean;
+                    id: string;
+                }[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                text: string;
+                /** @constant */
+                type: "fill_blanks";
+            } | {
+                choices: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                pairs: {
+                    [key: string]: string;
+                };
+                /** @default true */
+                partialCredit: boolean;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                prompts: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @constant */
+                type: "matching";
+            } | {
+                correctOrder: string[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                items: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default false */
+                partialCredit: boolean;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "ordering";
+            } | {
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default  */
+                graderGuidance: string;
+                maxWords?: number;
+                minWords?: number;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "essay";
+            } | {
+                /** @default [] */
+                allowedTypes: string[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default  */
+                graderGuidance: string;
+                /** @default 10485760 */
+                maxBytes: number;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "file_response";
+            } | {
+                /**
+                 * @default trim_trailing
+                 * @enum {string}
+                 */
+                compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @enum {string} */
+                language: "python" | "javascript" | "c" | "cpp" | "java";
+                /** @default 256 */
+                memoryLimitMb: number;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default  */
+                starterCode: string;
+                tests: {
+                    expectedStdout: string;
+                    /** @default  */
+                    stdin: string;
+                }[];
+                /** @default 2000 */
+                timeLimitMs: number;
+                /** @constant */
+                type: "code";
+            };
+            tags: string[];
+            /** @enum {string} */
+            type: "single_choice" | "multiple_choice" | "true_false" | "short_answer" | "numeric" | "fill_blanks" | "matching" | "ordering" | "essay" | "file_response" | "code";
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        BankQuestionPageDto_Output: {
+            items: {
+                /** Format: uuid */
+                bankId: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                question: {
+                    correctOptionId: string;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "single_choice";
+                } | {
+                    correctOptionIds: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "multiple_choice";
+                } | {
+                    correct: boolean;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "true_false";
+                } | {
+                    answers: {
+                        /** @default false */
+                        caseSensitive: boolean;
+                        /** @default false */
+                        regex: boolean;
+                        value: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "short_answer";
+                } | {
+                    answer: number;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default 0 */
+                    tolerance: number;
+                    /**
+                     * @default absolute
+                     * @enum {string}
+                     */
+                    toleranceMode: "absolute" | "percent";
+                    /** @constant */
+                    type: "numeric";
+                } | {
+                    blanks: {
+                        answers: string[];
+                        /** @default false */
+                        caseSensitive: boolean;
+                        id: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    text: string;
+                    /** @constant */
+                    type: "fill_blanks";
+                } | {
+                    choices: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    pairs: {
+                        [key: string]: string;
+                    };
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    prompts: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @constant */
+                    type: "matching";
+                } | {
+                    correctOrder: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    items: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default false */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "ordering";
+                } | {
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    maxWords?: number;
+                    minWords?: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "essay";
+                } | {
+                    /** @default [] */
+                    allowedTypes: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    /** @default 10485760 */
+                    maxBytes: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "file_response";
+                } | {
+                    /**
+                     * @default trim_trailing
+                     * @enum {string}
+                     */
+                    compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @enum {string} */
+                    language: "python" | "javascript" | "c" | "cpp" | "java";
+                    /** @default 256 */
+                    memoryLimitMb: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default  */
+                    starterCode: string;
+                    tests: {
+                        expectedStdout: string;
+                        /** @default  */
+                        stdin: string;
+                    }[];
+                    /** @default 2000 */
+                    timeLimitMs: number;
+                    /** @constant */
+                    type: "code";
+                };
+                tags: string[];
+                /** @enum {string} */
+                type: "single_choice" | "multiple_choice" | "true_false" | "short_answer" | "numeric" | "fill_blanks" | "matching" | "ordering" | "essay" | "file_response" | "code";
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+            }[];
+            nextCursor: string | null;
         };
         CatalogCourseDto_Output: {
             category: string | null;
@@ -5724,6 +6448,11 @@ export interface components {
                 website?: string;
             };
             slug?: string;
+        };
+        CreateQuestionBankDto: {
+            /** @default  */
+            description: string;
+            name: string;
         };
         CreateRoleDto: {
             /** @default  */
@@ -6738,6 +7467,1016 @@ export interface components {
             mode: "weighted" | "points";
             passingPercent: number;
         };
+        PutQuestionDto: {
+            question: {
+                correctOptionId: string;
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                options: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default true */
+                shuffleOptions: boolean;
+                /** @constant */
+                type: "single_choice";
+            } | {
+                correctOptionIds: string[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                options: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default true */
+                partialCredit: boolean;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default true */
+                shuffleOptions: boolean;
+                /** @constant */
+                type: "multiple_choice";
+            } | {
+                correct: boolean;
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "true_false";
+            } | {
+                answers: {
+                    /** @default false */
+                    caseSensitive: boolean;
+                    /** @default false */
+                    regex: boolean;
+                    value: string;
+                }[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "short_answer";
+            } | {
+                answer: number;
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default 0 */
+                tolerance: number;
+                /**
+                 * @default absolute
+                 * @enum {string}
+                 */
+                toleranceMode: "absolute" | "percent";
+                /** @constant */
+                type: "numeric";
+            } | {
+                blanks: {
+                    answers: string[];
+                    /** @default false */
+                    caseSensitive: boolean;
+                    id: string;
+                }[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                text: string;
+                /** @constant */
+                type: "fill_blanks";
+            } | {
+                choices: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                pairs: {
+                    [key: string]: string;
+                };
+                /** @default true */
+                partialCredit: boolean;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                prompts: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @constant */
+                type: "matching";
+            } | {
+                correctOrder: string[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                items: {
+                    id: string;
+                    text: string;
+                }[];
+                /** @default false */
+                partialCredit: boolean;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "ordering";
+            } | {
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default  */
+                graderGuidance: string;
+                maxWords?: number;
+                minWords?: number;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "essay";
+            } | {
+                /** @default [] */
+                allowedTypes: string[];
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @default  */
+                graderGuidance: string;
+                /** @default 10485760 */
+                maxBytes: number;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @constant */
+                type: "file_response";
+            } | {
+                /**
+                 * @default trim_trailing
+                 * @enum {string}
+                 */
+                compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+                /** @default {} */
+                feedback: {
+                    correct?: string;
+                    general?: string;
+                    incorrect?: string;
+                };
+                /** @enum {string} */
+                language: "python" | "javascript" | "c" | "cpp" | "java";
+                /** @default 256 */
+                memoryLimitMb: number;
+                /** @default 1 */
+                points: number;
+                prompt: string;
+                /** @default  */
+                starterCode: string;
+                tests: {
+                    expectedStdout: string;
+                    /** @default  */
+                    stdin: string;
+                }[];
+                /** @default 2000 */
+                timeLimitMs: number;
+                /** @constant */
+                type: "code";
+            };
+            /** @default [] */
+            tags: string[];
+        };
+        PutQuizDto: {
+            /** @default null */
+            attemptsAllowed: number | null;
+            /** @default null */
+            closesAt: string | null;
+            /** @default null */
+            drawCount: number | null;
+            /**
+             * @default immediately
+             * @enum {string}
+             */
+            feedbackTiming: "immediately" | "after_close" | "never";
+            /** @default  */
+            instructions: string;
+            items: ({
+                /** @constant */
+                kind: "question";
+                points?: number | null;
+                /** Format: uuid */
+                questionId: string;
+            } | {
+                /** Format: uuid */
+                bankId: string;
+                count: number;
+                /** @constant */
+                kind: "draw";
+                points?: number | null;
+                tag?: string | null;
+            })[];
+            /**
+             * @default highest
+             * @enum {string}
+             */
+            keepPolicy: "highest" | "latest" | "average";
+            /** @default null */
+            opensAt: string | null;
+            /** @default 60 */
+            passingScore: number;
+            /** @default true */
+            showCorrectAnswers: boolean;
+            /** @default false */
+            shuffleOptions: boolean;
+            /** @default false */
+            shuffleQuestions: boolean;
+            /** @default null */
+            timeLimitSeconds: number | null;
+        };
+        QuestionBankDto_Output: {
+            courseId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            questionCount: number;
+            /** @enum {string} */
+            scope: "course" | "organization";
+            tags: string[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        QuestionBankListDto_Output: {
+            items: {
+                courseId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                questionCount: number;
+                /** @enum {string} */
+                scope: "course" | "organization";
+                tags: string[];
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        QuestionKeyChangePageDto_Output: {
+            items: {
+                attemptsAffected: number | null;
+                /** Format: date-time */
+                changedAt: string;
+                /** Format: uuid */
+                changedBy: string;
+                /** Format: uuid */
+                id: string;
+                newKey: {
+                    [key: string]: unknown;
+                };
+                oldKey: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                questionId: string;
+                regradedAt: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        QuizAttemptDto_Output: {
+            autoSubmitted: boolean;
+            /** Format: uuid */
+            courseId: string;
+            deadline: string | null;
+            feedbackVisible: boolean;
+            /** Format: uuid */
+            id: string;
+            items: {
+                answer: ({
+                    optionId: string;
+                    /** @constant */
+                    type: "single_choice";
+                } | {
+                    optionIds: string[];
+                    /** @constant */
+                    type: "multiple_choice";
+                } | {
+                    /** @constant */
+                    type: "true_false";
+                    value: boolean;
+                } | {
+                    text: string;
+                    /** @constant */
+                    type: "short_answer";
+                } | {
+                    /** @constant */
+                    type: "numeric";
+                    value: number;
+                } | {
+                    blanks: {
+                        [key: string]: string;
+                    };
+                    /** @constant */
+                    type: "fill_blanks";
+                } | {
+                    pairs: {
+                        [key: string]: string;
+                    };
+                    /** @constant */
+                    type: "matching";
+                } | {
+                    order: string[];
+                    /** @constant */
+                    type: "ordering";
+                } | {
+                    text: string;
+                    /** @constant */
+                    type: "essay";
+                } | {
+                    fileId: string;
+                    /** @constant */
+                    type: "file_response";
+                } | {
+                    code: string;
+                    /** @constant */
+                    type: "code";
+                }) | null;
+                correct: ({
+                    correctOptionId: string;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "single_choice";
+                } | {
+                    correctOptionIds: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "multiple_choice";
+                } | {
+                    correct: boolean;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "true_false";
+                } | {
+                    answers: {
+                        /** @default false */
+                        caseSensitive: boolean;
+                        /** @default false */
+                        regex: boolean;
+                        value: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "short_answer";
+                } | {
+                    answer: number;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default 0 */
+                    tolerance: number;
+                    /**
+                     * @default absolute
+                     * @enum {string}
+                     */
+                    toleranceMode: "absolute" | "percent";
+                    /** @constant */
+                    type: "numeric";
+                } | {
+                    blanks: {
+                        answers: string[];
+                        /** @default false */
+                        caseSensitive: boolean;
+                        id: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    text: string;
+                    /** @constant */
+                    type: "fill_blanks";
+                } | {
+                    choices: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    pairs: {
+                        [key: string]: string;
+                    };
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    prompts: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @constant */
+                    type: "matching";
+                } | {
+                    correctOrder: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    items: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default false */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "ordering";
+                } | {
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    maxWords?: number;
+                    minWords?: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "essay";
+                } | {
+                    /** @default [] */
+                    allowedTypes: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    /** @default 10485760 */
+                    maxBytes: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "file_response";
+                } | {
+                    /**
+                     * @default trim_trailing
+                     * @enum {string}
+                     */
+                    compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @enum {string} */
+                    language: "python" | "javascript" | "c" | "cpp" | "java";
+                    /** @default 256 */
+                    memoryLimitMb: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default  */
+                    starterCode: string;
+                    tests: {
+                        expectedStdout: string;
+                        /** @default  */
+                        stdin: string;
+                    }[];
+                    /** @default 2000 */
+                    timeLimitMs: number;
+                    /** @constant */
+                    type: "code";
+                }) | null;
+                points: number;
+                question: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                questionId: string;
+                result: {
+                    comment: string | null;
+                    feedback: string | null;
+                    maxScore: number;
+                    passed: number | null;
+                    score: number | null;
+                    /** @enum {string} */
+                    status: "graded" | "pending_manual" | "pending_code";
+                    total: number | null;
+                } | null;
+                savedAt: string | null;
+            }[];
+            /** Format: uuid */
+            lessonId: string;
+            maxScore: number;
+            number: number;
+            passed: boolean | null;
+            pendingManual: number;
+            /** Format: uuid */
+            quizId: string;
+            score: number | null;
+            /** Format: date-time */
+            serverNow: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** @enum {string} */
+            status: "in_progress" | "grading" | "graded";
+            submittedAt: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
+        QuizAttemptPageDto_Output: {
+            items: {
+                autoSubmitted: boolean;
+                /** Format: uuid */
+                courseId: string;
+                deadline: string | null;
+                feedbackVisible: boolean;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                lessonId: string;
+                maxScore: number;
+                number: number;
+                passed: boolean | null;
+                pendingManual: number;
+                /** Format: uuid */
+                quizId: string;
+                score: number | null;
+                /** Format: date-time */
+                serverNow: string;
+                /** Format: date-time */
+                startedAt: string;
+                /** @enum {string} */
+                status: "in_progress" | "grading" | "graded";
+                submittedAt: string | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
+        QuizDto_Output: {
+            attemptsAllowed: number | null;
+            attemptsLeft: number | null;
+            attemptsUsed: number;
+            closesAt: string | null;
+            /** Format: uuid */
+            courseId: string;
+            drawCount: number | null;
+            /** @enum {string} */
+            feedbackTiming: "immediately" | "after_close" | "never";
+            /** Format: uuid */
+            id: string;
+            instructions: string;
+            instructionsHtml: string;
+            isOpen: boolean;
+            items: ({
+                /** @constant */
+                kind: "question";
+                points?: number | null;
+                /** Format: uuid */
+                questionId: string;
+            } | {
+                /** Format: uuid */
+                bankId: string;
+                count: number;
+                /** @constant */
+                kind: "draw";
+                points?: number | null;
+                tag?: string | null;
+            })[];
+            /** @enum {string} */
+            keepPolicy: "highest" | "latest" | "average";
+            keptScore: number | null;
+            /** Format: uuid */
+            lessonId: string;
+            maxScore: number | null;
+            openAttemptId: string | null;
+            opensAt: string | null;
+            passingScore: number;
+            questionCount: number;
+            showCorrectAnswers: boolean;
+            shuffleOptions: boolean;
+            shuffleQuestions: boolean;
+            staff: boolean;
+            timeLimitSeconds: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        QuizGradeItemDto: {
+            /** @default  */
+            comment: string;
+            points: number;
+        };
+        QuizGradingQueueDto_Output: {
+            items: {
+                answer: ({
+                    optionId: string;
+                    /** @constant */
+                    type: "single_choice";
+                } | {
+                    optionIds: string[];
+                    /** @constant */
+                    type: "multiple_choice";
+                } | {
+                    /** @constant */
+                    type: "true_false";
+                    value: boolean;
+                } | {
+                    text: string;
+                    /** @constant */
+                    type: "short_answer";
+                } | {
+                    /** @constant */
+                    type: "numeric";
+                    value: number;
+                } | {
+                    blanks: {
+                        [key: string]: string;
+                    };
+                    /** @constant */
+                    type: "fill_blanks";
+                } | {
+                    pairs: {
+                        [key: string]: string;
+                    };
+                    /** @constant */
+                    type: "matching";
+                } | {
+                    order: string[];
+                    /** @constant */
+                    type: "ordering";
+                } | {
+                    text: string;
+                    /** @constant */
+                    type: "essay";
+                } | {
+                    fileId: string;
+                    /** @constant */
+                    type: "file_response";
+                } | {
+                    code: string;
+                    /** @constant */
+                    type: "code";
+                }) | null;
+                /** Format: uuid */
+                attemptId: string;
+                attemptNumber: number;
+                fileUrl: string | null;
+                /** Format: uuid */
+                lessonId: string;
+                maxScore: number;
+                question: {
+                    correctOptionId: string;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "single_choice";
+                } | {
+                    correctOptionIds: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "multiple_choice";
+                } | {
+                    correct: boolean;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "true_false";
+                } | {
+                    answers: {
+                        /** @default false */
+                        caseSensitive: boolean;
+                        /** @default false */
+                        regex: boolean;
+                        value: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "short_answer";
+                } | {
+                    answer: number;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default 0 */
+                    tolerance: number;
+                    /**
+                     * @default absolute
+                     * @enum {string}
+                     */
+                    toleranceMode: "absolute" | "percent";
+                    /** @constant */
+                    type: "numeric";
+                } | {
+                    blanks: {
+                        answers: string[];
+                        /** @default false */
+                        caseSensitive: boolean;
+                        id: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    text: string;
+                    /** @constant */
+                    type: "fill_blanks";
+                } | {
+                    choices: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    pairs: {
+                        [key: string]: string;
+                    };
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    prompts: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @constant */
+                    type: "matching";
+                } | {
+                    correctOrder: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    items: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default false */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "ordering";
+                } | {
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    maxWords?: number;
+                    minWords?: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "essay";
+                } | {
+                    /** @default [] */
+                    allowedTypes: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    /** @default 10485760 */
+                    maxBytes: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "file_response";
+                } | {
+                    /**
+                     * @default trim_trailing
+                     * @enum {string}
+                     */
+                    compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @enum {string} */
+                    language: "python" | "javascript" | "c" | "cpp" | "java";
+                    /** @default 256 */
+                    memoryLimitMb: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default  */
+                    starterCode: string;
+                    tests: {
+                        expectedStdout: string;
+                        /** @default  */
+                        stdin: string;
+                    }[];
+                    /** @default 2000 */
+                    timeLimitMs: number;
+                    /** @constant */
+                    type: "code";
+                };
+                /** Format: uuid */
+                questionId: string;
+                /** Format: uuid */
+                quizId: string;
+                submittedAt: string | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
         ReorderLessonsDto: {
             sections: {
                 lessonIds: string[];
@@ -6780,8 +8519,66 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        SavedQuizAnswerDto_Output: {
+            deadline: string | null;
+            /** Format: uuid */
+            questionId: string;
+            /** Format: date-time */
+            savedAt: string;
+        };
         SavePositionDto: {
             position: number;
+        };
+        SaveQuizAnswerDto: {
+            answer: {
+                optionId: string;
+                /** @constant */
+                type: "single_choice";
+            } | {
+                optionIds: string[];
+                /** @constant */
+                type: "multiple_choice";
+            } | {
+                /** @constant */
+                type: "true_false";
+                value: boolean;
+            } | {
+                text: string;
+                /** @constant */
+                type: "short_answer";
+            } | {
+                /** @constant */
+                type: "numeric";
+                value: number;
+            } | {
+                blanks: {
+                    [key: string]: string;
+                };
+                /** @constant */
+                type: "fill_blanks";
+            } | {
+                pairs: {
+                    [key: string]: string;
+                };
+                /** @constant */
+                type: "matching";
+            } | {
+                order: string[];
+                /** @constant */
+                type: "ordering";
+            } | {
+                text: string;
+                /** @constant */
+                type: "essay";
+            } | {
+                fileId: string;
+                /** @constant */
+                type: "file_response";
+            } | {
+                code: string;
+                /** @constant */
+                type: "code";
+            };
         };
         SectionDto_Output: {
             /** Format: uuid */
@@ -6898,6 +8695,11 @@ export interface components {
                 website?: string | null;
             };
             slug?: string;
+        };
+        UpdateQuestionBankDto: {
+            /** @default  */
+            description: string;
+            name?: string;
         };
         UpdateRoleDto: {
             description?: string;
@@ -11339,6 +13141,33 @@ export interface operations {
             };
         };
     };
+    QuizzesController_queue: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                lessonId?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizGradingQueueDto_Output"];
+                };
+            };
+        };
+    };
     AssignmentsController_get: {
         parameters: {
             query?: never;
@@ -11701,6 +13530,160 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CodeSubmissionDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutQuizDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                userId?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizAttemptPageDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizAttemptDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_listCourseBanks: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBankListDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_createCourseBank: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateQuestionBankDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBankDto_Output"];
                 };
             };
         };
@@ -12975,6 +14958,412 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PermissionCatalogueDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_listOrgBanks: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBankListDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_createOrgBank: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateQuestionBankDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBankDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_getBank: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBankDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_deleteBank: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    QuestionBanksController_updateBank: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateQuestionBankDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBankDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_keyChanges: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionKeyChangePageDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_listQuestions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                q?: string;
+                tag?: string;
+                type?: "single_choice" | "multiple_choice" | "true_false" | "short_answer" | "numeric" | "fill_blanks" | "matching" | "ordering" | "essay" | "file_response" | "code";
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankQuestionPageDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_createQuestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutQuestionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankQuestionDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_getQuestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankQuestionDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_updateQuestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutQuestionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankQuestionDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_deleteQuestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    QuizzesController_one: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                attemptId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizAttemptDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_save: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                attemptId: string;
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveQuizAnswerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQuizAnswerDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_upload: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                attemptId: string;
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQuizAnswerDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_grade: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                attemptId: string;
+                questionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuizGradeItemDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizAttemptDto_Output"];
+                };
+            };
+        };
+    };
+    QuizzesController_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                attemptId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizAttemptDto_Output"];
                 };
             };
         };

@@ -4,6 +4,7 @@ import * as certificates from './certificates';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
+import * as quiz from './quiz';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -16,6 +17,7 @@ const es: Resources = {
   certificates: certificates.es,
   gradebook: gradebook.es,
   assignments: assignments.es,
+  quiz: quiz.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',

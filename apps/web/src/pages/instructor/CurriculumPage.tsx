@@ -139,7 +139,7 @@ function AddLessonModal({ opened, onClose, onSubmit }: { opened: boolean; onClos
               aria-labelledby="lesson-type-label"
               value={type}
               onChange={(v) => setType(v as LessonType)}
-              data={(['text', 'link', 'code', 'assignment'] as const).map((v) => ({ value: v, label: t(`instructor.lessonType.${v}`) }))}
+              data={(['text', 'link', 'code', 'quiz', 'assignment'] as const).map((v) => ({ value: v, label: t(`instructor.lessonType.${v}`) }))}
             />
           </Stack>
           {type === 'link' && (

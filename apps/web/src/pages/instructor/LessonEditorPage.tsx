@@ -11,6 +11,7 @@ import { MarkdownEditor } from './MarkdownEditor';
 // CodeMirror loads only with a code lesson
 const AssignmentEditor = lazy(() => import('../assignments/AssignmentEditor').then((m) => ({ default: m.AssignmentEditor })));
 const CodeExerciseEditor = lazy(() => import('../code/CodeExerciseEditor').then((m) => ({ default: m.CodeExerciseEditor })));
+const QuizBuilder = lazy(() => import('../quiz/QuizBuilder').then((m) => ({ default: m.QuizBuilder })));
 import { flatLessons, lessonKey, useCourseCache, type CourseEditor, type DraftLesson, type UpdateLessonBody } from './model';
 
 
@@ -277,6 +278,11 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
     {lesson.type === 'code' && !readOnly && (
       <Suspense fallback={<Skeleton height={320} />}>
         <CodeExerciseEditor courseId={course.id} lessonId={lesson.id} />
+      </Suspense>
+    )}
+    {lesson.type === 'quiz' && !readOnly && (
+      <Suspense fallback={<Skeleton height={320} />}>
+        <QuizBuilder courseId={course.id} lessonId={lesson.id} />
       </Suspense>
     )}
     </Stack>

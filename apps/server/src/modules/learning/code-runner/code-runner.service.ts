@@ -17,7 +17,7 @@ import { GradeReported } from '../learning.events.js';
 import { CodeSubmissionJudged } from './code-runner.events.js';
 import { JudgeSubmissionJob } from './code-runner.jobs.js';
 import { codeExercises, codeSubmissions, codeTestCases, type StoredTestResult, type SubmissionMode } from './code-runner.schema.js';
-import { judge } from './judge.js';
+import { type CompareMode, judge, type Verdict } from './judge.js';
 import { type Language, type LanguageSpec, languageSpecs } from './languages.js';
 import { BubblewrapSandbox, SandboxUnavailable } from './sandbox.js';
 import { SlotPool } from './slots.js';
@@ -25,6 +25,21 @@ import { SlotPool } from './slots.js';
 type ExerciseRow = typeof codeExercises.$inferSelect;
 type TestRow = typeof codeTestCases.$inferSelect;
 type SubmissionRow = typeof codeSubmissions.$inferSelect;
+
+/** What another module asks the sandbox to judge (see judgeCode). */
+export interface JudgeCodeInput {
+  language: Language;
+  code: string;
+  tests: { stdin: string; expectedStdout: string }[];
+  timeLimitMs: number;
+  memoryLimitMb: number;
+  compareMode: CompareMode;
+}
+export interface JudgeCodeResult {
+  passed: number;
+  total: number;
+  verdict: Verdict;
+}
 
 /** The realtime event a learner's browser receives when a run changes state. */
 export const SUBMISSION_EVENT = 'code.submission';
@@ -184,6 +199,35 @@ export class CodeRunnerService {
       maxScore: tests.reduce((s, t) => s + t.points, 0),
       updatedAt: ex.updatedAt.toISOString(),
     };
+  }
+
+  /**
+   * Judges `code` against the given tests inside the sandbox (never elsewhere) and returns how many
+   * passed. For other modules' graded items (a quiz's code question); call it from a job, never
+   * inside a request. Throws SandboxUnavailable (the caller's job retries) when the sandbox cannot
+   * start, and refuses a language this server does not have.
+   */
+  async judgeCode(input: JudgeCodeInput): Promise<JudgeCodeResult> {
+    const spec = this.spec(input.language);
+    if (!spec) throw new SandboxUnavailable(`${input.language} is not installed on this server`);
+    const check = this.sandbox.selfTest();
+    if (!check.ok) throw new SandboxUnavailable(check.reason);
+    const slot = await this.slots.acquire();
+    try {
+      const outcome = await judge(
+        this.sandbox,
+        spec,
+        input.code,
+        input.tests.map((t, i) => ({ id: `t${i}`, stdin: t.stdin, expectedStdout: t.expectedStdout, points: 1 })),
+        { timeLimitMs: input.timeLimitMs, memoryLimitMb: input.memoryLimitMb },
+        input.compareMode,
+        slot,
+      );
+      const passed = outcome.tests.filter((t) => t.verdict === 'accepted').length;
+      return { passed, total: input.tests.length, verdict: outcome.verdict };
+    } finally {
+      this.slots.release(slot);
+    }
   }
 
   // ---- submissions ----
