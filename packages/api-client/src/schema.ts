@@ -4843,6 +4843,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/question-banks/{bankId}/qti": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export a bank's questions as a QTI 3.0 (default) or 2.1 content package (zip with imsmanifest.xml) */
+        get: operations["QuestionBanksController_exportQti"];
+        put?: never;
+        /**
+         * Import a QTI 2.1 or 3.0 content package into the bank (send the zip as application/zip)
+         * @description All of it or nothing: a bad or unsafe package is refused before anything is written. Items that cannot be mapped are listed in `warnings`.
+         */
+        post: operations["QuestionBanksController_importQti"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/question-banks/{bankId}/questions": {
         parameters: {
             query?: never;
@@ -7737,6 +7758,244 @@ export interface components {
             shuffleQuestions: boolean;
             /** @default null */
             timeLimitSeconds: number | null;
+        };
+        QtiImportResultDto_Output: {
+            imported: number;
+            items: {
+                /** Format: uuid */
+                bankId: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                question: {
+                    correctOptionId: string;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "single_choice";
+                } | {
+                    correctOptionIds: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    options: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default true */
+                    shuffleOptions: boolean;
+                    /** @constant */
+                    type: "multiple_choice";
+                } | {
+                    correct: boolean;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "true_false";
+                } | {
+                    answers: {
+                        /** @default false */
+                        caseSensitive: boolean;
+                        /** @default false */
+                        regex: boolean;
+                        value: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "short_answer";
+                } | {
+                    answer: number;
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default 0 */
+                    tolerance: number;
+                    /**
+                     * @default absolute
+                     * @enum {string}
+                     */
+                    toleranceMode: "absolute" | "percent";
+                    /** @constant */
+                    type: "numeric";
+                } | {
+                    blanks: {
+                        answers: string[];
+                        /** @default false */
+                        caseSensitive: boolean;
+                        id: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    text: string;
+                    /** @constant */
+                    type: "fill_blanks";
+                } | {
+                    choices: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    pairs: {
+                        [key: string]: string;
+                    };
+                    /** @default true */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    prompts: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @constant */
+                    type: "matching";
+                } | {
+                    correctOrder: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    items: {
+                        id: string;
+                        text: string;
+                    }[];
+                    /** @default false */
+                    partialCredit: boolean;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "ordering";
+                } | {
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    maxWords?: number;
+                    minWords?: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "essay";
+                } | {
+                    /** @default [] */
+                    allowedTypes: string[];
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @default  */
+                    graderGuidance: string;
+                    /** @default 10485760 */
+                    maxBytes: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @constant */
+                    type: "file_response";
+                } | {
+                    /**
+                     * @default trim_trailing
+                     * @enum {string}
+                     */
+                    compareMode: "exact" | "trim_trailing" | "ignore_whitespace";
+                    /** @default {} */
+                    feedback: {
+                        correct?: string;
+                        general?: string;
+                        incorrect?: string;
+                    };
+                    /** @enum {string} */
+                    language: "python" | "javascript" | "c" | "cpp" | "java";
+                    /** @default 256 */
+                    memoryLimitMb: number;
+                    /** @default 1 */
+                    points: number;
+                    prompt: string;
+                    /** @default  */
+                    starterCode: string;
+                    tests: {
+                        expectedStdout: string;
+                        /** @default  */
+                        stdin: string;
+                    }[];
+                    /** @default 2000 */
+                    timeLimitMs: number;
+                    /** @constant */
+                    type: "code";
+                };
+                tags: string[];
+                /** @enum {string} */
+                type: "single_choice" | "multiple_choice" | "true_false" | "short_answer" | "numeric" | "fill_blanks" | "matching" | "ordering" | "essay" | "file_response" | "code";
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+            }[];
+            warnings: string[];
         };
         QuestionBankDto_Output: {
             courseId: string | null;
@@ -15101,6 +15360,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuestionKeyChangePageDto_Output"];
+                };
+            };
+        };
+    };
+    QuestionBanksController_exportQti: {
+        parameters: {
+            query?: {
+                version?: "3.0" | "2.1";
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    QuestionBanksController_importQti: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bankId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/zip": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QtiImportResultDto_Output"];
                 };
             };
         };

@@ -2,6 +2,16 @@ import type { Messages } from './types';
 
 /** Strings of quizzes: the bank, the builder, taking a quiz, results and grading (`t('quiz.…')`). */
 export const en = {
+  qti: {
+    title: 'QTI packages',
+    hint: 'Move questions to and from other learning platforms as IMS QTI content packages (zip).',
+    version: 'QTI version',
+    export: 'Download this bank as QTI',
+    import: 'Import a QTI package',
+    imported_one: '{{count}} question imported.',
+    imported_other: '{{count}} questions imported.',
+    warnings: 'Some items were not imported:',
+  },
   true: 'True',
   false: 'False',
   types: {
@@ -232,6 +242,16 @@ export const en = {
 };
 
 export const es: Messages<typeof en> = {
+  qti: {
+    title: 'Paquetes QTI',
+    hint: 'Lleva preguntas a otras plataformas de aprendizaje y tráelas de ellas como paquetes de contenido IMS QTI (zip).',
+    version: 'Versión de QTI',
+    export: 'Descargar este banco como QTI',
+    import: 'Importar un paquete QTI',
+    imported_one: '{{count}} pregunta importada.',
+    imported_other: '{{count}} preguntas importadas.',
+    warnings: 'Algunos elementos no se importaron:',
+  },
   true: 'Verdadero',
   false: 'Falso',
   types: {

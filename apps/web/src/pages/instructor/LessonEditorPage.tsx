@@ -201,7 +201,7 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
           </Stack>
         )}
         {lesson.type === 'code' && <Text c="dimmed">{t('instructor.lesson.codeBelow')}</Text>}
-        {lesson.type !== 'text' && lesson.type !== 'link' && lesson.type !== 'code' && lesson.type !== 'assignment' && (
+        {lesson.type !== 'text' && lesson.type !== 'link' && lesson.type !== 'code' && lesson.type !== 'assignment' && lesson.type !== 'quiz' && (
           <Text c="dimmed">{t('instructor.lesson.noContentEditor')}</Text>
         )}
 

@@ -7,6 +7,7 @@ import { api, call } from '../../api';
 import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, notify, notifyError, usePageTitle } from '../../components/common';
 import { QuestionForm } from './QuestionForm';
 import { QUESTION_TYPES, type BankQuestion, type BankQuestionPage, type QuestionBank, type QuestionInput, type QuestionType } from './types';
+import { QtiTransfer } from './QtiTransfer';
 
 export function useCourseBanks(courseId: string) {
   return useQuery({
@@ -136,6 +137,7 @@ export function QuestionBankPage() {
             />
             <Button onClick={() => { setErrors({}); setEditing('new'); }}>{t('quiz.bank.newQuestion')}</Button>
           </Group>
+          {bank && <QtiTransfer bankId={bank.id} onImported={refresh} />}
           <details>
             <summary>{t('quiz.bank.anotherBank')}</summary>
             <CreateBank courseId={courseId} onCreated={(b) => { setBankId(b.id); refresh(); }} />

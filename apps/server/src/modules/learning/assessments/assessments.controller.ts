@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
+import { Invalid, UnsupportedMediaType } from '../../../kernel/errors/index.js';
 import {
   QuizAttemptDto,
   QuizAttemptItemParamsDto,
@@ -30,7 +31,10 @@ import {
   SaveQuizAnswerDto,
   SavedQuizAnswerDto,
   UpdateQuestionBankDto,
+  QtiExportQueryDto,
+  QtiImportResultDto,
 } from './assessments.dto.js';
+import { BankTransferService } from './bank-transfer.service.js';
 import { AttemptGrader } from './attempt-grader.service.js';
 import { BanksService } from './banks.service.js';
 import { QuizzesService } from './quizzes.service.js';
@@ -38,7 +42,35 @@ import { QuizzesService } from './quizzes.service.js';
 @ApiTags('question banks')
 @Controller()
 export class QuestionBanksController {
-  constructor(private readonly banks: BanksService) {}
+  constructor(
+    private readonly banks: BanksService,
+    private readonly transfer: BankTransferService,
+  ) {}
+
+  @Get('question-banks/:bankId/qti')
+  @ApiOperation({ summary: "Export a bank's questions as a QTI 3.0 (default) or 2.1 content package (zip with imsmanifest.xml)" })
+  @ApiProduces('application/zip')
+  @ApiOkResponse({ description: 'the package', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } })
+  async exportQti(@Ctx() ctx: RequestContext, @Param() p: QuestionBankParamsDto, @Query() q: QtiExportQueryDto) {
+    const { fileName, bytes } = await this.transfer.exportBank(ctx, p.bankId, q.version);
+    return new StreamableFile(Buffer.from(bytes), { type: 'application/zip', disposition: `attachment; filename="${fileName}"` });
+  }
+
+  @Post('question-banks/:bankId/qti')
+  @ApiOperation({
+    summary: 'Import a QTI 2.1 or 3.0 content package into the bank (send the zip as application/zip)',
+    description: 'All of it or nothing: a bad or unsafe package is refused before anything is written. Items that cannot be mapped are listed in `warnings`.',
+  })
+  @ApiConsumes('application/zip')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ZodResponse({ status: 201, type: QtiImportResultDto })
+  importQti(@Ctx() ctx: RequestContext, @Param() p: QuestionBankParamsDto, @Req() req: FastifyRequest) {
+    if (req.headers['content-type']?.split(';')[0]?.trim() !== 'application/zip') {
+      throw new UnsupportedMediaType('Send the package as application/zip.');
+    }
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new Invalid('The request has no package.', [], 'qti_empty');
+    return this.transfer.importIntoBank(ctx, p.bankId, new Uint8Array(req.body));
+  }
 
   @Post('courses/:courseId/question-banks')
   @ApiOperation({ summary: "Create a course's question bank (needs edit rights on the course)" })

@@ -209,3 +209,14 @@ export const GradingItem = z.object({
 export class QuizGradingQueueDto extends createZodDto(pageOf(GradingItem)) {}
 export class QuizGradingQueueQueryDto extends createZodDto(z.strictObject({ ...pageQuery, lessonId: z.uuid().optional() })) {}
 export class QuizGradeItemDto extends createZodDto(z.strictObject({ points: z.number().min(0).max(1000), comment: z.string().max(10_000).default('') })) {}
+
+export const QtiExportQuery = z.strictObject({ version: z.enum(['3.0', '2.1']).default('3.0') });
+export class QtiExportQueryDto extends createZodDto(QtiExportQuery) {}
+
+export const QtiImportResult = z.object({
+  imported: z.number().int(),
+  /** items the package holds that could not be mapped, and other things to know */
+  warnings: z.array(z.string()),
+  items: z.array(BankQuestion),
+});
+export class QtiImportResultDto extends createZodDto(QtiImportResult) {}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { startServer, type TestServer } from './lib/server.js';
+
+const TIMEOUT = 20_000;
+
+describe('QTI export and import of a question bank', { timeout: 300_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let courseId = '';
+  let packagePath = '';
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true, extraHTTPHeaders: { origin: server.baseUrl } });
+    context.setDefaultTimeout(TIMEOUT);
+    page = await context.newPage();
+  });
+
+  const step = (name: string, fn: () => Promise<void>) =>
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        await screenshot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+        throw err;
+      }
+    });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  step('an instructor has a bank with two questions', async () => {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill('instructor@lyceum.local');
+    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-instructor-2026');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: /^Account menu for/ }).waitFor();
+    const ok = async (res: Awaited<ReturnType<typeof page.request.post>>) => {
+      assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
+      return (await res.json()) as { id: string };
+    };
+    courseId = (await ok(await page.request.post('/api/v1/courses', { data: { title: 'Astronomy 101' } }))).id;
+    const bank = await ok(await page.request.post(`/api/v1/courses/${courseId}/question-banks`, { data: { name: 'Planets' } }));
+    await ok(
+      await page.request.post(`/api/v1/question-banks/${bank.id}/questions`, {
+        data: { question: { type: 'true_false', prompt: 'The Sun is a star.', correct: true }, tags: ['sun'] },
+      }),
+    );
+    await ok(
+      await page.request.post(`/api/v1/question-banks/${bank.id}/questions`, {
+        data: {
+          question: {
+            type: 'multiple_choice',
+            prompt: 'Which of these are gas giants?',
+            options: [
+              { id: 'j', text: 'Jupiter' },
+              { id: 's', text: 'Saturn' },
+              { id: 'm', text: 'Mars' },
+            ],
+            correctOptionIds: ['j', 's'],
+          },
+        },
+      }),
+    );
+    await page.goto(`/teach/courses/${courseId}/question-bank`);
+    await page.getByTestId('bank-question').nth(1).waitFor();
+  });
+
+  step('downloads the bank as a QTI 3.0 package', async () => {
+    const downloaded = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download this bank as QTI' }).click();
+    const download = await downloaded;
+    assert.match(download.suggestedFilename(), /\.zip$/);
+    packagePath = (await download.path())!;
+    assert.equal(readFileSync(packagePath).subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  step('imports the package back: the questions arrive and a bad file is refused', async () => {
+    await page.locator('input[type="file"][accept*="zip"]').setInputFiles(packagePath);
+    await page.getByTestId('qti-result').getByText('2 questions imported.').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="bank-question"]').length === 4);
+    await checkA11y(page, 'question bank with QTI import');
+    await screenshot(page, 'qti-import');
+
+    await page.locator('input[type="file"][accept*="zip"]').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
+    await page.getByRole('alert').filter({ hasText: /zip|package/i }).first().waitFor();
+    assert.equal(await page.getByTestId('bank-question').count(), 4, 'a refused package adds nothing');
+  });
+});
