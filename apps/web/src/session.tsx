@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, authRequest, call, type Me, type MyOrganizationPage } from './api';
 import { setLocale, supportedLocale } from './i18n';
+import { closeRealtime } from './realtime';
 
 export interface SessionUser {
   id: string;
@@ -41,6 +42,8 @@ export function useMe(enabled: boolean) {
 export function useAuthActions() {
   const qc = useQueryClient();
   const refresh = async () => {
+    // the socket authenticated as whoever was signed in before; the next use opens one for this session
+    closeRealtime();
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'catalog' });
     await qc.invalidateQueries({ queryKey: sessionKey });
   };
@@ -64,6 +67,7 @@ export function useAuthActions() {
     },
     signOut: async () => {
       await authRequest('POST', '/sign-out');
+      closeRealtime();
       qc.clear();
       qc.setQueryData(sessionKey, null);
     },
