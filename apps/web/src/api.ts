@@ -89,3 +89,44 @@ export async function authRequest<T>(method: 'GET' | 'POST', path: string, body?
   if (!res.ok) throw new ApiError(res.status, (parsed ?? {}) as ApiError['problem']);
   return parsed as T;
 }
+
+/**
+ * Sends one file as multipart (`file` field) through XMLHttpRequest, which, unlike fetch, reports
+ * upload progress (0-100). Resolves the JSON answer; rejects with an ApiError like `call`.
+ */
+export function uploadWithProgress<T>(method: 'POST' | 'PUT', url: string, file: File, onProgress: (percent: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.withCredentials = true;
+    xhr.responseType = 'text';
+    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
+    };
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body as T);
+      else reject(new ApiError(xhr.status, (body ?? {}) as ApiError['problem']));
+    };
+    xhr.onerror = () => reject(new ApiError(0, { code: 'network' }));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+/** Like `call`, but a 404 answers null: for things that may not be set up yet (a lesson's exercise, quiz, assignment). */
+export async function callOrNull<T>(request: Promise<FetchResult>): Promise<T | null> {
+  try {
+    return await call<T>(request);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError, api, call } from '../../api';
+import { api, call, callOrNull } from '../../api';
 import { bodyFieldErrors, confirmAction, ErrorState, formatNumber, notify, notifyError } from '../../components/common';
 import { type Assignment, FILE_TYPES, type PutAssignment } from './model';
 
@@ -94,14 +94,7 @@ export function AssignmentEditor({ courseId, lessonId }: { courseId: string; les
   const qc = useQueryClient();
   const query = useQuery({
     queryKey: ['assignment', lessonId],
-    queryFn: async () => {
-      try {
-        return await call<Assignment>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment', { params: { path: { courseId, lessonId } } }));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null; // not set up yet
-        throw e;
-      }
-    },
+    queryFn: () => callOrNull<Assignment>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment', { params: { path: { courseId, lessonId } } })),
   });
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -2,9 +2,9 @@ import { Accordion, Alert, Anchor, Badge, Button, CloseButton, FileButton, Group
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, call } from '../../api';
-import { bodyFieldErrors, EmptyState, ErrorState, formatDate, formatNumber, notify, notifyError } from '../../components/common';
-import { type Assignment, FILE_TYPES, formatBytes, type MySubmission, type PeerReviewTask, type PeerReviewTaskList, type Submission, uploadAssignmentFile } from './model';
+import { api, call, callOrNull, uploadWithProgress } from '../../api';
+import { bodyFieldErrors, EmptyState, errorMessage, ErrorState, formatDate, formatNumber, notify, notifyError } from '../../components/common';
+import { type Assignment, type AssignmentFile, FILE_TYPES, formatBytes, type MySubmission, type PeerReviewTask, type PeerReviewTaskList, type Submission } from './model';
 import { RubricPicker } from './RubricPicker';
 import { SubmissionText } from './SubmissionText';
 
@@ -13,14 +13,7 @@ export function AssignmentPanel({ courseId, lessonId, onReleased }: { courseId: 
   const { t, i18n } = useTranslation();
   const assignment = useQuery({
     queryKey: ['assignment', lessonId],
-    queryFn: async () => {
-      try {
-        return await call<Assignment>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment', { params: { path: { courseId, lessonId } } }));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }
-    },
+    queryFn: () => callOrNull<Assignment>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment', { params: { path: { courseId, lessonId } } })),
   });
   const mine = useQuery({
     queryKey: ['my-assignment-submission', lessonId],
@@ -138,10 +131,12 @@ function SubmitForm({ a, courseId, lessonId, mine }: { a: Assignment; courseId: 
     }
     setProgress({ name: file.name, percent: 0 });
     try {
-      await uploadAssignmentFile(courseId, lessonId, file, (percent) => setProgress({ name: file.name, percent }));
+      await uploadWithProgress<AssignmentFile>('POST', `/api/v1/courses/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonId)}/assignment/files`, file, (percent) =>
+        setProgress({ name: file.name, percent }),
+      );
       refresh();
     } catch (e) {
-      notify({ color: 'red', title: t('assignments.uploadFailed'), message: e instanceof Error && e.message ? e.message : t('errors.network') });
+      notify({ color: 'red', title: t('assignments.uploadFailed'), message: errorMessage(e, t) });
     } finally {
       setProgress(null);
     }

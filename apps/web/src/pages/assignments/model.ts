@@ -39,36 +39,3 @@ export function selectionScore(rubric: Rubric, selections: Record<string, string
   return rubric.reduce((sum, c) => sum + (c.levels.find((l) => l.id === selections[c.id])?.points ?? 0), 0);
 }
 
-/**
- * POST the file as multipart through XMLHttpRequest, which (unlike fetch) reports upload progress.
- * Rejects with the problem's detail and status so the caller can show it.
- */
-export function uploadAssignmentFile(courseId: string, lessonId: string, file: File, onProgress: (percent: number) => void): Promise<AssignmentFile> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/v1/courses/${encodeURIComponent(courseId)}/lessons/${encodeURIComponent(lessonId)}/assignment/files`);
-    xhr.withCredentials = true;
-    xhr.responseType = 'text';
-    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
-    };
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
-      } catch {
-        body = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body as AssignmentFile);
-      else {
-        const p = (body ?? {}) as { detail?: string; title?: string };
-        reject(new Error(p.detail ?? p.title ?? `HTTP ${xhr.status}`));
-      }
-    };
-    xhr.onerror = () => reject(new Error(''));
-    const form = new FormData();
-    form.append('file', file, file.name);
-    xhr.send(form);
-  });
-}

@@ -2,7 +2,7 @@ import { ActionIcon, Alert, Button, Checkbox, Group, NativeSelect, NumberInput, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, call, type CodeExercise, type CodeRunnerStatus, type PutCodeExercise } from '../../api';
+import { api, call, callOrNull, type CodeExercise, type CodeRunnerStatus, type PutCodeExercise } from '../../api';
 import { CodeEditor } from '../../components/CodeEditor';
 import { bodyFieldErrors, confirmAction, ErrorState, notify, notifyError } from '../../components/common';
 
@@ -50,14 +50,7 @@ export function CodeExerciseEditor({ courseId, lessonId }: { courseId: string; l
   const status = useQuery({ queryKey: ['code-runner'], queryFn: () => call<CodeRunnerStatus>(api.GET('/api/v1/code-runner')), staleTime: 5 * 60_000 });
   const exercise = useQuery({
     queryKey: ['code-exercise', lessonId],
-    queryFn: async () => {
-      try {
-        return await call<CodeExercise>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/code-exercise', { params: { path: { courseId, lessonId } } }));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null; // not set up yet
-        throw e;
-      }
-    },
+    queryFn: () => callOrNull<CodeExercise>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/code-exercise', { params: { path: { courseId, lessonId } } })),
   });
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -1,42 +1,12 @@
 import { Alert, Button, FileButton, Group, Image, Progress, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatNumber } from '../../components/common';
+import { uploadWithProgress } from '../../api';
+import { errorMessage, formatNumber } from '../../components/common';
 import { ImageIcon } from './icons';
 import { useCourseCache, type CourseEditor } from './model';
 
 const ACCEPT = 'image/png,image/jpeg,image/webp,image/gif';
-
-/** PUT /courses/:id/cover as multipart through XMLHttpRequest, which (unlike fetch) reports upload progress. */
-function uploadCover(courseId: string, file: File, onProgress: (percent: number) => void): Promise<CourseEditor> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('PUT', `/api/v1/courses/${encodeURIComponent(courseId)}/cover`);
-    xhr.withCredentials = true;
-    xhr.responseType = 'text';
-    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
-    };
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
-      } catch {
-        body = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body as CourseEditor);
-      else {
-        const p = (body ?? {}) as { detail?: string; title?: string };
-        reject(new Error(p.detail ?? p.title ?? `HTTP ${xhr.status}`));
-      }
-    };
-    xhr.onerror = () => reject(new Error(''));
-    const form = new FormData();
-    form.append('file', file, file.name);
-    xhr.send(form);
-  });
-}
 
 export function CoverUpload({ course, disabled }: { course: CourseEditor; disabled?: boolean }) {
   const { t } = useTranslation();
@@ -49,12 +19,12 @@ export function CoverUpload({ course, disabled }: { course: CourseEditor; disabl
     setError(null);
     setPercent(0);
     try {
-      const next = await uploadCover(course.id, file, setPercent);
+      const next = await uploadWithProgress<CourseEditor>('PUT', `/api/v1/courses/${encodeURIComponent(course.id)}/cover`, file, setPercent);
       // keep the other fields of the cached view (the form may hold unsaved edits of its own)
       const old = cache.get();
       cache.set(old ? { ...old, draft: { ...old.draft, coverKey: next.draft.coverKey, coverUrl: next.draft.coverUrl }, hasUnpublishedChanges: next.hasUnpublishedChanges, updatedAt: next.updatedAt } : next);
     } catch (e) {
-      setError(e instanceof Error && e.message ? e.message : t('errors.network'));
+      setError(errorMessage(e, t));
     } finally {
       setPercent(null);
     }

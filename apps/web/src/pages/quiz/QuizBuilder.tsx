@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError, api, call } from '../../api';
+import { api, call, callOrNull } from '../../api';
 import { bodyFieldErrors, EmptyState, ErrorState, notify, notifyError } from '../../components/common';
 import { useCourseBanks } from './QuestionBankPage';
 import type { BankQuestion, BankQuestionPage, PutQuiz, Quiz, QuizItemSource } from './types';
@@ -37,14 +37,7 @@ export function QuizBuilder({ courseId, lessonId }: { courseId: string; lessonId
   const qc = useQueryClient();
   const quiz = useQuery({
     queryKey: ['quiz', lessonId],
-    queryFn: async () => {
-      try {
-        return await call<Quiz>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/quiz', { params: { path: { courseId, lessonId } } }));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }
-    },
+    queryFn: () => callOrNull<Quiz>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/quiz', { params: { path: { courseId, lessonId } } })),
   });
   const banks = useCourseBanks(courseId);
   const [bankId, setBankId] = useState<string>('');
