@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { authRequest } from '../../api';
 import { notify, notifyError } from '../../components/common';
-import { MAX_PASSWORD, MIN_PASSWORD, authCode } from './validation';
+import { NewPasswordFields } from './NewPasswordFields';
+import { authCode, newPasswordError } from './validation';
 
 type Field = 'current' | 'next' | 'confirm';
 
@@ -26,10 +27,8 @@ export function ChangePasswordCard() {
     if (saving) return;
     const errs: Partial<Record<Field, string>> = {};
     if (!values.current) errs.current = t('auth.required');
-    if (!values.next) errs.next = t('auth.required');
-    else if (values.next.length < MIN_PASSWORD) errs.next = t('auth.passwordTooShort');
-    else if (values.next.length > MAX_PASSWORD) errs.next = t('account.passwordTooLong');
-    else if (values.next === values.current) errs.next = t('account.password.same');
+    const nextError = newPasswordError(values.next, t) ?? (values.next === values.current ? t('account.password.same') : undefined);
+    if (nextError) errs.next = nextError;
     if (!errs.next && values.confirm !== values.next) errs.confirm = t('account.passwordsDiffer');
     setErrors(errs);
     const first = Object.keys(errs)[0];
@@ -79,26 +78,13 @@ export function ChangePasswordCard() {
             error={errors.current}
             visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
           />
-          <PasswordInput
-            id="password-next"
-            label={t('account.newPassword')}
-            description={t('auth.passwordHint')}
-            autoComplete="new-password"
-            required
-            value={values.next}
-            onChange={set('next')}
-            error={errors.next}
-            visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
-          />
-          <PasswordInput
-            id="password-confirm"
-            label={t('account.confirmPassword')}
-            autoComplete="new-password"
-            required
-            value={values.confirm}
-            onChange={set('confirm')}
-            error={errors.confirm}
-            visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
+          <NewPasswordFields
+            ids={{ password: 'password-next', confirm: 'password-confirm' }}
+            password={values.next}
+            confirm={values.confirm}
+            onPassword={set('next')}
+            onConfirm={set('confirm')}
+            errors={{ password: errors.next, confirm: errors.confirm }}
           />
           <Checkbox
             label={t('account.password.revokeOthers')}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,8 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { authRequest } from '../../api';
 import { notify, notifyError, usePageTitle } from '../../components/common';
 import { sessionKey } from '../../session';
-import { MAX_PASSWORD, MIN_PASSWORD, authCode } from './validation';
+import { NewPasswordFields } from './NewPasswordFields';
+import { authCode, newPasswordError } from './validation';
 
 type Field = 'password' | 'confirm';
 
@@ -35,9 +36,8 @@ export function ResetPasswordPage() {
     e.preventDefault();
     if (submitting || !token) return;
     const errs: Partial<Record<Field, string>> = {};
-    if (!values.password) errs.password = t('auth.required');
-    else if (values.password.length < MIN_PASSWORD) errs.password = t('auth.passwordTooShort');
-    else if (values.password.length > MAX_PASSWORD) errs.password = t('account.passwordTooLong');
+    const passwordError = newPasswordError(values.password, t);
+    if (passwordError) errs.password = passwordError;
     if (!errs.password && values.confirm !== values.password) errs.confirm = t('account.passwordsDiffer');
     setErrors(errs);
     const first = Object.keys(errs)[0];
@@ -84,26 +84,13 @@ export function ResetPasswordPage() {
           <form onSubmit={onSubmit} noValidate>
             <Stack>
               <Text size="sm">{t('account.reset.intro')}</Text>
-              <PasswordInput
-                id="reset-password"
-                label={t('account.newPassword')}
-                description={t('auth.passwordHint')}
-                autoComplete="new-password"
-                required
-                value={values.password}
-                onChange={set('password')}
-                error={errors.password}
-                visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
-              />
-              <PasswordInput
-                id="reset-confirm"
-                label={t('account.confirmPassword')}
-                autoComplete="new-password"
-                required
-                value={values.confirm}
-                onChange={set('confirm')}
-                error={errors.confirm}
-                visibilityToggleButtonProps={{ 'aria-label': t('auth.togglePassword') }}
+              <NewPasswordFields
+                ids={{ password: 'reset-password', confirm: 'reset-confirm' }}
+                password={values.password}
+                confirm={values.confirm}
+                onPassword={set('password')}
+                onConfirm={set('confirm')}
+                errors={errors}
               />
               <Button type="submit" loading={submitting} fullWidth>
                 {t('account.reset.submit')}
