@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertNoHorizontalScroll, checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 15_000;
@@ -90,15 +91,7 @@ describe('account screens', { timeout: 600_000 }, () => {
     page = await context.newPage();
   });
 
-  const step = (title: string, fn: () => Promise<void>) =>
-    it(title, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(page, `FAILED-account-${title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => page, 'account');
 
   after(async () => {
     await browser?.close();

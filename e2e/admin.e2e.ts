@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertNoHorizontalScroll, checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 15_000;
@@ -61,32 +62,16 @@ describe('admin journey', { timeout: 600_000 }, () => {
   });
 
   /** A step of the journey; on failure screenshots of both browsers go to e2e/artifacts/. */
-  const step = (title: string, fn: () => Promise<void>) =>
-    it(title, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        const slug = title.replace(/[^a-z0-9]+/gi, '-');
-        await screenshot(page, `FAILED-admin-${slug}`).catch(() => undefined);
-        await screenshot(member, `FAILED-member-${slug}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => [page, member], 'admin');
 
   after(async () => {
     await browser?.close();
     await server?.stop();
   });
 
-  const signIn = async (p: Page, who: { email: string; password: string }) => {
-    await p.goto('/sign-in');
-    await p.getByLabel('Email').fill(who.email);
-    await p.getByRole('textbox', { name: 'Password' }).fill(who.password);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-  };
 
   step('the admin signs in and invites a new email as a learner', async () => {
-    await signIn(page, ADMIN);
+    await signIn(page, ADMIN.email, ADMIN.password);
     await page.getByRole('button', { name: /^Account menu for/ }).waitFor();
     await page.getByRole('link', { name: 'Organization' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Organization settings' }).waitFor();
@@ -322,14 +307,14 @@ describe('admin journey', { timeout: 600_000 }, () => {
     // the member's session is gone and signing in is refused
     assert.equal((await member.request.get('/api/v1/me')).status(), 401);
     await memberContext.clearCookies();
-    await signIn(member, { email, password });
+    await signIn(member, email, password);
     await member.getByRole('alert').filter({ hasText: /./ }).first().waitFor();
     assert.equal(await member.getByRole('button', { name: `Account menu for ${name}` }).count(), 0);
 
     await row.getByRole('button', { name: `Reactivate ${name}` }).click();
     await page.getByText(`${name}'s account is active again.`).waitFor();
     await row.getByText('Active').waitFor();
-    await signIn(member, { email, password });
+    await signIn(member, email, password);
     await member.getByRole('button', { name: `Account menu for ${name}` }).waitFor();
   });
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { assertNoHorizontalScroll, checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 20_000;
@@ -29,15 +30,7 @@ describe('certificate journey', { timeout: 600_000 }, () => {
     page = staffPage;
   });
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => page);
 
   after(async () => {
     await browser?.close();
@@ -49,10 +42,7 @@ describe('certificate journey', { timeout: 600_000 }, () => {
     const course = ((await catalog.json()) as { items: { id: string; title: string }[] }).items.find((c) => c.title === 'Learn to Learn');
     assert.ok(course, 'the demo course is in the catalog');
     courseId = course.id;
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill('instructor@lyceum.local');
-    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-instructor-2026');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'instructor@lyceum.local', 'lyceum-instructor-2026');
     await page.getByRole('button', { name: /^Account menu for/ }).waitFor();
     await page.goto(`/teach/courses/${courseId}`);
     await page.getByRole('heading', { level: 1, name: 'Learn to Learn' }).waitFor();

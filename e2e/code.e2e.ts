@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 20_000;
@@ -32,15 +33,7 @@ describe('code exercise journey', { timeout: 600_000 }, () => {
     page = await instructor.newPage();
   });
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => page);
 
   after(async () => {
     await browser?.close();
@@ -48,10 +41,7 @@ describe('code exercise journey', { timeout: 600_000 }, () => {
   });
 
   step('the instructor adds a code lesson to a new course', async () => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill('instructor@lyceum.local');
-    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-instructor-2026');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'instructor@lyceum.local', 'lyceum-instructor-2026');
     await page.getByRole('link', { name: 'Teach' }).first().click();
     await page.getByRole('button', { name: 'New course' }).click();
     const create = page.getByRole('dialog', { name: 'New course' });

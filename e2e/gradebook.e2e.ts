@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { assertNoHorizontalScroll, checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 20_000;
@@ -45,16 +46,7 @@ describe('gradebook journey', { timeout: 600_000 }, () => {
     page = await instructor.newPage();
   });
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(learnerPage ?? page, `FAILED-gradebook-learner-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        await screenshot(page, `FAILED-gradebook-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => [page, learnerPage], 'gradebook');
 
   after(async () => {
     await browser?.close();
@@ -62,10 +54,7 @@ describe('gradebook journey', { timeout: 600_000 }, () => {
   });
 
   step('the instructor sets up a published course with a code exercise through the API', async () => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill('instructor@lyceum.local');
-    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-instructor-2026');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'instructor@lyceum.local', 'lyceum-instructor-2026');
     await page.getByRole('link', { name: 'Teach' }).first().waitFor();
     const r = page.request;
     const course = await api(r, 'POST', '/api/v1/courses', { title, visibility: 'public', isFree: true });

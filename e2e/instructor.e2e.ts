@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { assertNoHorizontalScroll, checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 15_000;
@@ -27,15 +28,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     page = await context.newPage();
   });
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => page);
 
   after(async () => {
     await browser?.close();
@@ -49,10 +42,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
   const idle = () => page.getByText(/^Sections: \d+ · Lessons: \d+$/).waitFor();
 
   step('signs in as the instructor and opens Teach', async () => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill('instructor@lyceum.local');
-    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-instructor-2026');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'instructor@lyceum.local', 'lyceum-instructor-2026');
     await page.getByRole('link', { name: 'Teach' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Teach' }).waitFor();
     await page.getByTestId('teach-course').first().waitFor();
@@ -330,10 +320,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
 
   step('an organization admin sees every course, filters by status and deletes one without learners', async () => {
     await context.clearCookies();
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill('admin@lyceum.local');
-    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-admin-2026');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'admin@lyceum.local', 'lyceum-admin-2026');
     await page.getByRole('link', { name: 'Teach' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Teach' }).waitFor();
     const row = page.getByTestId('teach-course').filter({ hasText: title });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertNoHorizontalScroll, checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 15_000;
@@ -24,15 +25,7 @@ describe('learner journey', { timeout: 600_000 }, () => {
   });
 
   /** A step of the journey; on failure a screenshot of the page goes to e2e/artifacts/. */
-  const step = (title: string, fn: () => Promise<void>) =>
-    it(title, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(page, `FAILED-${title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => page);
 
   after(async () => {
     await browser?.close();

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 20_000;
@@ -23,15 +24,7 @@ describe('QTI export and import of a question bank', { timeout: 300_000 }, () =>
     page = await context.newPage();
   });
 
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => page);
 
   after(async () => {
     await browser?.close();
@@ -39,10 +32,7 @@ describe('QTI export and import of a question bank', { timeout: 300_000 }, () =>
   });
 
   step('an instructor has a bank with two questions', async () => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill('instructor@lyceum.local');
-    await page.getByRole('textbox', { name: 'Password' }).fill('lyceum-instructor-2026');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'instructor@lyceum.local', 'lyceum-instructor-2026');
     await page.getByRole('button', { name: /^Account menu for/ }).waitFor();
     const ok = async (res: Awaited<ReturnType<typeof page.request.post>>) => {
       assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
 import { assertNoHorizontalScroll, checkA11y, launchBrowser, screenshot } from './lib/browser.js';
+import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
 
 const TIMEOUT = 15_000;
@@ -26,15 +27,7 @@ describe('course learners: enroll, CSV import with live status, revoke', { timeo
     learnerApi = await request.newContext({ baseURL: server.baseUrl, extraHTTPHeaders: { origin: server.baseUrl } });
   });
 
-  const step = (title: string, fn: () => Promise<void>) =>
-    it(title, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await screenshot(page, `FAILED-roster-${title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const step = stepper(() => page, 'roster');
 
   after(async () => {
     await learnerApi?.dispose();
@@ -49,10 +42,7 @@ describe('course learners: enroll, CSV import with live status, revoke', { timeo
     assert.ok(course, 'the demo course is in the catalog');
     courseId = course.id;
 
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill(INSTRUCTOR.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(INSTRUCTOR.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, INSTRUCTOR.email, INSTRUCTOR.password);
     await page.getByRole('button', { name: /^Account menu for/ }).waitFor();
 
     // the Learners tab of the course editor

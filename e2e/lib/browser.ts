@@ -25,6 +25,19 @@ interface AxeViolation {
 
 /** Runs axe-core on the page; throws when a violation of serious or critical impact is found. */
 export async function checkA11y(page: Page, label: string): Promise<void> {
+  // let transitions settle first: a dialog or toast fading in or out blends its colours with the
+  // page and fails colour-contrast mid-animation (endless ones, such as spinners, are not waited for)
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 3000)),
+    ]),
+  );
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
