@@ -8,6 +8,8 @@ import { RequestValidationPipe } from './kernel/http/validation.pipe.js';
 import { KernelModule, type KernelRuntime } from './kernel/kernel.module.js';
 import { IdentityModule } from './modules/identity/index.js';
 import { LearningModule } from './modules/learning/index.js';
+import { MediaModule } from './modules/media/index.js';
+import { CommerceModule } from './modules/commerce/index.js';
 import { StorageModule } from './kernel/storage/storage.module.js';
 import { RealtimeModule } from './kernel/realtime/realtime.module.js';
 
@@ -16,7 +18,7 @@ export class AppModule {
   static forRoot(rt: KernelRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [KernelModule.forRoot(rt), StorageModule, RealtimeModule, IdentityModule, LearningModule],
+      imports: [KernelModule.forRoot(rt), StorageModule, RealtimeModule, IdentityModule, LearningModule, MediaModule, CommerceModule],
       providers: [
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_GUARD, useClass: AuthGuard },

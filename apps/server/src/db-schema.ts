@@ -15,3 +15,5 @@ export * from './modules/learning/certificates/certificates.schema.js';
 export * from './modules/learning/gradebook/gradebook.schema.js';
 export * from './modules/learning/assignments/assignments.schema.js';
 export * from './modules/learning/assessments/assessments.schema.js';
+export * from './modules/media/library/library.schema.js';
+export * from './modules/media/video/video.schema.js';

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineEvent } from '../../kernel/events/index.js';
+
+/**
+ * Events of the commerce modules; shared here so orders, fulfillment, affiliates, revenue and
+ * billing agree. Amounts are integer minor units of `currency` (ISO 4217).
+ */
+
+export const ORDER_LINE_KINDS = ['course', 'bundle', 'plan', 'seats'] as const;
+export type OrderLineKind = (typeof ORDER_LINE_KINDS)[number];
+
+const OrderLine = z.object({
+  lineId: z.uuid(),
+  kind: z.enum(ORDER_LINE_KINDS),
+  /** the course, bundle or plan id */
+  refId: z.uuid(),
+  /** the courses this line grants (one for a course, several for a bundle) */
+  courseIds: z.array(z.uuid()),
+  quantity: z.number().int().min(1),
+  /** before discounts, excluding tax */
+  subtotalMinor: z.number().int().min(0),
+  discountMinor: z.number().int().min(0),
+  taxMinor: z.number().int().min(0),
+  /** what the buyer paid for this line: subtotal - discount + tax (exclusive) or subtotal - discount (inclusive) */
+  totalMinor: z.number().int().min(0),
+});
+export type OrderLineEvent = z.infer<typeof OrderLine>;
+
+/** An order was paid (once per order). Fulfillment, affiliates, revenue and email subscribe. */
+export const OrderPaid = defineEvent(
+  'order.paid',
+  z.object({
+    organizationId: z.uuid(),
+    orderId: z.uuid(),
+    orderNumber: z.string(),
+    userId: z.uuid(),
+    currency: z.string().length(3),
+    /** net of discounts, excluding tax */
+    netMinor: z.number().int().min(0),
+    taxMinor: z.number().int().min(0),
+    totalMinor: z.number().int().min(0),
+    lines: z.array(OrderLine).min(1),
+    /** the affiliate referral code attributed at checkout (last click within the cookie window), if any */
+    referralCode: z.string().nullable(),
+    paidAt: z.iso.datetime({ offset: true }),
+  }),
+);
+
+/**
+ * Money went back to the buyer. `lines` lists what the refund covers; a full refund lists every
+ * line with its whole total. Fulfillment revokes what those lines granted; affiliates claw back.
+ */
+export const OrderRefunded = defineEvent(
+  'order.refunded',
+  z.object({
+    organizationId: z.uuid(),
+    orderId: z.uuid(),
+    refundId: z.uuid(),
+    userId: z.uuid(),
+    currency: z.string().length(3),
+    /** the refunded amount, tax included */
+    amountMinor: z.number().int().min(0),
+    full: z.boolean(),
+    lines: z.array(z.object({ lineId: z.uuid(), amountMinor: z.number().int().min(0), revokeAccess: z.boolean() })),
+    refundedAt: z.iso.datetime({ offset: true }),
+  }),
+);

@@ -1,0 +1,2 @@
+export { CommerceModule } from './commerce.module.js';
+export * from './commerce.events.js';

@@ -1,0 +1,2 @@
+export { MediaModule } from './media.module.js';
+export * from './media.events.js';
