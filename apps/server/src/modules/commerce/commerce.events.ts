@@ -65,3 +65,30 @@ export const OrderRefunded = defineEvent(
     refundedAt: z.iso.datetime({ offset: true }),
   }),
 );
+
+/**
+ * A subscription charge succeeded (the first payment, a renewal, a dunning retry or a proration).
+ * Invoicing subscribes and issues the numbered invoice and the receipt email; revenue and
+ * affiliates subscribe as for orders. `lines` are what the invoice lists.
+ */
+export const SubscriptionPaymentSucceeded = defineEvent(
+  'subscription.payment_succeeded',
+  z.object({
+    organizationId: z.uuid(),
+    subscriptionId: z.uuid(),
+    /** our id for this charge (the billing module's row), unique */
+    chargeId: z.uuid(),
+    userId: z.uuid(),
+    planId: z.uuid(),
+    currency: z.string().length(3),
+    reason: z.enum(['initial', 'renewal', 'retry', 'proration']),
+    periodStart: z.iso.datetime({ offset: true }),
+    periodEnd: z.iso.datetime({ offset: true }),
+    lines: z.array(z.object({ description: z.string(), amountMinor: z.number().int(), taxMinor: z.number().int().min(0) })).min(1),
+    netMinor: z.number().int(),
+    taxMinor: z.number().int().min(0),
+    totalMinor: z.number().int().min(0),
+    referralCode: z.string().nullable(),
+    paidAt: z.iso.datetime({ offset: true }),
+  }),
+);

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { PaymentsModule } from './payments/index.js';
 
 /**
  * The commerce context: pricing, cart, coupons, orders and checkout, payments, billing,
  * affiliates, waitlists and revenue. Each submodule adds its Nest module to `imports`.
  */
-@Module({ imports: [] })
+@Module({ imports: [PaymentsModule] })
 export class CommerceModule {}
