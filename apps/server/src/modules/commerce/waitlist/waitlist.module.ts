@@ -3,7 +3,7 @@ import { EventBus } from '../../../kernel/events/index.js';
 import { JobsService } from '../../../kernel/jobs/index.js';
 import { CoursesModule } from '../../learning/courses/index.js';
 import { EnrollmentModule, SeatGuards } from '../../learning/enrollment/index.js';
-import { EnrollmentRevoked } from '../../learning/learning.events.js';
+import { EnrollmentRevoked } from '../../learning/index.js';
 import { WaitlistController } from './waitlist.controller.js';
 import { EXPIRE_SEAT_OFFERS_CRON, ExpireSeatOffersJob, NotifySeatOfferJob } from './waitlist.jobs.js';
 import { WaitlistService } from './waitlist.service.js';
