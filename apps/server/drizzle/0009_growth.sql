@@ -34,7 +34,103 @@ CREATE TABLE "waitlist_entries" (
 	"resolved_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "affiliate_payouts" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"code_id" uuid NOT NULL,
+	"currency" text NOT NULL,
+	"amount_minor" integer NOT NULL,
+	"entry_count" integer NOT NULL,
+	"reference" text DEFAULT '' NOT NULL,
+	"paid_by" uuid NOT NULL,
+	"paid_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "affiliate_refunds_seen" (
+	"refund_id" uuid PRIMARY KEY NOT NULL,
+	"seen_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "affiliate_settings" (
+	"organization_id" uuid PRIMARY KEY NOT NULL,
+	"cookie_days" integer DEFAULT 30 NOT NULL,
+	"refund_window_days" integer DEFAULT 30 NOT NULL,
+	"default_commission_bp" integer DEFAULT 1000 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "affiliate_settings_cookie_ck" CHECK ("affiliate_settings"."cookie_days" BETWEEN 1 AND 365),
+	CONSTRAINT "affiliate_settings_window_ck" CHECK ("affiliate_settings"."refund_window_days" BETWEEN 0 AND 365),
+	CONSTRAINT "affiliate_settings_bp_ck" CHECK ("affiliate_settings"."default_commission_bp" BETWEEN 0 AND 10000)
+);
+--> statement-breakpoint
+CREATE TABLE "commission_entries" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"code_id" uuid NOT NULL,
+	"affiliate_user_id" uuid NOT NULL,
+	"buyer_user_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"source_id" uuid NOT NULL,
+	"line_key" uuid NOT NULL,
+	"order_id" uuid,
+	"description" text NOT NULL,
+	"currency" text NOT NULL,
+	"line_total_minor" integer NOT NULL,
+	"base_minor" integer NOT NULL,
+	"commission_bp" integer NOT NULL,
+	"amount_minor" integer NOT NULL,
+	"refunded_minor" integer DEFAULT 0 NOT NULL,
+	"clawed_back_minor" integer DEFAULT 0 NOT NULL,
+	"status" text NOT NULL,
+	"reason" text,
+	"approve_at" timestamp with time zone NOT NULL,
+	"approved_at" timestamp with time zone,
+	"payout_id" uuid,
+	"paid_at" timestamp with time zone,
+	"occurred_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "commission_entries_claw_ck" CHECK ("commission_entries"."clawed_back_minor" >= 0 AND "commission_entries"."clawed_back_minor" <= abs("commission_entries"."amount_minor"))
+);
+--> statement-breakpoint
+CREATE TABLE "commission_rules" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"target_kind" text NOT NULL,
+	"target_id" uuid NOT NULL,
+	"commission_bp" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "commission_rules_bp_ck" CHECK ("commission_rules"."commission_bp" BETWEEN 0 AND 10000)
+);
+--> statement-breakpoint
+CREATE TABLE "referral_clicks" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"code_id" uuid NOT NULL,
+	"target" text NOT NULL,
+	"clicked_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "referral_codes" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"code" text NOT NULL,
+	"status" text DEFAULT 'member' NOT NULL,
+	"commission_bp" integer,
+	"approved_by" uuid,
+	"approved_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "referral_codes_bp_ck" CHECK ("referral_codes"."commission_bp" IS NULL OR "referral_codes"."commission_bp" BETWEEN 0 AND 10000)
+);
+--> statement-breakpoint
 ALTER TABLE "seat_offers" ADD CONSTRAINT "seat_offers_entry_id_waitlist_entries_id_fk" FOREIGN KEY ("entry_id") REFERENCES "public"."waitlist_entries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "affiliate_payouts" ADD CONSTRAINT "affiliate_payouts_code_id_referral_codes_id_fk" FOREIGN KEY ("code_id") REFERENCES "public"."referral_codes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "commission_entries" ADD CONSTRAINT "commission_entries_code_id_referral_codes_id_fk" FOREIGN KEY ("code_id") REFERENCES "public"."referral_codes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referral_clicks" ADD CONSTRAINT "referral_clicks_code_id_referral_codes_id_fk" FOREIGN KEY ("code_id") REFERENCES "public"."referral_codes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "course_capacities_org_idx" ON "course_capacities" USING btree ("organization_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "seat_offers_pending_uq" ON "seat_offers" USING btree ("entry_id") WHERE "seat_offers"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "seat_offers_course_idx" ON "seat_offers" USING btree ("course_id","status");--> statement-breakpoint
@@ -42,4 +138,14 @@ CREATE INDEX "seat_offers_user_idx" ON "seat_offers" USING btree ("user_id","sta
 CREATE INDEX "seat_offers_expiry_idx" ON "seat_offers" USING btree ("expires_at") WHERE "seat_offers"."status" = 'pending';--> statement-breakpoint
 CREATE UNIQUE INDEX "waitlist_entries_open_uq" ON "waitlist_entries" USING btree ("course_id","user_id") WHERE "waitlist_entries"."status" IN ('waiting', 'offered');--> statement-breakpoint
 CREATE INDEX "waitlist_entries_course_idx" ON "waitlist_entries" USING btree ("course_id","status","id");--> statement-breakpoint
-CREATE INDEX "waitlist_entries_user_idx" ON "waitlist_entries" USING btree ("user_id");
+CREATE INDEX "waitlist_entries_user_idx" ON "waitlist_entries" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "affiliate_payouts_code_idx" ON "affiliate_payouts" USING btree ("code_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "commission_entries_source_uq" ON "commission_entries" USING btree ("kind","source_id","line_key");--> statement-breakpoint
+CREATE INDEX "commission_entries_code_idx" ON "commission_entries" USING btree ("code_id","id");--> statement-breakpoint
+CREATE INDEX "commission_entries_org_status_idx" ON "commission_entries" USING btree ("organization_id","status");--> statement-breakpoint
+CREATE INDEX "commission_entries_order_idx" ON "commission_entries" USING btree ("order_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "commission_rules_target_uq" ON "commission_rules" USING btree ("organization_id","target_kind","target_id");--> statement-breakpoint
+CREATE INDEX "referral_clicks_code_idx" ON "referral_clicks" USING btree ("code_id","clicked_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "referral_codes_code_uq" ON "referral_codes" USING btree ("code");--> statement-breakpoint
+CREATE UNIQUE INDEX "referral_codes_user_uq" ON "referral_codes" USING btree ("organization_id","user_id");--> statement-breakpoint
+CREATE INDEX "referral_codes_org_status_idx" ON "referral_codes" USING btree ("organization_id","status","id");

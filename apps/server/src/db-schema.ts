@@ -18,3 +18,4 @@ export * from './modules/learning/assessments/assessments.schema.js';
 export * from './modules/media/library/library.schema.js';
 export * from './modules/media/video/video.schema.js';
 export * from './modules/commerce/waitlist/waitlist.schema.js';
+export * from './modules/commerce/affiliates/affiliates.schema.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AffiliatesModule } from './affiliates/index.js';
 import { PaymentsModule } from './payments/index.js';
 import { WaitlistModule } from './waitlist/index.js';
 
@@ -6,5 +7,5 @@ import { WaitlistModule } from './waitlist/index.js';
  * The commerce context: pricing, cart, coupons, orders and checkout, payments, billing,
  * affiliates, waitlists and revenue. Each submodule adds its Nest module to `imports`.
  */
-@Module({ imports: [PaymentsModule, WaitlistModule] })
+@Module({ imports: [PaymentsModule, WaitlistModule, AffiliatesModule] })
 export class CommerceModule {}
