@@ -127,10 +127,54 @@ CREATE TABLE "referral_codes" (
 	CONSTRAINT "referral_codes_bp_ck" CHECK ("referral_codes"."commission_bp" IS NULL OR "referral_codes"."commission_bp" BETWEEN 0 AND 10000)
 );
 --> statement-breakpoint
+CREATE TABLE "revenue_course_shares" (
+	"course_id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"instructor_share_bp" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "revenue_course_shares_bp_ck" CHECK ("revenue_course_shares"."instructor_share_bp" BETWEEN 0 AND 10000)
+);
+--> statement-breakpoint
+CREATE TABLE "revenue_entries" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"source_id" uuid NOT NULL,
+	"line_key" text NOT NULL,
+	"day" date NOT NULL,
+	"currency" text NOT NULL,
+	"course_id" uuid,
+	"gross_minor" integer NOT NULL,
+	"instructor_share_minor" integer NOT NULL,
+	"line_total_minor" integer DEFAULT 0 NOT NULL,
+	"refunded_minor" integer DEFAULT 0 NOT NULL,
+	"order_line_id" uuid
+);
+--> statement-breakpoint
+CREATE TABLE "revenue_instructor_shares" (
+	"entry_id" uuid NOT NULL,
+	"instructor_id" uuid NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"day" date NOT NULL,
+	"currency" text NOT NULL,
+	"course_id" uuid NOT NULL,
+	"amount_minor" integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "revenue_settings" (
+	"organization_id" uuid PRIMARY KEY NOT NULL,
+	"instructor_share_bp" integer DEFAULT 5000 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "revenue_settings_bp_ck" CHECK ("revenue_settings"."instructor_share_bp" BETWEEN 0 AND 10000)
+);
+--> statement-breakpoint
 ALTER TABLE "seat_offers" ADD CONSTRAINT "seat_offers_entry_id_waitlist_entries_id_fk" FOREIGN KEY ("entry_id") REFERENCES "public"."waitlist_entries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "affiliate_payouts" ADD CONSTRAINT "affiliate_payouts_code_id_referral_codes_id_fk" FOREIGN KEY ("code_id") REFERENCES "public"."referral_codes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "commission_entries" ADD CONSTRAINT "commission_entries_code_id_referral_codes_id_fk" FOREIGN KEY ("code_id") REFERENCES "public"."referral_codes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "referral_clicks" ADD CONSTRAINT "referral_clicks_code_id_referral_codes_id_fk" FOREIGN KEY ("code_id") REFERENCES "public"."referral_codes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "revenue_instructor_shares" ADD CONSTRAINT "revenue_instructor_shares_entry_id_revenue_entries_id_fk" FOREIGN KEY ("entry_id") REFERENCES "public"."revenue_entries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "course_capacities_org_idx" ON "course_capacities" USING btree ("organization_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "seat_offers_pending_uq" ON "seat_offers" USING btree ("entry_id") WHERE "seat_offers"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "seat_offers_course_idx" ON "seat_offers" USING btree ("course_id","status");--> statement-breakpoint
@@ -148,4 +192,9 @@ CREATE UNIQUE INDEX "commission_rules_target_uq" ON "commission_rules" USING btr
 CREATE INDEX "referral_clicks_code_idx" ON "referral_clicks" USING btree ("code_id","clicked_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "referral_codes_code_uq" ON "referral_codes" USING btree ("code");--> statement-breakpoint
 CREATE UNIQUE INDEX "referral_codes_user_uq" ON "referral_codes" USING btree ("organization_id","user_id");--> statement-breakpoint
-CREATE INDEX "referral_codes_org_status_idx" ON "referral_codes" USING btree ("organization_id","status","id");
+CREATE INDEX "referral_codes_org_status_idx" ON "referral_codes" USING btree ("organization_id","status","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "revenue_entries_source_uq" ON "revenue_entries" USING btree ("kind","source_id","line_key");--> statement-breakpoint
+CREATE INDEX "revenue_entries_org_day_idx" ON "revenue_entries" USING btree ("organization_id","day");--> statement-breakpoint
+CREATE INDEX "revenue_entries_line_idx" ON "revenue_entries" USING btree ("order_line_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "revenue_instructor_shares_uq" ON "revenue_instructor_shares" USING btree ("entry_id","instructor_id");--> statement-breakpoint
+CREATE INDEX "revenue_instructor_shares_idx" ON "revenue_instructor_shares" USING btree ("organization_id","instructor_id","day");
