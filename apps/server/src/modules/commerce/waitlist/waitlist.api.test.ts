@@ -48,6 +48,9 @@ describe('capacity', () => {
     const res = await t.http('PUT', cap(course), { as: instructor, headers: instructor.h(), body: { capacity: 1, claimWindowHours: 24 } });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ capacity: 1, claimWindowHours: 24, seatsTaken: 0, full: false });
+    expect((await t.http('GET', cap(course), { as: instructor, headers: instructor.h() })).body).toMatchObject({ capacity: 1, claimWindowHours: 24 });
+    expect((await t.http('GET', cap(course), { as: ada, headers: ada.h() })).status).toBe(403);
+    expect((await t.http('GET', cap(course), { as: stranger, headers: stranger.h() })).status).toBe(404);
   });
 
   it('is race-safe: of five concurrent self-enrollments into one seat exactly one wins', async () => {

@@ -18,6 +18,13 @@ export class WaitlistController {
     return this.waitlist.setCapacity(ctx, p.courseId, body);
   }
 
+  @Get('courses/:courseId/capacity')
+  @ApiOperation({ summary: "The course's seat limit, claim window and seats taken; course staff" })
+  @ZodResponse({ status: 200, type: WaitlistStatusDto })
+  capacity(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto) {
+    return this.waitlist.capacityOf(ctx, p.courseId);
+  }
+
   @Get('courses/:courseId/waitlist')
   @ApiOperation({ summary: "The course's waitlist in order (waiting and offered); course staff" })
   @ZodResponse({ status: 200, type: WaitlistEntryPageDto })

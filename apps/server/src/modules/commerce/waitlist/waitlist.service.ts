@@ -82,7 +82,13 @@ export class WaitlistService {
       // a raised capacity offers the new seats to the people in line
       await this.fillSeats(tx, course.id);
     });
-    return this.status(ctx, course.id);
+    return this.statusFor(this.db, course, u.actor.userId);
+  }
+
+  /** The seat figures for the course's staff (any status of the course, drafts included). */
+  async capacityOf(ctx: RequestContext, courseId: string): Promise<WaitlistStatusView> {
+    const { u, course } = await this.staffCourse(ctx, courseId, 'teach');
+    return this.statusFor(this.db, course, u.actor.userId);
   }
 
   async list(ctx: RequestContext, courseId: string, q: { limit: number; cursor?: string }): Promise<Page<WaitlistEntryView>> {
