@@ -43,7 +43,7 @@ describe('growth journey: waitlist and referrals', { timeout: 600_000 }, () => {
     await page.goto('/courses/small-group-seminar');
     await page.getByRole('heading', { level: 1, name: 'Small-Group Seminar' }).waitFor();
     await page.getByText('This course is full.').waitFor();
-    await page.getByText('1 of 1 seats taken').waitFor();
+    await page.getByText('1 of 1 seats taken or held').waitFor();
     assert.equal(await page.getByRole('button', { name: /^Enroll/ }).count(), 0, 'no enroll button on a full course');
     await page.getByRole('button', { name: 'Join the waitlist' }).click();
     await page.getByText('You are number 1 on the waitlist.').waitFor();
@@ -61,7 +61,7 @@ describe('growth journey: waitlist and referrals', { timeout: 600_000 }, () => {
     courseId = course.id;
     await staffPage.goto(`/teach/courses/${courseId}`);
     const card = staffPage.getByRole('region', { name: 'Capacity and waitlist' });
-    await card.getByText('1 of 1 seats taken').waitFor();
+    await card.getByText('1 of 1 seats taken or held').waitFor();
     await card.getByRole('cell', { name: learnerName }).waitFor();
     await card.getByText('Waiting (#1)').waitFor();
     await checkA11y(staffPage, 'course editor with the capacity card');

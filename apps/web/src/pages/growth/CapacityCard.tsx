@@ -37,7 +37,7 @@ export function CapacityCard({ courseId }: { courseId: string }) {
         {status.isError && <ErrorState error={status.error} onRetry={() => void status.refetch()} />}
         {status.data && (
           <Text size="sm" c="dimmed">
-            {status.data.capacity === null ? t('growth.waitlist.noLimit') : t('growth.waitlist.seats', { taken: status.data.seatsTaken, capacity: status.data.capacity })}
+            {status.data.capacity === null ? t('growth.waitlist.noLimit') : t('growth.waitlist.seats', { taken: status.data.seatsTaken + status.data.seatsHeld, capacity: status.data.capacity })}
           </Text>
         )}
         <Group align="flex-start" grow wrap="wrap">

@@ -59,7 +59,7 @@ export function WaitlistGate({ courseId, onEnrolled, children }: { courseId: str
     <Stack gap="sm" data-testid="waitlist">
       {s.capacity !== null && (
         <Text size="sm" c="dimmed">
-          {t('growth.waitlist.seats', { taken: s.seatsTaken, capacity: s.capacity })}
+          {t('growth.waitlist.seats', { taken: s.seatsTaken + s.seatsHeld, capacity: s.capacity })}
         </Text>
       )}
       {s.offer ? (
