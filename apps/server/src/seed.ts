@@ -107,6 +107,7 @@ export async function seedDemo(app: NestFastifyApplication, opts: { force?: bool
     await must('POST', `/api/v1/courses/${course.id}/publish`, {}, h);
   }
   if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'python-warm-ups')) await seedCodeCourse(must, h);
+  if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'small-group-seminar')) await seedGrowth(must, h, { ...learner.auth, 'x-organization-id': orgId });
 
   await db
     .insert(appMeta)
@@ -182,4 +183,20 @@ async function seedCodeCourse(must: Must, h: Record<string, string>): Promise<vo
     }, h);
   }
   await must('POST', `/api/v1/courses/${courseId}/publish`, {}, h);
+}
+
+/**
+ * Growth demo: "Small-Group Seminar" with one seat, taken by the demo learner (so it shows its
+ * waitlist), and the learner's referral link.
+ */
+async function seedGrowth(must: Must, h: Record<string, string>, learnerH: Record<string, string>): Promise<void> {
+  const course = idOf(
+    await must('POST', '/api/v1/courses', { title: 'Small-Group Seminar', slug: 'small-group-seminar', subtitle: 'One seat, a waitlist', visibility: 'public', isFree: true }, h),
+  );
+  const sec = idOf(await must('POST', `/api/v1/courses/${course}/sections`, { title: 'Seminar' }, h));
+  await must('POST', `/api/v1/courses/${course}/sections/${sec}/lessons`, { title: 'Reading list', type: 'text', body: { markdown: 'Read before the first session.' } }, h);
+  await must('POST', `/api/v1/courses/${course}/publish`, {}, h);
+  await must('PUT', `/api/v1/courses/${course}/capacity`, { capacity: 1, claimWindowHours: 48 }, h);
+  await must('POST', `/api/v1/courses/${course}/enroll`, {}, learnerH);
+  await must('POST', '/api/v1/affiliate/me', {}, learnerH);
 }

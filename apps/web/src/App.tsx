@@ -11,6 +11,8 @@ import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
 import { certificatesRoutes } from './pages/certificates/routes';
 import { gradebookRoutes } from './pages/gradebook/routes';
+import { growthRoutes } from './pages/growth/routes';
+import { RefCapture } from './pages/growth/RefCapture';
 import { assignmentsRoutes } from './pages/assignments/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
@@ -86,6 +88,7 @@ export function App() {
       <QueryClientProvider client={queryClient}>
         <ModalsProvider>
           <BrowserRouter>
+            <RefCapture />
             <Routes>
               <Route element={<Layout />}>
                 <Route index element={<CatalogPage />} />
@@ -105,6 +108,7 @@ export function App() {
                 {gradebookRoutes()}
                 {assignmentsRoutes()}
                 {quizRoutes()}
+                {growthRoutes()}
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -3158,6 +3158,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/affiliate/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My referral code, link, clicks, conversions and commission totals (404 no_referral_code until created) */
+        get: operations["AffiliatesController_dashboard"];
+        put?: never;
+        /** Get my referral code in this organization, creating it on first use (201 when created) */
+        post: operations["AffiliatesController_createMine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliate/me/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply to become an affiliate of this organization (an admin approves) */
+        post: operations["AffiliatesController_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliate/me/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My commission ledger, newest first */
+        get: operations["AffiliatesController_myLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's referrers and affiliates */
+        get: operations["AffiliatesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/{codeId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an affiliate, optionally with a commission rate of their own */
+        post: operations["AffiliatesController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/{codeId}/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an affiliate's approved commission in one currency as paid (accepts Idempotency-Key) */
+        post: operations["AffiliatesController_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/{codeId}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a referral code: its links stop attributing sales */
+        post: operations["AffiliatesController_suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/payouts/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payout report: per affiliate and currency, approved unpaid commission */
+        get: operations["AffiliatesController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/payouts/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payout report as CSV */
+        get: operations["AffiliatesController_reportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Commission rules per course or plan */
+        get: operations["AffiliatesController_rules"];
+        /** Set the commission of a course or plan (basis points) */
+        put: operations["AffiliatesController_putRule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a commission rule (the default applies again) */
+        delete: operations["AffiliatesController_deleteRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/affiliates/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cookie window, refund window and default commission */
+        get: operations["AffiliatesController_settings"];
+        /** Change the cookie window, refund window and default commission */
+        put: operations["AffiliatesController_putSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assignment-comments/{commentId}": {
         parameters: {
             query?: never;
@@ -3444,6 +3651,27 @@ export interface paths {
         put?: never;
         /** Staff: create a group (a learner is in at most one group per course) */
         post: operations["AssignmentsController_createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The course's seat limit, claim window and seats taken; course staff */
+        get: operations["WaitlistController_capacity"];
+        /**
+         * Set the course's seat limit (null removes it) and the claim window; a raised limit offers the new seats to the waitlist
+         * @description Needs edit rights on the course.
+         */
+        put: operations["WaitlistController_setCapacity"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4104,6 +4332,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{courseId}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The course's waitlist in order (waiting and offered); course staff */
+        get: operations["WaitlistController_list"];
+        put?: never;
+        /** Join the waitlist of a full course (201; 200 when already on it) */
+        post: operations["WaitlistController_join"];
+        /** Leave the waitlist (a pending offer passes to the next person) */
+        delete: operations["WaitlistController_leave"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/waitlist/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim the seat offered to me: enrolls me in the course */
+        post: operations["WaitlistController_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/waitlist/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Seats of the course and my place on its waitlist, and my pending seat offer */
+        get: operations["WaitlistController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{id}": {
         parameters: {
             query?: never;
@@ -4611,6 +4892,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/seat-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My pending seat offers (shown as notifications) */
+        get: operations["WaitlistController_myOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -4989,6 +5287,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ref/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A referral link: records the click, sets the `lyceum_ref` cookie for the cookie window (last click wins) and redirects to `to` (a path on this site, default /) */
+        get: operations["AffiliatesController_follow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ref/{code}/visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The web app saw `?ref=CODE`: same as following the link, without the redirect */
+        post: operations["AffiliatesController_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revenue per day by organization, course or instructor (admins: revenue.read_all); instructors: their own share (groupBy=instructor) */
+        get: operations["RevenueController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/revenue/courses/{courseId}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Override one course's instructor share (null: back to the organization's) */
+        put: operations["RevenueController_putCourseShare"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/revenue/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV */
+        get: operations["RevenueController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/revenue/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's instructor revenue share */
+        get: operations["RevenueController_settings"];
+        /** Set the instructor revenue share (basis points); applies to sales from now on */
+        put: operations["RevenueController_putSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify/{code}": {
         parameters: {
             query?: never;
@@ -5069,6 +5470,71 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        AffiliateDashboardDto_Output: {
+            affiliate: {
+                approvedAt: string | null;
+                code: string;
+                commissionBp: number | null;
+                /** Format: date-time */
+                createdAt: string;
+                email: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: "member" | "applied" | "approved" | "suspended";
+                /** Format: uuid */
+                userId: string;
+            };
+            clicks: number;
+            conversions: number;
+            link: string;
+            totals: {
+                approvedMinor: number;
+                currency: string;
+                paidMinor: number;
+                pendingMinor: number;
+                reversedMinor: number;
+            }[];
+        };
+        AffiliateDto_Output: {
+            approvedAt: string | null;
+            code: string;
+            commissionBp: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "member" | "applied" | "approved" | "suspended";
+            /** Format: uuid */
+            userId: string;
+        };
+        AffiliatePageDto_Output: {
+            items: {
+                approvedAt: string | null;
+                code: string;
+                commissionBp: number | null;
+                /** Format: date-time */
+                createdAt: string;
+                email: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: "member" | "applied" | "approved" | "suspended";
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
+        AffiliateSettingsDto_Output: {
+            cookieDays: number;
+            defaultCommissionBp: number;
+            refundWindowDays: number;
+        };
         ApiKeyPageDto_Output: {
             items: {
                 createdAt: string;
@@ -5081,6 +5547,10 @@ export interface components {
                 revokedAt: string | null;
             }[];
             nextCursor: string | null;
+        };
+        ApproveAffiliateDto: {
+            /** @default null */
+            commissionBp: number | null;
         };
         AssignmentCommentDto_Output: {
             /** @enum {string} */
@@ -6264,6 +6734,26 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        CommissionRuleDto_Output: {
+            commissionBp: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            targetId: string;
+            /** @enum {string} */
+            targetKind: "course" | "plan";
+        };
+        CommissionRuleListDto_Output: {
+            items: {
+                commissionBp: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                targetId: string;
+                /** @enum {string} */
+                targetKind: "course" | "plan";
+            }[];
+        };
         ContinueTargetDto_Output: {
             /** Format: uuid */
             courseId: string;
@@ -6352,6 +6842,12 @@ export interface components {
             updatedAt: string;
             /** @enum {string} */
             visibility: "public" | "organization";
+        };
+        CourseShareDto_Output: {
+            /** Format: uuid */
+            courseId: string;
+            instructorShareBp: number;
+            overridden: boolean;
         };
         CourseSummaryPageDto_Output: {
             items: {
@@ -6480,7 +6976,7 @@ export interface components {
             description: string;
             key: string;
             name: string;
-            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all")[];
+            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all")[];
         };
         CreateSectionDto: {
             position?: number;
@@ -6965,6 +7461,29 @@ export interface components {
                 title: string;
             }[];
         };
+        LedgerPageDto_Output: {
+            items: {
+                amountMinor: number;
+                /** Format: date-time */
+                approveAt: string;
+                baseMinor: number;
+                clawedBackMinor: number;
+                commissionBp: number;
+                currency: string;
+                description: string;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "order" | "subscription" | "refund";
+                /** Format: date-time */
+                occurredAt: string;
+                paidAt: string | null;
+                reason: string | null;
+                /** @enum {string} */
+                status: "pending" | "approved" | "paid" | "reversed" | "refused";
+            }[];
+            nextCursor: string | null;
+        };
         LessonCompletionDto_Output: {
             /** Format: date-time */
             completedAt: string;
@@ -7013,6 +7532,11 @@ export interface components {
                 title: string;
                 type: string;
             };
+        };
+        MarkPaidDto: {
+            currency: string;
+            /** @default  */
+            reference: string;
         };
         MeDto_Output: {
             activeOrganizationId: string | null;
@@ -7325,6 +7849,30 @@ export interface components {
             required?: boolean;
             weight?: number;
         };
+        PayoutDto_Output: {
+            amountMinor: number;
+            /** Format: uuid */
+            codeId: string;
+            currency: string;
+            entryCount: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            paidAt: string;
+            reference: string;
+        };
+        PayoutReportDto_Output: {
+            items: {
+                amountMinor: number;
+                code: string;
+                /** Format: uuid */
+                codeId: string;
+                currency: string;
+                email: string;
+                entries: number;
+                name: string;
+            }[];
+        };
         PermissionCatalogueDto_Output: {
             builtinRoles: {
                 key: string;
@@ -7370,6 +7918,11 @@ export interface components {
             /** @enum {string} */
             status: "valid" | "revoked";
             title: string;
+        };
+        PutAffiliateSettingsDto: {
+            cookieDays: number;
+            defaultCommissionBp: number;
+            refundWindowDays: number;
         };
         PutAssignmentDto: {
             /** @default [] */
@@ -7436,6 +7989,11 @@ export interface components {
                 [key: string]: string;
             };
         };
+        PutCapacityDto: {
+            capacity: number | null;
+            /** @default 48 */
+            claimWindowHours: number;
+        };
         PutCertificateTemplateDto: {
             /** @default  */
             criteria: string;
@@ -7474,6 +8032,16 @@ export interface components {
             }[];
             /** @default 2000 */
             timeLimitMs: number;
+        };
+        PutCommissionRuleDto: {
+            commissionBp: number;
+            /** Format: uuid */
+            targetId: string;
+            /** @enum {string} */
+            targetKind: "course" | "plan";
+        };
+        PutCourseShareDto: {
+            instructorShareBp: number | null;
         };
         PutGradebookCategoriesDto: {
             categories: {
@@ -7758,6 +8326,9 @@ export interface components {
             shuffleQuestions: boolean;
             /** @default null */
             timeLimitSeconds: number | null;
+        };
+        PutRevenueSettingsDto: {
+            instructorShareBp: number;
         };
         QtiImportResultDto_Output: {
             imported: number;
@@ -8746,6 +9317,24 @@ export interface components {
         ReorderSectionsDto: {
             sectionIds: string[];
         };
+        RevenueReportDto_Output: {
+            /** @enum {string} */
+            groupBy: "organization" | "course" | "instructor";
+            items: {
+                courseId: string | null;
+                courseTitle: string | null;
+                currency: string;
+                /** Format: date */
+                day: string;
+                grossMinor: number | null;
+                instructorId: string | null;
+                instructorName: string | null;
+                instructorShareMinor: number;
+            }[];
+        };
+        RevenueSettingsDto_Output: {
+            instructorShareBp: number;
+        };
         RevokeCertificateDto: {
             reason: string;
         };
@@ -8838,6 +9427,22 @@ export interface components {
                 /** @constant */
                 type: "code";
             };
+        };
+        SeatOfferPageDto_Output: {
+            items: {
+                /** Format: uuid */
+                courseId: string;
+                courseTitle: string;
+                /** Format: date-time */
+                expiresAt: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                offeredAt: string;
+                /** @enum {string} */
+                status: "pending" | "claimed" | "expired" | "declined";
+            }[];
+            nextCursor: string | null;
         };
         SectionDto_Output: {
             /** Format: uuid */
@@ -8963,7 +9568,7 @@ export interface components {
         UpdateRoleDto: {
             description?: string;
             name?: string;
-            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all")[];
+            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all")[];
         };
         UpdateSectionDto: {
             title: string;
@@ -8972,6 +9577,55 @@ export interface components {
             credential: string | {
                 [key: string]: unknown;
             };
+        };
+        WaitlistEntryPageDto_Output: {
+            items: {
+                email: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                joinedAt: string;
+                name: string;
+                offerExpiresAt: string | null;
+                position: number | null;
+                /** @enum {string} */
+                status: "waiting" | "offered" | "enrolled" | "left" | "expired";
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
+        WaitlistStatusDto_Output: {
+            capacity: number | null;
+            claimWindowHours: number | null;
+            /** Format: uuid */
+            courseId: string;
+            enrolled: boolean;
+            entry: {
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                joinedAt: string;
+                position: number | null;
+                /** @enum {string} */
+                status: "waiting" | "offered" | "enrolled" | "left" | "expired";
+            } | null;
+            full: boolean;
+            offer: {
+                /** Format: uuid */
+                courseId: string;
+                courseTitle: string;
+                /** Format: date-time */
+                expiresAt: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                offeredAt: string;
+                /** @enum {string} */
+                status: "pending" | "claimed" | "expired" | "declined";
+            } | null;
+            seatsHeld: number;
+            seatsTaken: number;
         };
     };
     responses: never;
@@ -12031,6 +12685,348 @@ export interface operations {
             };
         };
     };
+    AffiliatesController_dashboard: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliateDashboardDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_createMine: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliateDashboardDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_apply: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliateDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_myLedger: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPageDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "member" | "applied" | "approved" | "suspended";
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliatePageDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                codeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveAffiliateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliateDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_pay: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                codeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkPaidDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_suspend: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                codeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliateDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_report: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutReportDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_reportCsv: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AffiliatesController_rules: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionRuleListDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_putRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutCommissionRuleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionRuleDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_deleteRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AffiliatesController_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliateSettingsDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_putSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAffiliateSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliateSettingsDto_Output"];
+                };
+            };
+        };
+    };
     AssignmentsController_deleteComment: {
         parameters: {
             query?: never;
@@ -12520,6 +13516,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssignmentGroupDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_capacity: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistStatusDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_setCapacity: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutCapacityDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistStatusDto_Output"];
                 };
             };
         };
@@ -13947,6 +14993,122 @@ export interface operations {
             };
         };
     };
+    WaitlistController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntryPageDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_join: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistStatusDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_leave: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WaitlistController_claim: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistStatusDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_status: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistStatusDto_Output"];
+                };
+            };
+        };
+    };
     CoursesController_get: {
         parameters: {
             query?: never;
@@ -14850,6 +16012,30 @@ export interface operations {
             };
         };
     };
+    WaitlistController_myOffers: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatOfferPageDto_Output"];
+                };
+            };
+        };
+    };
     OrganizationsController_create: {
         parameters: {
             query?: never;
@@ -15676,6 +16862,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuizAttemptDto_Output"];
+                };
+            };
+        };
+    };
+    AffiliatesController_follow: {
+        parameters: {
+            query?: {
+                to?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AffiliatesController_visit: {
+        parameters: {
+            query?: {
+                to?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RevenueController_report: {
+        parameters: {
+            query: {
+                from: string;
+                groupBy?: "organization" | "course" | "instructor";
+                to: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueReportDto_Output"];
+                };
+            };
+        };
+    };
+    RevenueController_putCourseShare: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutCourseShareDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseShareDto_Output"];
+                };
+            };
+        };
+    };
+    RevenueController_csv: {
+        parameters: {
+            query: {
+                from: string;
+                groupBy?: "organization" | "course" | "instructor";
+                to: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RevenueController_settings: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueSettingsDto_Output"];
+                };
+            };
+        };
+    };
+    RevenueController_putSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutRevenueSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueSettingsDto_Output"];
                 };
             };
         };

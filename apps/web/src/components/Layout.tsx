@@ -105,6 +105,8 @@ export function Layout() {
       ? [{ to: '/admin/organization', label: t('nav.organization'), end: false }]
       : []),
     ...(user && perms.isPlatformAdmin ? [{ to: '/admin/users', label: t('nav.platformAdmin'), end: false }] : []),
+    ...(user && perms.activeOrganization ? [{ to: '/affiliate', label: t('growth.nav.affiliate'), end: false }] : []),
+    ...(user && perms.canAny('revenue.read_all', 'course.create') ? [{ to: '/revenue', label: t('growth.nav.revenue'), end: false }] : []),
   ];
 
   return (

@@ -4,6 +4,7 @@ import * as certificates from './certificates';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
+import * as growth from './growth';
 import * as quiz from './quiz';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -16,6 +17,7 @@ const en = {
   code: code.en,
   certificates: certificates.en,
   gradebook: gradebook.en,
+  growth: growth.en,
   assignments: assignments.en,
   quiz: quiz.en,
   roster: roster.en,

@@ -4,6 +4,7 @@ import * as certificates from './certificates';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
+import * as growth from './growth';
 import * as quiz from './quiz';
 import type { Resources } from './en';
 import * as instructor from './instructor';
@@ -16,6 +17,7 @@ const es: Resources = {
   code: code.es,
   certificates: certificates.es,
   gradebook: gradebook.es,
+  growth: growth.es,
   assignments: assignments.es,
   quiz: quiz.es,
   roster: roster.es,

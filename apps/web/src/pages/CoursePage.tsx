@@ -7,6 +7,7 @@ import { CourseProgress, EmptyState, ErrorState, formatDate, notify, notifyError
 import { useSession } from '../session';
 import { useLanguageName } from './CatalogPage';
 import { CheckIcon, CircleIcon, LockIcon } from '../components/icons';
+import { WaitlistGate } from './growth/WaitlistGate';
 
 type ContinueTarget = { reason: string; lesson: { id: string } | null };
 
@@ -53,7 +54,11 @@ export function CoursePage() {
         qc.invalidateQueries({ queryKey: ['my-enrollments'] }),
       ]);
     },
-    onError: (e) => notifyError(e, t),
+    onError: (e) => {
+      notifyError(e, t);
+      // a full course shows its waitlist instead
+      void qc.invalidateQueries({ queryKey: ['waitlist', courseId] });
+    },
   });
 
   if (course.isPending)
@@ -218,9 +223,14 @@ export function CoursePage() {
                 )}
               </>
             ) : (
-              <Button onClick={() => enroll.mutate()} loading={enroll.isPending} disabled={enroll.isPending}>
-                {c.isFree ? t('course.enrollFree') : t('course.enroll')}
-              </Button>
+              <WaitlistGate
+                courseId={c.id}
+                onEnrolled={() => Promise.all([qc.invalidateQueries({ queryKey: ['outline', courseId] }), qc.invalidateQueries({ queryKey: ['my-enrollments'] })])}
+              >
+                <Button onClick={() => enroll.mutate()} loading={enroll.isPending} disabled={enroll.isPending}>
+                  {c.isFree ? t('course.enrollFree') : t('course.enroll')}
+                </Button>
+              </WaitlistGate>
             )}
           </Stack>
         </Card>

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AffiliatesModule } from './affiliates/index.js';
 import { PaymentsModule } from './payments/index.js';
+import { RevenueModule } from './revenue/index.js';
+import { WaitlistModule } from './waitlist/index.js';
 
 /**
  * The commerce context: pricing, cart, coupons, orders and checkout, payments, billing,
  * affiliates, waitlists and revenue. Each submodule adds its Nest module to `imports`.
  */
-@Module({ imports: [PaymentsModule] })
+@Module({ imports: [PaymentsModule, WaitlistModule, AffiliatesModule, RevenueModule] })
 export class CommerceModule {}

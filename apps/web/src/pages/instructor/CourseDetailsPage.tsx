@@ -5,6 +5,7 @@ import { useOutletContext } from 'react-router';
 import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, notify, notifyError, usePageTitle } from '../../components/common';
 import { useLanguageName } from '../CatalogPage';
+import { CapacityCard } from '../growth/CapacityCard';
 import { CoverUpload } from './CoverUpload';
 import { InstructorsInput } from './InstructorsInput';
 import { MarkdownEditor } from './MarkdownEditor';
@@ -127,6 +128,7 @@ export function CourseDetailsPage() {
   const languages = [...new Set([...LANGUAGES, form.language])];
 
   return (
+    <Stack>
     <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="details-heading">
       <Stack>
         <Title order={2} size="h3" id="details-heading">
@@ -218,5 +220,7 @@ export function CourseDetailsPage() {
         )}
       </Stack>
     </form>
+    <CapacityCard courseId={course.id} />
+    </Stack>
   );
 }

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'enrollment.read': "See enrollments and learners' progress in courses you teach",
   'enrollment.manage': 'Enroll and remove learners, manage cohorts',
   'enrollment.manage_all': 'Manage enrollments in every course of the organization',
+  'affiliate.manage': 'Approve affiliates, set commission rules and pay out commissions',
+  'revenue.read_all': "See the organization's revenue and set the instructor revenue share",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -20,13 +20,14 @@ import { LearnerDirectory } from './learner-directory.js';
 import { LearnerService } from './learner.service.js';
 import { ProgressService } from './progress.service.js';
 import { RosterService } from './roster.service.js';
+import { SeatGuards } from './seat-guard.js';
 
 /** Enrollment, cohorts and progress: who may learn a course, and how far they got. */
 @Module({
   imports: [IdentityModule, CoursesModule],
   controllers: [EnrollmentImportController, EnrollmentController, CohortsController, LearnerController],
-  providers: [EnrollmentService, EnrollmentImportService, RosterService, CohortsService, LearnerService, ProgressService, CourseGate, LearnerDirectory, CompletionNotice],
-  exports: [EnrollmentService, ProgressService, LearnerService],
+  providers: [EnrollmentService, EnrollmentImportService, RosterService, CohortsService, LearnerService, ProgressService, CourseGate, LearnerDirectory, CompletionNotice, SeatGuards],
+  exports: [EnrollmentService, ProgressService, LearnerService, SeatGuards],
 })
 export class EnrollmentModule implements OnModuleInit {
   private readonly log = new Logger('enrollment');

@@ -13,6 +13,7 @@ import { type EnrollmentView, presentEnrollment } from './enrollment.presenter.j
 import { cohorts, type EnrollmentRow, type EnrollmentSource, enrollmentLearners, enrollments } from './enrollment.schema.js';
 import { LearnerDirectory, type LearnerIdentity } from './learner-directory.js';
 import { ProgressService } from './progress.service.js';
+import { SeatGuards } from './seat-guard.js';
 import { effectiveStatus, grantsAccess } from './progress.rules.js';
 
 export interface GrantAccessInput {
@@ -98,6 +99,7 @@ export class EnrollmentService {
     private readonly gate: CourseGate,
     private readonly directory: LearnerDirectory,
     private readonly progress: ProgressService,
+    private readonly seats: SeatGuards,
   ) {}
 
   /**
@@ -107,6 +109,9 @@ export class EnrollmentService {
    */
   async grantAccess(tx: Tx, input: GrantAccessInput): Promise<{ enrollment: EnrollmentRow; outcome: GrantOutcome }> {
     const now = new Date();
+    if (!(await this.hasSeat(tx, input.course.id, input.userId, now))) {
+      await this.seats.check(tx, { organizationId: input.course.organizationId, courseId: input.course.id, userId: input.userId });
+    }
     if (input.learner) await this.directory.remember(tx, [input.learner]);
     const [created] = await tx
       .insert(enrollments)
@@ -306,6 +311,21 @@ export class EnrollmentService {
       .where(and(inArray(enrollments.status, ['active', 'completed']), lte(enrollments.expiresAt, now)))
       .returning({ id: enrollments.id });
     return rows.length;
+  }
+
+  /** Seats taken in a course: enrollments that give access now (active or completed, not past expiry). */
+  async seatsTaken(db: DbOrTx, courseId: string, now = new Date()): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(enrollments)
+      .where(and(eq(enrollments.courseId, courseId), inArray(enrollments.status, ['active', 'completed']), sql`(${enrollments.expiresAt} IS NULL OR ${enrollments.expiresAt} > ${now})`));
+    return row?.n ?? 0;
+  }
+
+  /** Does the user hold a seat (access now) in the course? */
+  async hasSeat(db: DbOrTx, courseId: string, userId: string, now = new Date()): Promise<boolean> {
+    const [row] = await db.select().from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId)));
+    return row ? grantsAccess(effectiveStatus(row, now)) : false;
   }
 
   // ---- shared with the roster and cohort services ----

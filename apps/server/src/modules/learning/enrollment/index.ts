@@ -6,6 +6,8 @@
  *   lesson of the live version is done (video, quiz, assignment and code modules report theirs here);
  *   emits LessonCompleted once per lesson and CourseCompleted once per enrollment.
  * - LearnerService.lessonAccess(userId, courseId, lessonId): may this user open this lesson now, and why not.
+ * - SeatGuards.register(guard): a capacity check run inside grantAccess before a seat is taken
+ *   (the waitlist refuses with 409 course_full); EnrollmentService.seatsTaken/hasSeat count seats.
  * Events (EnrollmentCreated, EnrollmentRevoked, LessonCompleted, CourseCompleted) live in ../learning.events.ts.
  */
 export { EnrollmentModule } from './enrollment.module.js';
@@ -19,3 +21,5 @@ export { ProgressService } from './progress.service.js';
 export type { LessonCompletionInput, LessonCompletionResult, ProgressSummary } from './progress.service.js';
 export { ENROLLMENT_SOURCES, ENROLLMENT_STATUSES } from './enrollment.schema.js';
 export type { EnrollmentSource, EnrollmentStatus } from './enrollment.schema.js';
+export { SeatGuards } from './seat-guard.js';
+export type { SeatGuard, SeatRequest } from './seat-guard.js';

@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ZodResponse } from 'nestjs-zod';
+import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
+import { PutCapacityDto, SeatOfferPageDto, WaitlistCourseParamsDto, WaitlistEntryPageDto, WaitlistListQueryDto, WaitlistStatusDto } from './waitlist.dto.js';
+import { WaitlistService } from './waitlist.service.js';
+
+@ApiTags('waitlist')
+@Controller()
+export class WaitlistController {
+  constructor(private readonly waitlist: WaitlistService) {}
+
+  @Put('courses/:courseId/capacity')
+  @ApiOperation({ summary: "Set the course's seat limit (null removes it) and the claim window; a raised limit offers the new seats to the waitlist", description: 'Needs edit rights on the course.' })
+  @ZodResponse({ status: 200, type: WaitlistStatusDto })
+  setCapacity(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto, @Body() body: PutCapacityDto) {
+    return this.waitlist.setCapacity(ctx, p.courseId, body);
+  }
+
+  @Get('courses/:courseId/capacity')
+  @ApiOperation({ summary: "The course's seat limit, claim window and seats taken; course staff" })
+  @ZodResponse({ status: 200, type: WaitlistStatusDto })
+  capacity(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto) {
+    return this.waitlist.capacityOf(ctx, p.courseId);
+  }
+
+  @Get('courses/:courseId/waitlist')
+  @ApiOperation({ summary: "The course's waitlist in order (waiting and offered); course staff" })
+  @ZodResponse({ status: 200, type: WaitlistEntryPageDto })
+  list(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto, @Query() q: WaitlistListQueryDto) {
+    return this.waitlist.list(ctx, p.courseId, q);
+  }
+
+  @Get('courses/:courseId/waitlist/me')
+  @ApiOperation({ summary: 'Seats of the course and my place on its waitlist, and my pending seat offer' })
+  @ZodResponse({ status: 200, type: WaitlistStatusDto })
+  status(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto) {
+    return this.waitlist.status(ctx, p.courseId);
+  }
+
+  @Post('courses/:courseId/waitlist')
+  @ApiOperation({ summary: 'Join the waitlist of a full course (201; 200 when already on it)' })
+  @ZodResponse({ status: 201, type: WaitlistStatusDto })
+  async join(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.waitlist.join(ctx, p.courseId);
+    if (!r.created) void reply.status(200);
+    return r.status;
+  }
+
+  @Delete('courses/:courseId/waitlist')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Leave the waitlist (a pending offer passes to the next person)' })
+  async leave(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto): Promise<void> {
+    await this.waitlist.leave(ctx, p.courseId);
+  }
+
+  @Post('courses/:courseId/waitlist/claim')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claim the seat offered to me: enrolls me in the course' })
+  @ZodResponse({ status: 200, type: WaitlistStatusDto })
+  claim(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto) {
+    return this.waitlist.claim(ctx, p.courseId);
+  }
+
+  @Get('me/seat-offers')
+  @ApiOperation({ summary: 'My pending seat offers (shown as notifications)' })
+  @ZodResponse({ status: 200, type: SeatOfferPageDto })
+  myOffers(@Ctx() ctx: RequestContext, @Query() q: WaitlistListQueryDto) {
+    return this.waitlist.myOffers(ctx, q);
+  }
+}

@@ -1,0 +1,40 @@
+import { Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { EventBus } from '../../../kernel/events/index.js';
+import { JobsService } from '../../../kernel/jobs/index.js';
+import { CoursesModule } from '../../learning/courses/index.js';
+import { EnrollmentModule, SeatGuards } from '../../learning/enrollment/index.js';
+import { EnrollmentRevoked } from '../../learning/index.js';
+import { WaitlistController } from './waitlist.controller.js';
+import { EXPIRE_SEAT_OFFERS_CRON, ExpireSeatOffersJob, NotifySeatOfferJob } from './waitlist.jobs.js';
+import { WaitlistService } from './waitlist.service.js';
+
+/** Course capacity, waitlists and seat offers. */
+@Module({
+  imports: [CoursesModule, EnrollmentModule],
+  controllers: [WaitlistController],
+  providers: [WaitlistService],
+  exports: [WaitlistService],
+})
+export class WaitlistModule implements OnModuleInit {
+  private readonly log = new Logger('waitlist');
+
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly events: EventBus,
+    private readonly seats: SeatGuards,
+    private readonly waitlist: WaitlistService,
+  ) {}
+
+  onModuleInit(): void {
+    this.seats.register((tx, req) => this.waitlist.guardSeat(tx, req));
+    this.events.subscribe(EnrollmentRevoked, 'waitlist.seat-freed', async (e, { tx }) => {
+      await this.waitlist.fillSeats(tx, e.courseId);
+    });
+    this.jobs.registry.handle(NotifySeatOfferJob, (p) => this.waitlist.notifyOffer(p.offerId));
+    this.jobs.registry.handle(ExpireSeatOffersJob, async () => {
+      const n = await this.waitlist.expireDue();
+      if (n) this.log.log(`${n} seat offer(s) expired`);
+    });
+    this.jobs.registry.cron(ExpireSeatOffersJob, EXPIRE_SEAT_OFFERS_CRON);
+  }
+}

@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { timestamps, uuidv7Pk } from '../../../kernel/db/index.js';
+
+/*
+ * The waitlist module owns these tables. Course, user and organization ids point into other
+ * modules and carry no foreign key.
+ */
+
+/** A course's seat limit; a course without a row has no limit. The row is also the lock that serializes seat changes. */
+export const courseCapacities = pgTable(
+  'course_capacities',
+  {
+    courseId: uuid('course_id').primaryKey(),
+    organizationId: uuid('organization_id').notNull(),
+    capacity: integer('capacity').notNull(),
+    /** how long a seat offer is held for the person it is offered to */
+    claimWindowHours: integer('claim_window_hours').notNull().default(48),
+    updatedBy: uuid('updated_by').notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    index('course_capacities_org_idx').on(t.organizationId),
+    check('course_capacities_capacity_ck', sql`${t.capacity} >= 0`),
+    check('course_capacities_window_ck', sql`${t.claimWindowHours} BETWEEN 1 AND 720`),
+  ],
+);
+
+export const WAITLIST_STATUSES = ['waiting', 'offered', 'enrolled', 'left', 'expired'] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+
+/** A place in a course's line; the order is the id (UUIDv7, time-ordered). */
+export const waitlistEntries = pgTable(
+  'waitlist_entries',
+  {
+    id: uuidv7Pk(),
+    organizationId: uuid('organization_id').notNull(),
+    courseId: uuid('course_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: WAITLIST_STATUSES }).notNull().default('waiting'),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('waitlist_entries_open_uq').on(t.courseId, t.userId).where(sql`${t.status} IN ('waiting', 'offered')`),
+    index('waitlist_entries_course_idx').on(t.courseId, t.status, t.id),
+    index('waitlist_entries_user_idx').on(t.userId),
+  ],
+);
+
+export const OFFER_STATUSES = ['pending', 'claimed', 'expired', 'declined'] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+/** A seat held for one waitlisted person until `expiresAt`. */
+export const seatOffers = pgTable(
+  'seat_offers',
+  {
+    id: uuidv7Pk(),
+    organizationId: uuid('organization_id').notNull(),
+    courseId: uuid('course_id').notNull(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => waitlistEntries.id),
+    userId: uuid('user_id').notNull(),
+    status: text('status', { enum: OFFER_STATUSES }).notNull().default('pending'),
+    offeredAt: timestamp('offered_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('seat_offers_pending_uq').on(t.entryId).where(sql`${t.status} = 'pending'`),
+    index('seat_offers_course_idx').on(t.courseId, t.status),
+    index('seat_offers_user_idx').on(t.userId, t.status),
+    index('seat_offers_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+  ],
+);

@@ -1,0 +1,28 @@
+import type { components } from '@lyceum/api-client';
+
+type S = components['schemas'];
+export type WaitlistStatus = S['WaitlistStatusDto_Output'];
+export type SeatOffer = NonNullable<WaitlistStatus['offer']>;
+export type WaitlistEntryPage = S['WaitlistEntryPageDto_Output'];
+export type AffiliateDashboard = S['AffiliateDashboardDto_Output'];
+export type Affiliate = S['AffiliateDto_Output'];
+export type AffiliatePage = S['AffiliatePageDto_Output'];
+export type LedgerPage = S['LedgerPageDto_Output'];
+export type PayoutReport = S['PayoutReportDto_Output'];
+export type Payout = S['PayoutDto_Output'];
+export type AffiliateSettings = S['AffiliateSettingsDto_Output'];
+export type RevenueReport = S['RevenueReportDto_Output'];
+
+export const waitlistKey = (courseId: string) => ['waitlist', courseId] as const;
+export const SEAT_OFFER_EVENT = 'waitlist.offer';
+
+/** Minor units in the currency's own format (Intl knows each currency's exponent). */
+export function formatMoney(minor: number, currency: string, lang: string): string {
+  const fmt = new Intl.NumberFormat(lang, { style: 'currency', currency });
+  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
+  return fmt.format(minor / 10 ** digits);
+}
+
+export function formatDateTime(iso: string, lang: string): string {
+  return new Date(iso).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
+}
