@@ -64,7 +64,7 @@ export class PlaybackAccess {
     const [video] = await this.db.select().from(videos).where(eq(videos.assetId, asset.assetId));
     if (!video || video.status !== 'ready' || !video.output || video.durationSeconds === null) {
       const status = video?.status ?? 'uploaded';
-      throw new Conflict(`This video is still processing (${status}); try again when it is ready.`, 'video_not_ready', { status });
+      throw new Conflict(`This video is still processing (${status}); try again when it is ready.`, 'video_not_ready', { videoStatus: status });
     }
     return { course, lessonId, video: video as ReadyVideo, access, staff };
   }

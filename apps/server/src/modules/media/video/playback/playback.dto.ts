@@ -21,7 +21,8 @@ export const StreamUrls = z.object({
   token: z.string(),
   expiresAt: isoDate,
   hls: z.string(),
-  dash: z.string(),
+  /** null for HLS AES-128 videos (DASH would need CENC) */
+  dash: z.string().nullable(),
   poster: z.string().nullable(),
   storyboardVtt: z.string().nullable(),
 });

@@ -58,7 +58,8 @@ export class PlaybackService {
       token,
       expiresAt: expiresAt.toISOString(),
       hls: base + output.hlsMaster,
-      dash: base + output.dashManifest,
+      // DASH only for clear streams: AES-128 HLS segments would need CENC to play in DASH
+      dash: output.dashManifest ? base + output.dashManifest : null,
       poster: output.poster ? base + output.poster : null,
       storyboardVtt: output.storyboardVtt ? base + output.storyboardVtt : null,
     };

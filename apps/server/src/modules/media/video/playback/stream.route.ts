@@ -63,7 +63,8 @@ export class StreamRoute implements OnModuleInit {
     if (!fastify) return;
     fastify.route({
       method: ['GET', 'HEAD'],
-      url: `${STREAM_PREFIX}:token/*`,
+      // a wildcard, not `:token/*`: the token is longer than Fastify's default maxParamLength
+      url: `${STREAM_PREFIX}*`,
       exposeHeadRoute: false,
       handler: async (req, reply) => {
         try {
@@ -77,9 +78,10 @@ export class StreamRoute implements OnModuleInit {
   }
 
   private async serve(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const params = req.params as { token: string; '*'?: string };
-    const claims = this.tokens.verify(params.token);
-    const path = params['*'] ?? '';
+    const rest = (req.params as { '*'?: string })['*'] ?? '';
+    const slash = rest.indexOf('/');
+    const claims = this.tokens.verify(slash > 0 ? rest.slice(0, slash) : rest);
+    const path = slash > 0 ? rest.slice(slash + 1) : '';
     const [row] = await this.db
       .select({ s: playbackSessions, output: videos.output, encrypted: videos.encrypted, key: videos.encryptionKey, status: videos.status })
       .from(playbackSessions)
