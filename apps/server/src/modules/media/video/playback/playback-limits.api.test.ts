@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
-import { addMember, type Member } from '../../../learning/enrollment/enrollment.fixtures.js';
-import { backdateHeartbeat } from './playback.fixtures.js';
-import { expectStatus, playbackWorld, type PlaybackWorld, startPlayback } from './playback.test-setup.js';
+import { addMember, backdateHeartbeat, expectStatus, playbackWorld, type Member, type PlaybackWorld, startPlayback } from './playback-world.fixtures.js';
 
 let t: TestApp;
 let w: PlaybackWorld;

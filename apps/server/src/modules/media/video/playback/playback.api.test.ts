@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/harness.js';
-import { FIXTURE_AES_KEY, FIXTURE_CAPTIONS_VTT, FIXTURE_SECONDS } from './playback.fixtures.js';
-import { expectStatus, playbackWorld, type PlaybackWorld, startPlayback } from './playback.test-setup.js';
+import { FIXTURE_AES_KEY, FIXTURE_CAPTIONS_VTT, FIXTURE_SECONDS } from './demo-video.js';
+import { expectStatus, playbackWorld, type PlaybackWorld, startPlayback } from './playback-world.fixtures.js';
 import { StreamTokens } from './stream-token.js';
 
 let t: TestApp;

@@ -3,7 +3,6 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../../../kernel/db/index.js';
 import type { Storage } from '../../../../kernel/storage/index.js';
@@ -12,13 +11,14 @@ import { type VideoOutput, type VideoStatus, videoCaptions, videos } from '../vi
 import { streamContentType } from './stream.route.js';
 
 /*
- * A ready video built the way processing will publish one, for tests, the browser journey and the
- * benchmark: an 8 s testsrc2 + sine clip encoded by ffmpeg into two H.264 renditions and AAC audio,
+ * A ready video built the way processing publishes one, for tests, the demo data (which the browser
+ * journey plays) and the benchmark: a testsrc2 + sine clip encoded by ffmpeg into two H.264 renditions and AAC audio,
  * packaged as CMAF (HLS and DASH over the same 4 s segments), with a poster and a storyboard, stored
  * under `videos/<videoId>/<outputId>/`, plus the media_assets, media_attachments and videos rows.
  */
 
 const run = promisify(execFile);
+/** the tests' clip length; the demo data asks for a longer one */
 export const FIXTURE_SECONDS = 8;
 const FFMPEG = process.env.FFMPEG_PATH || 'ffmpeg';
 
@@ -30,27 +30,27 @@ async function ffmpeg(args: string[], cwd: string): Promise<void> {
 
 const STORYBOARD = { cols: 4, every: 2, w: 80, h: 45 };
 
-async function thumbnails(dir: string, source: string): Promise<void> {
+async function thumbnails(dir: string, source: string, seconds: number): Promise<void> {
   await ffmpeg(['-ss', '1', '-i', source, '-frames:v', '1', '-q:v', '4', 'poster.jpg'], dir);
   const { cols, every, w, h } = STORYBOARD;
   await ffmpeg(['-i', source, '-vf', `fps=1/${every},scale=${w}:${h},tile=${cols}x1`, '-frames:v', '1', '-q:v', '5', 'storyboard.jpg'], dir);
-  const fmt = (s: number) => `00:00:${String(s).padStart(2, '0')}.000`;
+  const fmt = (s: number) => `00:${String(Math.floor(Math.min(s, seconds) / 60)).padStart(2, '0')}:${String(Math.min(s, seconds) % 60).padStart(2, '0')}.000`;
   let vtt = 'WEBVTT\n\n';
-  for (let i = 0; i < FIXTURE_SECONDS / every; i++) {
+  for (let i = 0; i < Math.ceil(seconds / every); i++) {
     vtt += `${fmt(i * every)} --> ${fmt((i + 1) * every)}\nstoryboard.jpg#xywh=${i * w},0,${w},${h}\n\n`;
   }
   await writeFile(path.join(dir, 'storyboard.vtt'), vtt);
 }
 
 /** The packaged files in a temp dir (built once per process and kind). */
-function packaged(kind: 'cmaf' | 'aes'): Promise<string> {
-  let p = cache.get(kind);
+function packaged(kind: 'cmaf' | 'aes', seconds: number): Promise<string> {
+  let p = cache.get(`${kind}-${seconds}`);
   if (!p) {
     p = (async () => {
-      const dir = path.join(os.tmpdir(), `lyceum-playback-fixture-${process.pid}-${kind}`);
+      const dir = path.join(os.tmpdir(), `lyceum-demo-video-${process.pid}-${kind}-${seconds}`);
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
-      await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=25:duration=${FIXTURE_SECONDS}`, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${FIXTURE_SECONDS}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '2', '-shortest', 'source.mp4'], dir);
+      await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=25:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '2', '-shortest', 'source.mp4'], dir);
       const x264 = ['-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0'];
       if (kind === 'cmaf') {
         await ffmpeg(
@@ -67,10 +67,10 @@ function packaged(kind: 'cmaf' | 'aes'): Promise<string> {
           dir,
         );
       }
-      await thumbnails(dir, 'source.mp4');
+      await thumbnails(dir, 'source.mp4', seconds);
       return dir;
     })();
-    cache.set(kind, p);
+    cache.set(`${kind}-${seconds}`, p);
   }
   return p;
 }
@@ -90,6 +90,9 @@ export interface ReadyVideoSpec {
   captions?: boolean;
   /** insert the videos row in this state instead of ready (no output) */
   status?: VideoStatus;
+  /** clip length, default FIXTURE_SECONDS */
+  seconds?: number;
+  title?: string;
 }
 
 export interface ReadyVideo {
@@ -109,9 +112,13 @@ export async function createReadyVideo(db: Database, storage: Storage, spec: Rea
   const outputId = uuidv7();
   const prefix = `videos/${videoId}/${outputId}/`;
   const status = spec.status ?? 'ready';
+  const seconds = spec.seconds ?? FIXTURE_SECONDS;
   const files: string[] = [];
+  const originalKey = `media/${spec.organizationId}/${assetId}/original`;
+  let originalBytes = 0;
   if (status === 'ready') {
-    const dir = await packaged(encrypted ? 'aes' : 'cmaf');
+    const dir = await packaged(encrypted ? 'aes' : 'cmaf', seconds);
+    originalBytes = (await storage.put(originalKey, await readFile(path.join(dir, 'source.mp4')), { contentType: 'video/mp4' })).size;
     for (const f of (await readdir(dir)).sort()) {
       const type = streamContentType(f);
       if (!type || f === 'source.mp4') continue; // `key` has no type: keys live in the database only
@@ -141,10 +148,10 @@ export async function createReadyVideo(db: Database, storage: Storage, spec: Rea
       organizationId: spec.organizationId,
       kind: 'video',
       filename: 'test-pattern.mp4',
-      title: 'Test pattern',
+      title: spec.title ?? 'Test pattern',
       contentType: 'video/mp4',
-      sizeBytes: 1,
-      storageKey: `media/${spec.organizationId}/${assetId}/original`,
+      sizeBytes: originalBytes,
+      storageKey: originalKey,
       createdBy: spec.createdBy,
     });
     await tx.insert(mediaAttachments).values({ organizationId: spec.organizationId, assetId, courseId: spec.courseId, lessonId: spec.lessonId, role: 'video', createdBy: spec.createdBy });
@@ -155,7 +162,7 @@ export async function createReadyVideo(db: Database, storage: Storage, spec: Rea
       status,
       progress: status === 'ready' ? 100 : 40,
       output: status === 'ready' ? output : null,
-      durationSeconds: status === 'ready' ? FIXTURE_SECONDS : null,
+      durationSeconds: status === 'ready' ? seconds : null,
       encrypted,
       encryptionKey: encrypted ? FIXTURE_AES_KEY : null,
       readyAt: status === 'ready' ? new Date() : null,
@@ -168,7 +175,3 @@ export async function createReadyVideo(db: Database, storage: Storage, spec: Rea
   return { videoId, assetId, outputId, prefix, files };
 }
 
-/** Moves a session's last heartbeat into the past (tests: wall time between heartbeats, staleness). */
-export async function backdateHeartbeat(db: Database, sessionId: string, seconds: number): Promise<void> {
-  await db.execute(sql`update playback_sessions set last_heartbeat_at = now() - make_interval(secs => ${seconds}) where id = ${sessionId}`);
-}
