@@ -5,6 +5,7 @@ import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
 import * as quiz from './quiz';
+import * as player from './player';
 import * as instructor from './instructor';
 import * as roster from './roster';
 import type { Messages } from './types';
@@ -18,6 +19,7 @@ const en = {
   gradebook: gradebook.en,
   assignments: assignments.en,
   quiz: quiz.en,
+  player: player.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

@@ -5,6 +5,7 @@ import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
 import * as quiz from './quiz';
+import * as player from './player';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -18,6 +19,7 @@ const es: Resources = {
   gradebook: gradebook.es,
   assignments: assignments.es,
   quiz: quiz.es,
+  player: player.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',
