@@ -282,7 +282,7 @@ export function VideoPlayer({ lessonId, onCompleted }: { lessonId: string; onCom
           />
         )}
         <Slider
-          aria-label={t('player.seek')}
+          thumbLabel={t('player.seek')}
           min={0}
           max={Math.max(duration, 0.1)}
           step={0.1}
