@@ -52,7 +52,6 @@ export const en = {
     bucket: 'Part of the video',
     share: 'Viewers',
     noViews: 'Nobody has watched this video yet.',
-    minutes: '{{minutes}} min',
   },
   geo: {
     heading: 'Where the videos can be watched',
@@ -116,7 +115,6 @@ export const es: Messages<typeof en> = {
     bucket: 'Parte del vídeo',
     share: 'Espectadores',
     noViews: 'Nadie ha visto este vídeo todavía.',
-    minutes: '{{minutes}} min',
   },
   geo: {
     heading: 'Dónde se pueden ver los vídeos',

@@ -162,7 +162,7 @@ export function LessonPage() {
               ) : content.data.lesson.type === 'video' ? (
                 <Suspense fallback={<Skeleton height={320} />}>
                   <VideoPlayer lessonId={lessonId} onCompleted={() => void refreshProgress()} />
-                  <LessonBody body={content.data.body} title={content.data.lesson.title} />
+                  {(content.data.body.html || content.data.body.markdown) && <LessonBody body={content.data.body} title={content.data.lesson.title} />}
                 </Suspense>
               ) : content.data.lesson.type === 'assignment' ? (
                 <Suspense fallback={<Skeleton height={320} />}>

@@ -53,7 +53,7 @@ export function PreviewLessonPage() {
           <VideoPlayer lessonId={lesson.data.id} />
         </Suspense>
       )}
-      <LessonBody body={lesson.data.body} title={lesson.data.title} />
+      {(lesson.data.type !== 'video' || lesson.data.body.html || lesson.data.body.markdown) && <LessonBody body={lesson.data.body} title={lesson.data.title} />}
       <Group>
         {user ? (
           <Button component={Link} to={coursePath}>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, call } from '../../api';
 import { ErrorState, formatNumber, PageLoading, usePageTitle } from '../../components/common';
+import { clock } from './storyboard';
 import type { VideoAnalytics } from './types';
 
 const W = 640;
@@ -76,7 +77,7 @@ export function VideoAnalyticsPage() {
       <SimpleGrid cols={{ base: 2, sm: 3, md: 5 }}>
         <Stat label={t('player.analytics.views')} value={formatNumber(a.views)} />
         <Stat label={t('player.analytics.viewers')} value={formatNumber(a.uniqueViewers)} />
-        <Stat label={t('player.analytics.watchTime')} value={t('player.analytics.minutes', { minutes: formatNumber(Math.round((a.totalWatchSeconds / 60) * 10) / 10) })} />
+        <Stat label={t('player.analytics.watchTime')} value={clock(a.totalWatchSeconds)} />
         <Stat label={t('player.analytics.averageWatched')} value={`${a.averagePercentWatched}%`} />
         <Stat label={t('player.analytics.completions')} value={formatNumber(a.completions)} />
       </SimpleGrid>

@@ -347,7 +347,9 @@ export function VideoPlayer({ lessonId, onCompleted }: { lessonId: string; onCom
             data={SPEEDS.map((s) => ({ value: String(s), label: `${s}×` }))}
           />
           <ActionIcon size="lg" variant="default" onClick={fullscreen} aria-label={t('player.fullscreen')} disabled={!start} style={{ alignSelf: 'flex-end' }}>
-            ⛶
+            <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+              <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
+            </svg>
           </ActionIcon>
         </Group>
       </Group>
