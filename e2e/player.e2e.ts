@@ -22,6 +22,7 @@ describe('video player journey', { timeout: 600_000 }, () => {
   let extra: Page[] = [];
   let lessonUrl = '';
   let videoId = '';
+  let courseId = '';
 
   before(async () => {
     server = await startServer();
@@ -55,6 +56,7 @@ describe('video player journey', { timeout: 600_000 }, () => {
     assert.equal(res.status(), 200, 'the demo video course is seeded');
     const course = (await res.json()) as { id: string; sections: { lessons: { id: string; type: string; isPreview: boolean }[] }[] };
     const lesson = course.sections.flatMap((s) => s.lessons).find((l) => l.type === 'video' && !l.isPreview)!;
+    courseId = course.id;
     lessonUrl = `/learn/${course.id}/lessons/${lesson.id}`;
     const started = page.waitForResponse((r) => r.url().endsWith('/playback') && r.request().method() === 'POST');
     await page.goto(lessonUrl);
@@ -141,5 +143,21 @@ describe('video player journey', { timeout: 600_000 }, () => {
     await checkA11y(page, 'video analytics');
     await assertNoHorizontalScroll(page, 'video analytics');
     await screenshot(page, 'video-analytics');
+  });
+
+  step('the instructor restricts the course to some countries in the course editor', async () => {
+    await page.goto(`/teach/courses/${courseId}`);
+    const allow = page.getByRole('textbox', { name: 'Only these countries (allow list)' });
+    await allow.waitFor();
+    await allow.fill('QQ');
+    await page.getByRole('button', { name: 'Save countries' }).click();
+    await page.getByText('Not a country code: QQ.').first().waitFor();
+    await allow.fill('de, fr');
+    await page.getByRole('button', { name: 'Save countries' }).click();
+    await page.locator('.mantine-Notification-root').filter({ hasText: 'Country rules saved.' }).first().waitFor();
+    const saved = await page.request.get(`/api/v1/courses/${courseId}/geo-rules`);
+    assert.deepEqual(((await saved.json()) as { allow: string[] }).allow, ['DE', 'FR']);
+    await checkA11y(page, 'geo rules');
+    await assertNoHorizontalScroll(page, 'geo rules');
   });
 });

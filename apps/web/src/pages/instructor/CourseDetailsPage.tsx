@@ -9,6 +9,7 @@ import { CoverUpload } from './CoverUpload';
 import { InstructorsInput } from './InstructorsInput';
 import { MarkdownEditor } from './MarkdownEditor';
 import { LEVELS, useCourseCache, VISIBILITIES, type CourseEditor, type UpdateCourseBody } from './model';
+import { GeoRulesCard } from '../player/GeoRulesCard';
 
 const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'pl', 'ca', 'ja', 'zh', 'ar'];
 
@@ -127,6 +128,7 @@ export function CourseDetailsPage() {
   const languages = [...new Set([...LANGUAGES, form.language])];
 
   return (
+    <>
     <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="details-heading">
       <Stack>
         <Title order={2} size="h3" id="details-heading">
@@ -218,5 +220,7 @@ export function CourseDetailsPage() {
         )}
       </Stack>
     </form>
+    {!readOnly && <GeoRulesCard courseId={course.id} />}
+    </>
   );
 }
