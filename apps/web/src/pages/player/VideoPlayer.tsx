@@ -136,12 +136,12 @@ export function VideoPlayer({ lessonId, onCompleted }: { lessonId: string; onCom
     };
   }, [lessonId, heartbeat, t]);
 
-  // heartbeats while playing
+  // heartbeats while the player is open (paused too), so the session and its token stay alive
   useEffect(() => {
-    if (!start || !playing) return;
+    if (!start) return;
     const timer = window.setInterval(() => void heartbeat('interval'), start.heartbeatIntervalSeconds * 1000);
     return () => window.clearInterval(timer);
-  }, [start, playing, heartbeat]);
+  }, [start, heartbeat]);
 
   // captions: exactly one track showing
   useEffect(() => {
