@@ -20,3 +20,4 @@ export * from './modules/media/video/video.schema.js';
 export * from './modules/commerce/waitlist/waitlist.schema.js';
 export * from './modules/commerce/affiliates/affiliates.schema.js';
 export * from './modules/commerce/revenue/revenue.schema.js';
+export * from './modules/media/video/playback/playback.schema.js';

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { appMeta, DB, type Database } from './kernel/db/index.js';
 import { AuthService, OrganizationsService } from './modules/identity/index.js';
+import { DEMO_VIDEO_COURSE_SLUG, seedVideoCourse } from './modules/media/video/playback/index.js';
 
 export const DEMO_ACCOUNTS = {
   admin: { email: 'admin@lyceum.local', password: 'lyceum-admin-2026', name: 'Ada Admin' },
@@ -108,6 +109,9 @@ export async function seedDemo(app: NestFastifyApplication, opts: { force?: bool
   }
   if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'python-warm-ups')) await seedCodeCourse(must, h);
   if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'small-group-seminar')) await seedGrowth(must, h, { ...learner.auth, 'x-organization-id': orgId });
+  if (!(existing.items as { slug: string }[]).some((c) => c.slug === DEMO_VIDEO_COURSE_SLUG)) {
+    await seedVideoCourse(app, must, { headers: h, userId: instructor.id, orgId }, { ...learner.auth, 'x-organization-id': orgId }, opts.log);
+  }
 
   await db
     .insert(appMeta)

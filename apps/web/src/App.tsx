@@ -10,6 +10,7 @@ import { RequireAuth } from './components/RequireAuth';
 import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
 import { certificatesRoutes } from './pages/certificates/routes';
+import { playerRoutes } from './pages/player/routes';
 import { gradebookRoutes } from './pages/gradebook/routes';
 import { growthRoutes } from './pages/growth/routes';
 import { RefCapture } from './pages/growth/RefCapture';
@@ -105,6 +106,7 @@ export function App() {
                 {instructorRoutes()}
                 {adminRoutes()}
                 {certificatesRoutes()}
+                {playerRoutes()}
                 {gradebookRoutes()}
                 {assignmentsRoutes()}
                 {quizRoutes()}

@@ -4438,6 +4438,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{id}/geo-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The course's allow and deny lists of countries for video playback; staff who may edit the course */
+        get: operations["PlaybackController_getGeo"];
+        /** Replace the allow and deny lists (ISO 3166-1 alpha-2); both empty: watchable everywhere */
+        put: operations["PlaybackController_putGeo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{id}/lessons/{lessonId}": {
         parameters: {
             query?: never;
@@ -4639,6 +4657,26 @@ export interface paths {
         get: operations["CertificatesController_jwks"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start watching a video lesson: signed HLS/DASH URLs, captions, storyboard, poster and the resume position
+         * @description Needs an enrollment, a free preview lesson or staff rights on the course. 409 `video_not_ready` while processing, 409 `stream_limit` past the concurrent stream limit, 403 `geo_blocked` outside the course's countries.
+         */
+        post: operations["PlaybackController_start"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5087,6 +5125,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/playback/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a playback session: frees its stream slot and stops its stream URLs */
+        delete: operations["PlaybackController_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playback/{sessionId}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keep a playback session alive, record the position and the ranges watched since the last heartbeat; returns fresh stream URLs
+         * @description Send every 15-30 s and on pause, ended and pagehide (which also ends the session). 409 `session_ended` once ended or stale.
+         */
+        post: operations["PlaybackController_heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/question-banks": {
         parameters: {
             query?: never;
@@ -5421,6 +5496,23 @@ export interface paths {
          * @description Answers 200 with `valid` and, when not, the `outcome` saying why.
          */
         post: operations["CertificatesController_verifyCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/{id}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A video's views, unique viewers, watch time, average % watched and 5% drop-off curve; course staff */
+        get: operations["PlaybackController_videoAnalytics"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7213,6 +7305,14 @@ export interface components {
                 no_account: number;
             };
         };
+        GeoRulesDto_Output: {
+            allow: string[];
+            countryHeader: string;
+            /** Format: uuid */
+            courseId: string;
+            deny: string[];
+            updatedAt: string | null;
+        };
         GradebookSetupDto_Output: {
             categories: {
                 /** Format: uuid */
@@ -7311,6 +7411,37 @@ export interface components {
                 /** @enum {string} */
                 mode: "weighted" | "points";
                 passingPercent: number;
+            };
+        };
+        HeartbeatDto: {
+            /**
+             * @default interval
+             * @enum {string}
+             */
+            event: "interval" | "pause" | "ended" | "pagehide" | "seek";
+            position: number;
+            /** @default [] */
+            ranges: [
+                number,
+                number
+            ][];
+        };
+        HeartbeatResultDto_Output: {
+            lessonCompleted: boolean;
+            progress: {
+                completed: boolean;
+                distinctSeconds: number;
+                percent: number;
+                totalSeconds: number;
+            };
+            stream: {
+                dash: string | null;
+                /** Format: date-time */
+                expiresAt: string;
+                hls: string;
+                poster: string | null;
+                storyboardVtt: string | null;
+                token: string;
             };
         };
         InvitationDto_Output: {
@@ -7884,6 +8015,42 @@ export interface components {
                 key: string;
             }[];
         };
+        PlaybackStartDto_Output: {
+            canViewAnalytics: boolean;
+            captions: {
+                default: boolean;
+                label: string;
+                language: string;
+                url: string;
+            }[];
+            /** Format: uuid */
+            courseId: string;
+            durationSeconds: number;
+            encrypted: boolean;
+            heartbeatIntervalSeconds: number;
+            /** Format: uuid */
+            lessonId: string;
+            progress: {
+                completed: boolean;
+                distinctSeconds: number;
+                percent: number;
+                totalSeconds: number;
+            };
+            resumePosition: number;
+            /** Format: uuid */
+            sessionId: string;
+            stream: {
+                dash: string | null;
+                /** Format: date-time */
+                expiresAt: string;
+                hls: string;
+                poster: string | null;
+                storyboardVtt: string | null;
+                token: string;
+            };
+            /** Format: uuid */
+            videoId: string;
+        };
         PreviewLessonDto_Output: {
             body: {
                 embedUrl?: string;
@@ -8042,6 +8209,10 @@ export interface components {
         };
         PutCourseShareDto: {
             instructorShareBp: number | null;
+        };
+        PutGeoRulesDto: {
+            allow?: string[];
+            deny?: string[];
         };
         PutGradebookCategoriesDto: {
             categories: {
@@ -9577,6 +9748,22 @@ export interface components {
             credential: string | {
                 [key: string]: unknown;
             };
+        };
+        VideoAnalyticsDto_Output: {
+            averagePercentWatched: number;
+            completions: number;
+            dropOff: {
+                fromPercent: number;
+                share: number;
+                toPercent: number;
+                viewers: number;
+            }[];
+            durationSeconds: number;
+            totalWatchSeconds: number;
+            uniqueViewers: number;
+            /** Format: uuid */
+            videoId: string;
+            views: number;
         };
         WaitlistEntryPageDto_Output: {
             items: {
@@ -15233,6 +15420,56 @@ export interface operations {
             };
         };
     };
+    PlaybackController_getGeo: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoRulesDto_Output"];
+                };
+            };
+        };
+    };
+    PlaybackController_putGeo: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutGeoRulesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoRulesDto_Output"];
+                };
+            };
+        };
+    };
     CurriculumController_getLesson: {
         parameters: {
             query?: never;
@@ -15600,6 +15837,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JwksDto_Output"];
+                };
+            };
+        };
+    };
+    PlaybackController_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybackStartDto_Output"];
                 };
             };
         };
@@ -16407,6 +16667,54 @@ export interface operations {
             };
         };
     };
+    PlaybackController_end: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlaybackController_heartbeat: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeartbeatDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatResultDto_Output"];
+                };
+            };
+        };
+    };
     QuestionBanksController_listOrgBanks: {
         parameters: {
             query?: never;
@@ -17077,6 +17385,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CredentialVerificationDto_Output"];
+                };
+            };
+        };
+    };
+    PlaybackController_videoAnalytics: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoAnalyticsDto_Output"];
                 };
             };
         };

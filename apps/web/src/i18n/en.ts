@@ -6,6 +6,7 @@ import * as code from './code';
 import * as gradebook from './gradebook';
 import * as growth from './growth';
 import * as quiz from './quiz';
+import * as player from './player';
 import * as instructor from './instructor';
 import * as roster from './roster';
 import type { Messages } from './types';
@@ -20,6 +21,7 @@ const en = {
   growth: growth.en,
   assignments: assignments.en,
   quiz: quiz.en,
+  player: player.en,
   roster: roster.en,
   app: {
     cancel: 'Cancel',

@@ -6,6 +6,7 @@ import * as code from './code';
 import * as gradebook from './gradebook';
 import * as growth from './growth';
 import * as quiz from './quiz';
+import * as player from './player';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
@@ -20,6 +21,7 @@ const es: Resources = {
   growth: growth.es,
   assignments: assignments.es,
   quiz: quiz.es,
+  player: player.es,
   roster: roster.es,
   app: {
     cancel: 'Cancelar',

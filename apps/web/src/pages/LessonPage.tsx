@@ -13,6 +13,7 @@ import { LessonBody } from '../components/LessonBody';
 // the code editor (CodeMirror) loads only with a code lesson
 const AssignmentPanel = lazy(() => import('./assignments/AssignmentPanel').then((m) => ({ default: m.AssignmentPanel })));
 const CodeExercisePanel = lazy(() => import('./code/CodeExercisePanel').then((m) => ({ default: m.CodeExercisePanel })));
+const VideoPlayer = lazy(() => import('./player/VideoPlayer').then((m) => ({ default: m.VideoPlayer })));
 const QuizPanel = lazy(() => import('./quiz/QuizPanel').then((m) => ({ default: m.QuizPanel })));
 /** Lesson types the learner completes by marking them; the others report completion themselves. */
 const MARKED_COMPLETE = new Set(['text', 'link']);
@@ -157,6 +158,11 @@ export function LessonPage() {
               ) : content.data.lesson.type === 'quiz' ? (
                 <Suspense fallback={<Skeleton height={320} />}>
                   <QuizPanel courseId={courseId} lessonId={lessonId} onPassed={() => void refreshProgress()} />
+                </Suspense>
+              ) : content.data.lesson.type === 'video' ? (
+                <Suspense fallback={<Skeleton height={320} />}>
+                  <VideoPlayer lessonId={lessonId} onCompleted={() => void refreshProgress()} />
+                  {(content.data.body.html || content.data.body.markdown) && <LessonBody body={content.data.body} title={content.data.lesson.title} />}
                 </Suspense>
               ) : content.data.lesson.type === 'assignment' ? (
                 <Suspense fallback={<Skeleton height={320} />}>

@@ -1,11 +1,14 @@
 import { Alert, Anchor, Button, Group, Skeleton, Stack, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, call, type CatalogCourse, type PreviewLesson } from '../api';
 import { ErrorState, usePageTitle } from '../components/common';
 import { LessonBody } from '../components/LessonBody';
 import { useSession } from '../session';
+
+const VideoPlayer = lazy(() => import('./player/VideoPlayer').then((m) => ({ default: m.VideoPlayer })));
 
 /** A free-preview lesson, open to anyone who can see the course page, signed in or not. */
 export function PreviewLessonPage() {
@@ -45,7 +48,12 @@ export function PreviewLessonPage() {
       <Alert color="teal" variant="light" title={t('preview.title')}>
         {t('preview.hint', { course: course.data.title })}
       </Alert>
-      <LessonBody body={lesson.data.body} title={lesson.data.title} />
+      {lesson.data.type === 'video' && user && (
+        <Suspense fallback={<Skeleton height={320} />}>
+          <VideoPlayer lessonId={lesson.data.id} />
+        </Suspense>
+      )}
+      {(lesson.data.type !== 'video' || lesson.data.body.html || lesson.data.body.markdown) && <LessonBody body={lesson.data.body} title={lesson.data.title} />}
       <Group>
         {user ? (
           <Button component={Link} to={coursePath}>

@@ -56,6 +56,14 @@ export const envSchema = z.object({
   CODE_RUNNER_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   /** first uid of the unprivileged users that sandboxes run as when Lyceum runs as root */
   CODE_RUNNER_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61000),
+  /** concurrent live playback sessions per user */
+  PLAYBACK_MAX_STREAMS: z.coerce.number().int().min(1).max(100).default(2),
+  /** a playback session without a heartbeat for this long is stale and stops counting */
+  PLAYBACK_SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** lifetime of a stream URL token (renewed by every heartbeat) */
+  PLAYBACK_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** the request header the CDN/proxy puts the viewer's ISO country code in */
+  GEO_COUNTRY_HEADER: z.string().min(1).default('cf-ipcountry'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -10,6 +10,7 @@ import { CoverUpload } from './CoverUpload';
 import { InstructorsInput } from './InstructorsInput';
 import { MarkdownEditor } from './MarkdownEditor';
 import { LEVELS, useCourseCache, VISIBILITIES, type CourseEditor, type UpdateCourseBody } from './model';
+import { GeoRulesCard } from '../player/GeoRulesCard';
 
 const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'pl', 'ca', 'ja', 'zh', 'ar'];
 
@@ -221,6 +222,7 @@ export function CourseDetailsPage() {
       </Stack>
     </form>
     <CapacityCard courseId={course.id} />
+    {!readOnly && <GeoRulesCard courseId={course.id} />}
     </Stack>
   );
 }
