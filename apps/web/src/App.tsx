@@ -14,6 +14,7 @@ import { gradebookRoutes } from './pages/gradebook/routes';
 import { assignmentsRoutes } from './pages/assignments/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
+import { mediaRoutes } from './pages/media/routes';
 import { quizRoutes } from './pages/quiz/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -100,6 +101,7 @@ export function App() {
                 </Route>
                 {accountRoutes()}
                 {instructorRoutes()}
+                {mediaRoutes()}
                 {adminRoutes()}
                 {certificatesRoutes()}
                 {gradebookRoutes()}
