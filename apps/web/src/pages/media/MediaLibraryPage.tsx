@@ -18,14 +18,14 @@ function QuotaBar({ quota }: { quota: MediaQuota }) {
   return (
     <Stack gap={4} data-testid="media-quota">
       <Group justify="space-between" gap="xs">
-        <Text size="sm" fw={500} id="quota-label">
+        <Text size="sm" fw={500}>
           {t('media.quota.label')}
         </Text>
         <Text size="sm" c="dimmed">
           {t('media.quota.value', { used: formatBytes(quota.usedBytes, i18n.language), limit: formatBytes(quota.limitBytes, i18n.language) })}
         </Text>
       </Group>
-      <Progress value={pct} color={pct > 90 ? 'red' : undefined} aria-labelledby="quota-label" />
+      <Progress value={pct} color={pct > 90 ? 'red' : undefined} aria-label={t('media.quota.label')} />
       {quota.reservedBytes > 0 && (
         <Text size="xs" c="dimmed">
           {t('media.quota.reserved', { reserved: formatBytes(quota.reservedBytes, i18n.language) })}
