@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import sharp from 'sharp';
-import { DB, type Database } from '../../../kernel/db/index.js';
+import { DB, type Database, inTransaction } from '../../../kernel/db/index.js';
+import { JobsService } from '../../../kernel/jobs/index.js';
+import { DeleteAssetFilesJob, UPLOAD_IDLE_HOURS } from './library.jobs.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { mediaAssets } from './library.schema.js';
 import { IMAGE_SIZES } from './media-types.js';
@@ -16,7 +18,24 @@ export class AssetFiles {
     @Inject(DB) private readonly db: Database,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly tus: TusUploads,
+    private readonly jobs: JobsService,
   ) {}
+
+  /**
+   * Abandoned uploads (no byte received for UPLOAD_IDLE_HOURS) stop holding quota: their rows go,
+   * with a job deleting their parts, in one transaction. Returns how many expired.
+   */
+  async expireIdleUploads(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - UPLOAD_IDLE_HOURS * 3600_000);
+    return inTransaction(this.db, async (tx) => {
+      const gone = await tx
+        .delete(mediaAssets)
+        .where(and(eq(mediaAssets.status, 'uploading'), lt(mediaAssets.updatedAt, cutoff)))
+        .returning({ uploadId: mediaAssets.uploadId });
+      for (const g of gone) await this.jobs.enqueue(tx, DeleteAssetFilesJob, { keys: [], tusUploadId: g.uploadId });
+      return gone.length;
+    });
+  }
 
   /** Resizes a stored image to the standard webp widths (never upscaled). Idempotent: same keys each run. */
   async makeImageVariants(assetId: string): Promise<void> {

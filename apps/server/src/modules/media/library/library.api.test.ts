@@ -8,6 +8,7 @@ import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { createTestApp, type HttpResult, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member, observe } from '../../learning/enrollment/enrollment.fixtures.js';
 import { MediaAssetStored } from '../media.events.js';
+import { AssetFiles } from './asset-files.js';
 import { MediaLibraryService } from './library.service.js';
 
 let t: TestApp;
@@ -208,6 +209,23 @@ describe('tus uploads', () => {
     expect((await t.http('HEAD', location, { as: instructor, headers: tusHeaders(instructor) })).status).toBe(404);
   });
 
+  it('an upload idle for a day expires: its reservation is released and its parts deleted', async () => {
+    const before = await quota(instructor);
+    const created = await tusCreate(instructor, 'forgotten.mp4', 'video/mp4', video.length);
+    const location = String(created.headers.location);
+    const uploadId = location.split('/').pop()!;
+    await tusPatch(instructor, location, 0, video.subarray(0, 500));
+    expect(existsSync(path.join(t.dataDir, 'uploads', uploadId))).toBe(true);
+    const files = t.app.get(AssetFiles);
+    // still alive an hour later: the PATCH touched it
+    expect(await files.expireIdleUploads(new Date(Date.now() + 3600_000))).toBe(0);
+    expect(await files.expireIdleUploads(new Date(Date.now() + 25 * 3600_000))).toBe(1);
+    expect((await quota(instructor)).reservedBytes).toBe(before.reservedBytes);
+    await t.drain();
+    expect(existsSync(path.join(t.dataDir, 'uploads', uploadId))).toBe(false);
+    expect((await t.http('HEAD', location, { as: instructor, headers: tusHeaders(instructor) })).status).toBe(404);
+  });
+
   it('refuses strangers: anonymous, another organization, and a learner', async () => {
     const created = await tusCreate(instructor, 'mine.mp4', 'video/mp4', video.length);
     const location = String(created.headers.location);
@@ -245,6 +263,19 @@ describe('multipart uploads and images', () => {
     const thumb = await t.app.inject({ method: 'GET', url: variants.thumb!.url, headers: instructor.h() });
     expect(thumb.statusCode).toBe(200);
     expect((await sharp(thumb.rawPayload).metadata()).format).toBe('webp');
+  });
+
+  it('a retry with the same Idempotency-Key stores the file once', async () => {
+    const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#0a0' } }).png().toBuffer();
+    const m = multipart('green.png', 'image/png', png);
+    const send = () => t.http('POST', '/api/v1/media', { as: instructor, headers: { ...instructor.h(), 'content-type': m.contentType, 'idempotency-key': 'green-png-upload-1' }, body: m.payload });
+    const first = await send();
+    expect(first.status, first.text).toBe(201);
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(await count(t, "SELECT count(*) AS n FROM media_assets WHERE filename = 'green.png'")).toBe(1);
   });
 
   it('refuses a file whose bytes are not what it claims, storing nothing', async () => {

@@ -13,3 +13,10 @@ export const DeleteAssetFilesJob = defineJob(
   z.object({ keys: z.array(z.string()), tusUploadId: z.string().nullable() }),
   { maxAttempts: 12 },
 );
+
+/** Uploads idle this long are abandoned: their reservation is released and their parts deleted. */
+export const UPLOAD_IDLE_HOURS = 24;
+
+/** Expires abandoned tus uploads (hourly, at minute 23). */
+export const ExpireUploadsJob = defineJob('media.expire_uploads', z.object({}), { maxAttempts: 5 });
+export const EXPIRE_UPLOADS_CRON = '23 * * * *';

@@ -5,7 +5,7 @@ import { AssetFiles } from './asset-files.js';
 import { AssetIntake } from './asset-intake.service.js';
 import { LessonAttachmentsService } from './attachments.service.js';
 import { MediaLibraryController } from './library.controller.js';
-import { DeleteAssetFilesJob, ImageVariantsJob } from './library.jobs.js';
+import { DeleteAssetFilesJob, EXPIRE_UPLOADS_CRON, ExpireUploadsJob, ImageVariantsJob } from './library.jobs.js';
 import { MediaLibraryService } from './library.service.js';
 import { TusUploads } from './tus-uploads.js';
 
@@ -25,5 +25,9 @@ export class MediaLibraryModule implements OnModuleInit {
   onModuleInit(): void {
     this.jobs.registry.handle(ImageVariantsJob, (p) => this.files.makeImageVariants(p.assetId));
     this.jobs.registry.handle(DeleteAssetFilesJob, (p) => this.files.deleteFiles(p.keys, p.tusUploadId));
+    this.jobs.registry.handle(ExpireUploadsJob, async () => {
+      await this.files.expireIdleUploads();
+    });
+    this.jobs.registry.cron(ExpireUploadsJob, EXPIRE_UPLOADS_CRON);
   }
 }

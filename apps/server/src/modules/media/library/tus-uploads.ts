@@ -139,6 +139,10 @@ export class TusUploads implements OnModuleInit {
     } as RequestInit);
     if (org) this.callers.set(webReq, org);
     const res = await this.tus.handleWeb(webReq);
+    if (req.method === 'PATCH' && res.status === 204 && uploadId) {
+      // bytes arrived: the upload is alive (idle ones expire, see ExpireUploadsJob)
+      await this.db.update(mediaAssets).set({ updatedAt: new Date() }).where(and(eq(mediaAssets.uploadId, uploadId), eq(mediaAssets.status, 'uploading')));
+    }
     if (req.method === 'DELETE' && res.status === 204 && uploadId) {
       // the upload was terminated: release its reservation
       await this.db.delete(mediaAssets).where(and(eq(mediaAssets.uploadId, uploadId), eq(mediaAssets.status, 'uploading')));
