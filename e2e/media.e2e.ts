@@ -18,6 +18,7 @@ describe('media library journey', { timeout: 600_000 }, () => {
   let page: Page;
   let dir: string;
   let video: Buffer;
+  let secondFile = '';
   let courseId = '';
   let lessonId = '';
   const courseTitle = `Filmed course ${Date.now().toString(36)}`;
@@ -27,6 +28,9 @@ describe('media library journey', { timeout: 600_000 }, () => {
     const file = path.join(dir, 'lecture.mp4');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', '3', '-pix_fmt', 'yuv420p', '-y', file]);
     video = readFileSync(file);
+    // a file on disk keeps its modification time, so tus finds its earlier upload by fingerprint
+    secondFile = path.join(dir, 'Lecture two.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '2', '-pix_fmt', 'yuv420p', '-y', secondFile]);
     server = await startServer();
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-US', viewport: { width: 1280, height: 900 } });
@@ -91,6 +95,36 @@ describe('media library journey', { timeout: 600_000 }, () => {
     await page.getByTestId('media-quota').getByText(/KB of 100 GB used/).waitFor();
     await checkA11y(page, 'media library after upload');
     await screenshot(page, 'media-library');
+  });
+
+  step('an upload cut off by a page reload resumes when the same file is chosen again', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const hold = async (route: Route) => {
+      if (route.request().method() === 'PATCH') {
+        await held;
+        await route.continue().catch(() => undefined);
+        return;
+      }
+      await route.continue();
+    };
+    await page.route('**/api/v1/media/uploads/*', hold);
+    const input = () => page.getByTestId('media-dropzone').locator('input[type="file"]');
+    await input().setInputFiles(secondFile);
+    await page.getByTestId('upload-row').filter({ hasText: 'Lecture two.mp4' }).getByText(/^Uploading \d+%$/).waitFor();
+    await row('Lecture two').getByText('Uploading', { exact: true }).waitFor();
+    await page.reload();
+    release();
+    await page.unroute('**/api/v1/media/uploads/*', hold);
+    await page.getByRole('heading', { level: 1, name: 'Media library' }).waitFor();
+    await input().setInputFiles(secondFile);
+    const upload = page.getByTestId('upload-row').filter({ hasText: 'Lecture two.mp4' });
+    await upload.getByText('Resuming an earlier upload of this file').waitFor();
+    await upload.getByText('Uploaded', { exact: true }).waitFor();
+    const r = row('Lecture two');
+    await r.getByText('Uploading', { exact: true }).waitFor({ state: 'detached' });
+    // the same upload was finished: one row, not a second copy
+    assert.equal(await r.count(), 1);
   });
 
   step('searches and filters the library', async () => {

@@ -46,7 +46,7 @@ function UploadRow({ item, onPause, onResume, onDismiss }: { item: UploadItem; o
         <Text size="xs" c={item.phase === 'failed' ? 'red' : 'dimmed'} role={item.phase === 'failed' ? 'alert' : 'status'} data-testid="upload-status">
           {status}
         </Text>
-        {item.resumed && item.phase !== 'done' && (
+        {item.resumed && (
           <Text size="xs" c="dimmed">
             {t('media.upload.resumed')}
           </Text>
