@@ -225,3 +225,26 @@ describe('attachments, used by, delete', () => {
     for (const k of keys) expect(await storage.exists(k)).toBe(false);
   });
 });
+
+describe('document lessons', () => {
+  it('attach a library PDF, which lessonAsset() reports under the document role; a video is refused', async () => {
+    const sec = (await t.http('POST', `/api/v1/courses/${course.id}/sections`, { as: instructor, headers: instructor.h(), body: { title: 'Read' } })).body.id;
+    const lesson = await t.http('POST', `/api/v1/courses/${course.id}/sections/${sec}/lessons`, { as: instructor, headers: instructor.h(), body: { title: 'Handout', type: 'document' } });
+    expect(lesson.status, lesson.text).toBe(201);
+    const url = `/api/v1/courses/${course.id}/lessons/${lesson.body.id}/document`;
+    const pdf = await m.upload(instructor, 'Handout.pdf', 'application/pdf', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'));
+    expect(pdf.status).toBe(201);
+    const clip = await m.tusUpload(instructor, 'clip.mp4', 'video/mp4', video);
+    const asVideo = await t.http('PUT', url, { as: instructor, headers: instructor.h(), body: { assetId: String(clip.headers['lyceum-asset-id']) } });
+    expect(asVideo.status).toBe(409);
+    expect(asVideo.body.code).toBe('wrong_asset_kind');
+    const put = await t.http('PUT', url, { as: instructor, headers: instructor.h(), body: { assetId: pdf.body.id } });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body.attachment).toMatchObject({ role: 'document', asset: { id: pdf.body.id, kind: 'document' } });
+    expect(await t.app.get(MediaLibraryService).lessonAsset(lesson.body.id, 'document')).toEqual({ assetId: pdf.body.id, organizationId: owner.orgId, courseId: course.id });
+    expect((await t.http('PUT', url, { as: stranger, headers: stranger.h(), body: { assetId: pdf.body.id } })).status).toBe(404);
+    expect((await t.http('GET', url)).status).toBe(401);
+    expect((await t.http('DELETE', url, { as: instructor, headers: instructor.h() })).status).toBe(204);
+    expect(await t.app.get(MediaLibraryService).lessonAsset(lesson.body.id, 'document')).toBeNull();
+  });
+});
