@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { createTestApp, type HttpResult, type TestApp } from '../../../test/harness.js';
-import { buildCourse, type BuiltCourse, count, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
+import { buildCourse, type BuiltCourse, count, type Member, observe } from '../../learning/enrollment/enrollment.fixtures.js';
+import { MediaAssetDeleted } from '../media.events.js';
 import { MediaLibraryService } from './library.service.js';
 import { makeClip, mediaCast, mediaClient, multipart } from './media.fixtures.js';
 
@@ -15,12 +16,14 @@ let stranger: Member;
 let video: Buffer;
 let course: BuiltCourse;
 let m: ReturnType<typeof mediaClient>;
+let deleted: { organizationId: string; assetId: string; kind: string; videoId: string | null }[];
 
 beforeAll(async () => {
   video = makeClip();
   t = await createTestApp();
   storage = t.app.get<Storage>(STORAGE);
   m = mediaClient(t);
+  deleted = observe(t, MediaAssetDeleted, 'media-library-deleted');
   ({ owner, instructor, learner, stranger } = await mediaCast(t));
   course = await buildCourse(t, instructor, { sections: [{ title: 'Watch', lessons: [{ key: 'v', type: 'video' }, { key: 'txt', type: 'text' }] }], publish: false });
 });
@@ -204,12 +207,14 @@ describe('attachments, used by, delete', () => {
     const before = await m.quota(instructor);
     const key = `media/${owner.orgId}/${videoId}/original`;
     expect(await storage.exists(key)).toBe(true);
+    const [videoRow] = await t.query<{ id: string }>('SELECT id FROM videos WHERE asset_id = $1', [videoId]);
     const del = await t.http('DELETE', `/api/v1/media/${videoId}`, { as: instructor, headers: instructor.h() });
     expect(del.status).toBe(204);
     expect((await m.quota(instructor)).usedBytes).toBe(before.usedBytes - video.length);
     expect(await count(t, 'SELECT count(*) AS n FROM videos WHERE asset_id = $1', [videoId])).toBe(0);
     await t.drain();
     expect(await storage.exists(key)).toBe(false);
+    expect(deleted.filter((e) => e.assetId === videoId)).toEqual([{ organizationId: owner.orgId, assetId: videoId, kind: 'video', videoId: videoRow!.id }]);
     expect((await t.http('GET', `/api/v1/media/${videoId}`, { as: instructor, headers: instructor.h() })).status).toBe(404);
   });
 

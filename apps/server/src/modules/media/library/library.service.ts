@@ -8,9 +8,11 @@ import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, inTransaction } from '../../../kernel/db/index.js';
 import { AppError, Conflict, NotFound, PayloadTooLarge } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
+import { EventBus } from '../../../kernel/events/index.js';
 import { JobsService } from '../../../kernel/jobs/index.js';
 import { UploadService, UrlSigner } from '../../../kernel/storage/index.js';
 import { CoursesService } from '../../learning/courses/index.js';
+import { MediaAssetDeleted } from '../media.events.js';
 import { AssetIntake, type AssetRow } from './asset-intake.service.js';
 import { findLessonAsset } from './attachments.query.js';
 import type { AssetUsage, ListAssetsQuery, MediaAsset, MediaQuota } from './library.dto.js';
@@ -35,6 +37,7 @@ export class MediaLibraryService {
     private readonly uploads: UploadService,
     private readonly signer: UrlSigner,
     private readonly jobs: JobsService,
+    private readonly events: EventBus,
     private readonly courses: CoursesService,
   ) {}
 
@@ -162,7 +165,10 @@ export class MediaLibraryService {
       if (!asset) throw new NotFound('Media file');
       const [used] = await tx.select({ id: mediaAttachments.id }).from(mediaAttachments).where(eq(mediaAttachments.assetId, assetId)).limit(1);
       if (used) return true;
+      // the video's row goes with the asset (its foreign key cascades); processing hears of it
+      const video = asset.kind === 'video' ? await tx.execute<{ id: string }>(sql`SELECT id FROM videos WHERE asset_id = ${assetId}`) : null;
       await tx.delete(mediaAssets).where(eq(mediaAssets.id, assetId));
+      await this.events.emit(tx, MediaAssetDeleted, { organizationId: asset.organizationId, assetId, kind: asset.kind, videoId: video?.rows[0]?.id ?? null });
       if (asset.status === 'stored') await addUsage(tx, asset.organizationId, -asset.sizeBytes);
       const keys = asset.status === 'stored' ? [asset.storageKey, ...Object.values(asset.variants).map((v) => v.key)] : [];
       await this.jobs.enqueue(tx, DeleteAssetFilesJob, { keys, tusUploadId: asset.status === 'uploading' ? asset.uploadId : null });
