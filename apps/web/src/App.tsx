@@ -17,6 +17,7 @@ import { RefCapture } from './pages/growth/RefCapture';
 import { assignmentsRoutes } from './pages/assignments/routes';
 import { CatalogPage } from './pages/CatalogPage';
 import { instructorRoutes } from './pages/instructor/routes';
+import { mediaRoutes } from './pages/media/routes';
 import { quizRoutes } from './pages/quiz/routes';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -104,6 +105,7 @@ export function App() {
                 </Route>
                 {accountRoutes()}
                 {instructorRoutes()}
+                {mediaRoutes()}
                 {adminRoutes()}
                 {certificatesRoutes()}
                 {playerRoutes()}

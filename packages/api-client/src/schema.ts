@@ -4275,6 +4275,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The library PDF attached to a document lesson (null when none); course editors */
+        get: operations["MediaLibraryController_getDocument"];
+        /** Attach a library PDF to a document lesson (replaces the one attached) */
+        put: operations["MediaLibraryController_putDocument"];
+        post?: never;
+        /** Detach the PDF from a document lesson (the file stays in the library) */
+        delete: operations["MediaLibraryController_deleteDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{courseId}/lessons/{lessonId}/quiz": {
         parameters: {
             query?: never;
@@ -4309,6 +4328,25 @@ export interface paths {
          */
         post: operations["QuizzesController_start"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/lessons/{lessonId}/video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The library video attached to a video lesson (null when none); course editors */
+        get: operations["MediaLibraryController_getVideo"];
+        /** Attach a library video to a video lesson (replaces the one attached) */
+        put: operations["MediaLibraryController_putVideo"];
+        post?: never;
+        /** Detach the video from a video lesson (the file stays in the library) */
+        delete: operations["MediaLibraryController_deleteVideo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4939,6 +4977,80 @@ export interface paths {
         };
         /** My pending seat offers (shown as notifications) */
         get: operations["WaitlistController_myOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's media library, newest first; search (`q`) and filter by kind
+         * @description Needs `media.manage`. Large files are uploaded over tus at `/api/v1/media/uploads` (POST to create, HEAD for the offset, PATCH to send bytes).
+         */
+        get: operations["MediaLibraryController_list"];
+        put?: never;
+        /** Upload a small file (image, PDF, short clip) as multipart field `file` (optional field `title`); its type is read from its bytes */
+        post: operations["MediaLibraryController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One library file, with signed links to it and its image sizes */
+        get: operations["MediaLibraryController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a library file and free its storage; 409 with `usedBy` while a lesson uses it */
+        delete: operations["MediaLibraryController_delete"];
+        options?: never;
+        head?: never;
+        /** Rename a library file (its title; the file name stays) */
+        patch: operations["MediaLibraryController_rename"];
+        trace?: never;
+    };
+    "/api/v1/media/{assetId}/used-by": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lessons that use a library file */
+        get: operations["MediaLibraryController_usedBy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's media storage: used, reserved by uploads in flight, and the limit */
+        get: operations["MediaLibraryController_quota"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5643,6 +5755,18 @@ export interface components {
         ApproveAffiliateDto: {
             /** @default null */
             commissionBp: number | null;
+        };
+        AssetUsageDto_Output: {
+            items: {
+                /** Format: uuid */
+                courseId: string;
+                courseTitle: string;
+                /** Format: uuid */
+                lessonId: string;
+                lessonTitle: string;
+                /** @enum {string} */
+                role: "video" | "document";
+            }[];
         };
         AssignmentCommentDto_Output: {
             /** @enum {string} */
@@ -7068,7 +7192,7 @@ export interface components {
             description: string;
             key: string;
             name: string;
-            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all")[];
+            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage")[];
         };
         CreateSectionDto: {
             position?: number;
@@ -7615,6 +7739,44 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        LessonAttachmentDto_Output: {
+            attachment: {
+                asset: {
+                    contentType: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    createdBy: string;
+                    filename: string;
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    kind: "video" | "image" | "document" | "audio";
+                    refusalReason: string | null;
+                    sizeBytes: number;
+                    /** @enum {string} */
+                    status: "uploading" | "stored" | "refused";
+                    title: string;
+                    /** Format: date-time */
+                    updatedAt: string;
+                    url: string | null;
+                    variants: {
+                        contentType: string;
+                        height: number | null;
+                        name: string;
+                        sizeBytes: number;
+                        url: string;
+                        width: number | null;
+                    }[];
+                };
+                /** Format: uuid */
+                courseId: string;
+                /** Format: uuid */
+                lessonId: string;
+                /** @enum {string} */
+                role: "video" | "document";
+            } | null;
+        };
         LessonCompletionDto_Output: {
             /** Format: date-time */
             completedAt: string;
@@ -7668,6 +7830,72 @@ export interface components {
             currency: string;
             /** @default  */
             reference: string;
+        };
+        MediaAssetDto_Output: {
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string;
+            filename: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "video" | "image" | "document" | "audio";
+            refusalReason: string | null;
+            sizeBytes: number;
+            /** @enum {string} */
+            status: "uploading" | "stored" | "refused";
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string | null;
+            variants: {
+                contentType: string;
+                height: number | null;
+                name: string;
+                sizeBytes: number;
+                url: string;
+                width: number | null;
+            }[];
+        };
+        MediaAssetPageDto_Output: {
+            items: {
+                contentType: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                createdBy: string;
+                filename: string;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "video" | "image" | "document" | "audio";
+                refusalReason: string | null;
+                sizeBytes: number;
+                /** @enum {string} */
+                status: "uploading" | "stored" | "refused";
+                title: string;
+                /** Format: date-time */
+                updatedAt: string;
+                url: string | null;
+                variants: {
+                    contentType: string;
+                    height: number | null;
+                    name: string;
+                    sizeBytes: number;
+                    url: string;
+                    width: number | null;
+                }[];
+            }[];
+            nextCursor: string | null;
+        };
+        MediaQuotaDto_Output: {
+            limitBytes: number;
+            maxDirectUploadBytes: number;
+            maxUploadBytes: number;
+            reservedBytes: number;
+            usedBytes: number;
         };
         MeDto_Output: {
             activeOrganizationId: string | null;
@@ -8226,6 +8454,10 @@ export interface components {
             /** @enum {string} */
             mode: "weighted" | "points";
             passingPercent: number;
+        };
+        PutLessonAttachmentDto: {
+            /** Format: uuid */
+            assetId: string;
         };
         PutQuestionDto: {
             question: {
@@ -9478,6 +9710,9 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        RenameAssetDto: {
+            title: string;
+        };
         ReorderLessonsDto: {
             sections: {
                 lessonIds: string[];
@@ -9739,7 +9974,7 @@ export interface components {
         UpdateRoleDto: {
             description?: string;
             name?: string;
-            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all")[];
+            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage")[];
         };
         UpdateSectionDto: {
             title: string;
@@ -15026,6 +15261,80 @@ export interface operations {
             };
         };
     };
+    MediaLibraryController_getDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonAttachmentDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_putDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutLessonAttachmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonAttachmentDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_deleteDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     QuizzesController_get: {
         parameters: {
             query?: never;
@@ -15127,6 +15436,80 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["QuizAttemptDto_Output"];
                 };
+            };
+        };
+    };
+    MediaLibraryController_getVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonAttachmentDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_putVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutLessonAttachmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonAttachmentDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_deleteVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -16292,6 +16675,178 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SeatOfferPageDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                kind?: "video" | "image" | "document" | "audio";
+                limit?: number;
+                q?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaAssetPageDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_upload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retrying with the same key answers the same asset instead of storing a second copy */
+                "Idempotency-Key"?: string;
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaAssetDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaAssetDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaLibraryController_rename: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameAssetDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaAssetDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_usedBy: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetUsageDto_Output"];
+                };
+            };
+        };
+    };
+    MediaLibraryController_quota: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaQuotaDto_Output"];
                 };
             };
         };

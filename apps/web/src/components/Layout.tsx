@@ -101,6 +101,7 @@ export function Layout() {
     { to: '/', label: t('nav.catalog'), end: true },
     ...(user ? [{ to: '/my-learning', label: t('nav.myLearning'), end: false }] : []),
     ...(user && perms.canAny('course.create', 'course.update', 'course.read_all') ? [{ to: '/teach', label: t('nav.teach'), end: false }] : []),
+    ...(user && perms.can('media.manage') ? [{ to: '/teach/media', label: t('media.nav'), end: true }] : []),
     ...(user && perms.canAny('member.read', 'organization.update', 'role.manage', 'member.invite')
       ? [{ to: '/admin/organization', label: t('nav.organization'), end: false }]
       : []),

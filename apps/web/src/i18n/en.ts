@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
+import * as media from './media';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
@@ -17,6 +18,7 @@ const en = {
   admin: admin.en,
   code: code.en,
   certificates: certificates.en,
+  media: media.en,
   gradebook: gradebook.en,
   growth: growth.en,
   assignments: assignments.en,

@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
+import * as media from './media';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
@@ -17,6 +18,7 @@ const es: Resources = {
   admin: admin.es,
   code: code.es,
   certificates: certificates.es,
+  media: media.es,
   gradebook: gradebook.es,
   growth: growth.es,
   assignments: assignments.es,

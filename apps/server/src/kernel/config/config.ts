@@ -48,6 +48,10 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: bool.default(true),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  /** the largest file a tus upload into the media library may declare (default 20 GB) */
+  MEDIA_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 ** 3),
+  /** an organization's media library quota when its media_quotas row sets none (default 100 GB) */
+  MEDIA_QUOTA_BYTES: z.coerce.number().int().min(0).default(100 * 1024 ** 3),
   SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86400).default(900),
   WEB_DIST: z.string().optional(),
   /** code exercises run at once per process (default: the number of cores) */

@@ -33,3 +33,13 @@ export interface VideoStatusMessage {
   progress: number;
   failureReason: string | null;
 }
+
+/**
+ * A library file was deleted (its rows are gone; the library deletes its own files in a job). For a
+ * video, `videoId` names the deleted `videos` row, so the processing side removes its outputs under
+ * `videos/<videoId>/`.
+ */
+export const MediaAssetDeleted = defineEvent(
+  'media.asset_deleted',
+  z.object({ organizationId: z.uuid(), assetId: z.uuid(), kind: z.enum(['video', 'image', 'document', 'audio']), videoId: z.uuid().nullable() }),
+);

@@ -12,6 +12,7 @@ import { MarkdownEditor } from './MarkdownEditor';
 const AssignmentEditor = lazy(() => import('../assignments/AssignmentEditor').then((m) => ({ default: m.AssignmentEditor })));
 const CodeExerciseEditor = lazy(() => import('../code/CodeExerciseEditor').then((m) => ({ default: m.CodeExerciseEditor })));
 const QuizBuilder = lazy(() => import('../quiz/QuizBuilder').then((m) => ({ default: m.QuizBuilder })));
+const LessonMediaPicker = lazy(() => import('../media/LessonMediaPicker').then((m) => ({ default: m.LessonMediaPicker })));
 import { flatLessons, lessonKey, useCourseCache, type CourseEditor, type DraftLesson, type UpdateLessonBody } from './model';
 
 
@@ -201,7 +202,7 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
           </Stack>
         )}
         {lesson.type === 'code' && <Text c="dimmed">{t('instructor.lesson.codeBelow')}</Text>}
-        {lesson.type !== 'text' && lesson.type !== 'link' && lesson.type !== 'code' && lesson.type !== 'assignment' && lesson.type !== 'quiz' && (
+        {lesson.type !== 'text' && lesson.type !== 'link' && lesson.type !== 'code' && lesson.type !== 'assignment' && lesson.type !== 'quiz' && lesson.type !== 'video' && lesson.type !== 'document' && (
           <Text c="dimmed">{t('instructor.lesson.noContentEditor')}</Text>
         )}
 
@@ -278,6 +279,11 @@ function LessonForm({ course, lesson }: { course: CourseEditor; lesson: DraftLes
     {lesson.type === 'code' && !readOnly && (
       <Suspense fallback={<Skeleton height={320} />}>
         <CodeExerciseEditor courseId={course.id} lessonId={lesson.id} />
+      </Suspense>
+    )}
+    {(lesson.type === 'video' || lesson.type === 'document') && !readOnly && (
+      <Suspense fallback={<Skeleton height={160} />}>
+        <LessonMediaPicker courseId={course.id} lessonId={lesson.id} role={lesson.type} />
       </Suspense>
     )}
     {lesson.type === 'quiz' && !readOnly && (

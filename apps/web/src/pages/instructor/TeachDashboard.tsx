@@ -157,6 +157,7 @@ export function TeachDashboard() {
           <Title order={1}>{t('instructor.dashboard.title')}</Title>
           <Text c="dimmed">{perms.activeOrganization ? t('instructor.dashboard.intro', { org: perms.activeOrganization.name }) : ''}</Text>
         </div>
+        {perms.can('media.manage') && <Button component={Link} to="/teach/media" variant="default">{t('media.nav')}</Button>}
         {allowed && canCreate && <Button onClick={open}>{t('instructor.dashboard.newCourse')}</Button>}
       </Group>
       {!allowed ? (

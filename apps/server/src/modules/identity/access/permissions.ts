@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'enrollment.manage_all': 'Manage enrollments in every course of the organization',
   'affiliate.manage': 'Approve affiliates, set commission rules and pay out commissions',
   'revenue.read_all': "See the organization's revenue and set the instructor revenue share",
+  'media.manage': "Upload, rename and delete files in the organization's media library",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -30,7 +31,7 @@ export const BUILTIN_ROLES = {
   admin: { name: 'Administrator', permissions: ALL_PERMISSIONS.filter((p) => p !== 'organization.delete') },
   instructor: {
     name: 'Instructor',
-    permissions: ['member.read', 'course.create', 'course.publish', 'enrollment.read', 'enrollment.manage'] as Permission[],
+    permissions: ['member.read', 'course.create', 'course.publish', 'enrollment.read', 'enrollment.manage', 'media.manage'] as Permission[],
   },
   teaching_assistant: {
     name: 'Teaching assistant',

@@ -11,8 +11,12 @@ import { timestamps, uuidv7Pk } from '../../../kernel/db/index.js';
 export const MEDIA_KINDS = ['video', 'image', 'document', 'audio'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
-/** `uploading` while a tus upload is in flight; `stored` once the whole file is in storage. */
-export const MEDIA_ASSET_STATUSES = ['uploading', 'stored'] as const;
+/**
+ * `uploading` while a tus upload is in flight; `stored` once the whole file is in storage;
+ * `refused` when its content was not the media it claimed to be (the bytes are deleted, the
+ * reason is kept in `refusal_reason`).
+ */
+export const MEDIA_ASSET_STATUSES = ['uploading', 'stored', 'refused'] as const;
 export type MediaAssetStatus = (typeof MEDIA_ASSET_STATUSES)[number];
 
 /** One file in an organization's library. Its bytes live in storage under `storage_key`. */
@@ -36,6 +40,8 @@ export const mediaAssets = pgTable(
     variants: jsonb('variants').$type<Record<string, { key: string; width?: number; height?: number; contentType: string; sizeBytes: number }>>().notNull().default({}),
     /** the tus upload id while `uploading` */
     uploadId: text('upload_id'),
+    /** why the file was refused, a sentence a person understands (status `refused`) */
+    refusalReason: text('refusal_reason'),
     createdBy: uuid('created_by').notNull(),
     ...timestamps(),
   },
@@ -43,6 +49,8 @@ export const mediaAssets = pgTable(
     index('media_assets_org_idx').on(t.organizationId, t.id),
     uniqueIndex('media_assets_upload_uq').on(t.uploadId),
     index('media_assets_search_idx').using('gin', sql`to_tsvector('simple', ${t.title} || ' ' || ${t.filename})`),
+    /** substring / typo-tolerant matches on the title and file name (ILIKE and similarity) */
+    index('media_assets_name_trgm_idx').using('gin', sql`lower(${t.title} || ' ' || ${t.filename}) gin_trgm_ops`),
     check('media_assets_size_ck', sql`${t.sizeBytes} >= 0`),
   ],
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "media_assets" ADD COLUMN "refusal_reason" text;--> statement-breakpoint
+CREATE INDEX "media_assets_name_trgm_idx" ON "media_assets" USING gin (lower("title" || ' ' || "filename") gin_trgm_ops);

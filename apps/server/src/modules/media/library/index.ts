@@ -1,0 +1,10 @@
+/**
+ * The media library's public surface: its Nest module, and MediaLibraryService, whose
+ * `lessonAsset(lessonId, role)` tells the video submodules which asset a lesson plays.
+ */
+export { MediaLibraryModule } from './library.module.js';
+export { MediaLibraryService } from './library.service.js';
+export { findLessonAsset } from './attachments.query.js';
+export type { LessonAsset } from './attachments.query.js';
+export { MEDIA_KINDS, MEDIA_ASSET_STATUSES } from './library.schema.js';
+export type { MediaKind, MediaAssetStatus } from './library.schema.js';
