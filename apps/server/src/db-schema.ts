@@ -17,3 +17,4 @@ export * from './modules/learning/assignments/assignments.schema.js';
 export * from './modules/learning/assessments/assessments.schema.js';
 export * from './modules/media/library/library.schema.js';
 export * from './modules/media/video/video.schema.js';
+export * from './modules/commerce/billing/billing.schema.js';

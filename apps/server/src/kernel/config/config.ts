@@ -56,6 +56,12 @@ export const envSchema = z.object({
   CODE_RUNNER_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   /** first uid of the unprivileged users that sandboxes run as when Lyceum runs as root */
   CODE_RUNNER_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61000),
+  /** billing: days after a failed renewal at which the charge is retried (the last failure ends the subscription) */
+  BILLING_RETRY_DAYS: z.string().regex(/^\d+(,\d+)*$/, 'comma-separated days, e.g. 1,3,5').default('1,3,5').transform((v) => v.split(',').map(Number)),
+  /** billing: days a past-due subscriber keeps access before it is suspended (restored by a successful retry) */
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(2),
+  /** billing test clocks (simulated time for subscriptions); default: on unless NODE_ENV=production */
+  BILLING_TEST_CLOCKS: bool.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
