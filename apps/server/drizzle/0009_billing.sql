@@ -74,6 +74,7 @@ CREATE TABLE "subscriptions" (
 	"organization_id" uuid NOT NULL,
 	"user_id" uuid NOT NULL,
 	"customer_email" text NOT NULL,
+	"customer_name" text NOT NULL,
 	"plan_id" uuid NOT NULL,
 	"kind" text DEFAULT 'personal' NOT NULL,
 	"quantity" integer DEFAULT 1 NOT NULL,
