@@ -1,6 +1,15 @@
 import { expect } from 'vitest';
-import type { HttpResult, TestApp } from '../../../test/harness.js';
-import type { BuiltCourse, Member } from '../../learning/enrollment/enrollment.fixtures.js';
+import type { HttpResult, Session, TestApp } from '../../../test/harness.js';
+
+/** The shapes of enrollment.fixtures' Member and BuiltCourse (which the tests pass in). */
+interface Member extends Session {
+  orgId: string;
+  h(): Record<string, string>;
+}
+interface BuiltCourse {
+  id: string;
+  lessons: Record<string, string>;
+}
 
 /* Test helpers for the billing API tests (used by *.test.ts only). */
 
