@@ -107,6 +107,7 @@ export async function seedDemo(app: NestFastifyApplication, opts: { force?: bool
     await must('POST', `/api/v1/courses/${course.id}/publish`, {}, h);
   }
   if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'python-warm-ups')) await seedCodeCourse(must, h);
+  await seedBillingPlans(must, { ...admin.auth, 'x-organization-id': orgId });
 
   await db
     .insert(appMeta)
@@ -182,4 +183,14 @@ async function seedCodeCourse(must: Must, h: Record<string, string>): Promise<vo
     }, h);
   }
   await must('POST', `/api/v1/courses/${courseId}/publish`, {}, h);
+}
+
+/** Demo subscription plans: "All access" (the whole catalog, monthly) and its yearly twin. */
+async function seedBillingPlans(must: Must, h: Record<string, string>): Promise<void> {
+  const have = ((await must('GET', '/api/v1/billing/plans?limit=100', undefined, h)) as { items: { name: string }[] }).items.map((p) => p.name);
+  const plans = [
+    { name: 'All access', description: 'Every course of Lyceum Academy, billed monthly.', interval: 'month', prices: [{ currency: 'USD', amountMinor: 1900 }, { currency: 'EUR', amountMinor: 1700 }] },
+    { name: 'All access yearly', description: 'Every course of Lyceum Academy, billed yearly: two months free.', interval: 'year', prices: [{ currency: 'USD', amountMinor: 19000 }, { currency: 'EUR', amountMinor: 17000 }] },
+  ];
+  for (const p of plans) if (!have.includes(p.name)) await must('POST', '/api/v1/billing/plans', { ...p, scope: 'catalog' }, h);
 }
