@@ -105,6 +105,8 @@ export function Layout() {
       ? [{ to: '/admin/organization', label: t('nav.organization'), end: false }]
       : []),
     ...(user && perms.isPlatformAdmin ? [{ to: '/admin/users', label: t('nav.platformAdmin'), end: false }] : []),
+    ...(user ? [{ to: '/plans', label: t('billing.nav.plans'), end: false }] : []),
+    ...(user && perms.can('billing.manage') ? [{ to: '/admin/billing', label: t('billing.nav.admin'), end: false }] : []),
   ];
 
   return (

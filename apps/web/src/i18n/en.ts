@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
+import * as billing from './billing';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
@@ -15,6 +16,7 @@ const en = {
   admin: admin.en,
   code: code.en,
   certificates: certificates.en,
+  billing: billing.en,
   gradebook: gradebook.en,
   assignments: assignments.en,
   quiz: quiz.en,

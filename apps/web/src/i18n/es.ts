@@ -1,6 +1,7 @@
 import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
+import * as billing from './billing';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
@@ -15,6 +16,7 @@ const es: Resources = {
   admin: admin.es,
   code: code.es,
   certificates: certificates.es,
+  billing: billing.es,
   gradebook: gradebook.es,
   assignments: assignments.es,
   quiz: quiz.es,
