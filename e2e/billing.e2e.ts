@@ -98,7 +98,7 @@ describe('billing journey', { timeout: 600_000 }, () => {
     const card = page.getByTestId('subscription-card').filter({ hasText: 'Starter' });
     await card.getByRole('button', { name: 'Change plan' }).click();
     const dialog = page.getByRole('dialog', { name: 'Change plan' });
-    await dialog.getByRole('textbox', { name: 'New plan' }).click();
+    await dialog.getByRole('combobox', { name: 'New plan' }).click();
     await page.getByRole('option', { name: 'All access', exact: true }).click();
     const preview = dialog.getByTestId('proration-preview');
     await preview.getByText(/Unused time on Starter/).waitFor();

@@ -105,7 +105,7 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
           <Title order={2} size="h3" id={`sub-${sub.id}`}>
             {sub.plan.name}
           </Title>
-          <Badge color={STATUS_COLOR[sub.status]} data-testid="subscription-status">
+          <Badge color={STATUS_COLOR[sub.status]} variant="light" data-testid="subscription-status">
             {t(`billing.status.${sub.status}`)}
           </Badge>
         </Group>

@@ -107,7 +107,7 @@ function PlanRow({ plan }: { plan: Plan }) {
     <Group justify="space-between" wrap="wrap" data-testid="admin-plan">
       <div>
         <Text fw={600}>
-          {plan.name} {plan.archived && <Badge color="gray">{t('billing.admin.archived')}</Badge>}
+          {plan.name} {plan.archived && <Badge color="gray" variant="light">{t('billing.admin.archived')}</Badge>}
         </Text>
         <Text size="sm" c="dimmed">
           {plan.prices.map((p) => formatMoney(p.amountMinor, p.currency, i18n.language)).join(' · ')} {t(`billing.interval.${plan.interval}`)} ·{' '}

@@ -62,7 +62,7 @@ export function PlansPage() {
                     <Title order={2} size="h3" id={`plan-${p.id}`}>
                       {p.name}
                     </Title>
-                    {current.has(p.id) && <Badge color="green">{t('billing.plans.current')}</Badge>}
+                    {current.has(p.id) && <Badge color="green" variant="light">{t('billing.plans.current')}</Badge>}
                   </Group>
                   <Text fz="xl" fw={700}>
                     {formatMoney(price.amountMinor, price.currency, i18n.language)} <Text span fz="sm" fw={400}>{t(`billing.interval.${p.interval}`)}</Text>
