@@ -76,6 +76,18 @@ describe('renewals and dunning under the test clock', () => {
     expect(paid.filter((p) => p.subscriptionId === sub.id).map((p) => p.reason)).toEqual(['initial', 'renewal', 'renewal']);
   });
 
+  it('a first charge that fails when the trial ends makes the subscription past due (access kept during grace)', async () => {
+    const plan = await createPlan(t, owner, { name: 'Trial then fail', scope: 'courses', courseIds: [course.id], trialDays: 3 });
+    const member = await addMember(t, owner.orgId, 'learner');
+    const sub = ok(await subscribe(t, member, plan.id, CARD_OFF_SESSION_FAILS), 201).body;
+    expect(sub.status).toBe('trialing');
+    ok(await advance(3));
+    const s = await get(member, sub.id);
+    expect(s).toMatchObject({ status: 'past_due', failedAttempts: 1, hasAccess: true, currentPeriodStart: sub.trialEnd });
+    const [c] = ok(await t.http('GET', `/api/v1/subscriptions/${sub.id}/charges`, { as: member, headers: member.h() })).body.items;
+    expect(c).toMatchObject({ reason: 'initial', status: 'failed', declineCode: 'authentication_required' });
+  });
+
   it('past due on a failed renewal, an email per failure on schedule, access suspended after grace, restored by a new card', async () => {
     const plan = await createPlan(t, owner, { name: 'Dunned', scope: 'courses', courseIds: [course.id], prices: [{ currency: 'USD', amountMinor: 900 }] });
     const member = await addMember(t, owner.orgId, 'learner');
@@ -88,6 +100,10 @@ describe('renewals and dunning under the test clock', () => {
     expect(await canLearn(t, member, course)).toBe(true);
     await t.drain();
     expect(t.mails(member.email).map((m) => m.subject).filter((x) => x.includes('Dunned'))).toEqual(['Your payment for Dunned failed']);
+    const first = t.mails(member.email).find((m) => m.subject.includes('Dunned'))!;
+    expect(first.text).toContain('9.00 USD');
+    expect(first.text).toContain(`We will try again on ${new Date(end + DAY).toISOString().slice(0, 10)}`);
+    expect(first.text).toContain('http://localhost:3000/my-subscription');
 
     // retry on day 1 fails; the 2-day grace ends on day 2: access suspended
     ok(await t.http('POST', `/api/v1/billing/test-clocks/${clockId}/advance`, { as: owner, headers: owner.h(), body: { to: new Date(end + 2 * DAY + 1000).toISOString() } }));

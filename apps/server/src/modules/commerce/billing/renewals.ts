@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
 import { Mailer } from '../../../kernel/email/index.js';
 import { formatMinor } from '../money.js';
@@ -39,6 +40,7 @@ export class Renewals {
     private readonly charger: Charger,
     private readonly access: BillingAccess,
     private readonly mailer: Mailer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The cron sweep for subscriptions on the wall clock; returns how many it moved. */
@@ -161,7 +163,7 @@ export class Renewals {
       await this.mailer.enqueue(tx, {
         to: sub.customerEmail,
         subject: `Your ${plan.name} subscription has ended`,
-        text: `We could not collect ${amount} for ${plan.name} after ${failures} attempts (${why}), so the subscription has ended and its course access was removed.\n\nSubscribe again at any time from the plans page.`,
+        text: `We could not collect ${amount} for ${plan.name} after ${failures} attempts (${why}), so the subscription has ended and its course access was removed.\n\nSubscribe again at any time: ${this.config.publicUrl}/plans`,
       });
       this.log.log(`subscription ${sub.id} expired after ${failures} failed charges`);
       return;
@@ -180,7 +182,7 @@ export class Renewals {
     await this.mailer.enqueue(tx, {
       to: sub.customerEmail,
       subject: failures === 1 ? `Your payment for ${plan.name} failed` : `Your payment for ${plan.name} failed again`,
-      text: `We could not collect ${amount} for ${plan.name}: ${why}\n\nWe will try again on ${date} (attempt ${failures + 1}). Update your card on the "My subscription" page to pay now and keep your access.`,
+      text: `We could not collect ${amount} for ${plan.name}: ${why}\n\nWe will try again on ${date} (attempt ${failures + 1}). Update your card to pay now and keep your access: ${this.config.publicUrl}/my-subscription`,
     });
   }
 
