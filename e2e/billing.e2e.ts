@@ -161,4 +161,36 @@ describe('billing journey', { timeout: 600_000 }, () => {
     await page.goto('/my-subscription');
     await page.getByTestId('subscription-card').filter({ hasText: 'All access' }).getByTestId('subscription-status').filter({ hasText: 'Ended' }).waitFor();
   });
+  step('the admin buys seats and gives one to the instructor, who gets the course', async () => {
+    await adminPage.bringToFront();
+    await adminPage.goto('/admin/billing');
+    await adminPage.getByTestId('admin-plan').filter({ hasText: 'Starter' }).waitFor();
+    await adminPage.getByText('No seat licences yet.').waitFor(); // the seats section has loaded (with its plan list)
+    await adminPage.getByRole('combobox', { name: 'Plan', exact: true }).click();
+    await adminPage.getByRole('option', { name: 'Starter', exact: true }).click();
+    await adminPage.getByRole('textbox', { name: 'Seats', exact: true }).fill('2');
+    await adminPage.getByRole('button', { name: 'Buy seats' }).click();
+    const dialog = adminPage.getByRole('dialog', { name: 'Buy seats' });
+    await dialog.getByRole('textbox', { name: 'Card number' }).fill('4242 4242 4242 4242');
+    await dialog.getByRole('button', { name: 'Buy seats' }).click();
+    await toast(adminPage, 'Seats bought.');
+    const licence = adminPage.getByTestId('seat-licence').first();
+    await licence.getByText(/0 of 2 seats assigned/).waitFor();
+    await licence.getByRole('textbox', { name: 'Member email' }).fill('instructor@lyceum.local');
+    await licence.getByRole('button', { name: 'Assign seat' }).click();
+    await toast(adminPage, 'Seat assigned to instructor@lyceum.local.');
+    await licence.getByText(/1 of 2 seats assigned/).waitFor();
+    await licence.getByRole('button', { name: 'Take back the seat of instructor@lyceum.local' }).waitFor();
+    const mine = await (await admin.request.get('/api/v1/billing/seats')).json();
+    assert.equal(mine.items[0].assigned, 1);
+    await checkA11y(adminPage, 'seat licences');
+
+    const instructor = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    instructor.setDefaultTimeout(TIMEOUT);
+    page = await instructor.newPage();
+    await signIn(page, 'instructor@lyceum.local', 'lyceum-instructor-2026');
+    await page.getByRole('button', { name: /^Account menu for/ }).waitFor();
+    await page.goto('/my-learning');
+    await page.getByTestId('enrollment-card').filter({ hasText: COURSE }).getByText('In progress').waitFor();
+  });
 });

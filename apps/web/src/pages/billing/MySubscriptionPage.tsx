@@ -43,7 +43,7 @@ function ChangePlanDialog({ sub, onClose }: { sub: Subscription; onClose: () => 
         {plans.isSuccess && others.length === 0 ? (
           <Text>{t('billing.change.none')}</Text>
         ) : (
-          <Select label={t('billing.change.to')} data={others.map((o) => ({ value: o.id, label: o.name }))} value={planId} onChange={setPlanId} allowDeselect={false} />
+          <Select label={t('billing.change.to')} data={others.map((o) => ({ value: o.id, label: o.name }))} value={planId} onChange={setPlanId} allowDeselect={false} disabled={!plans.isSuccess} />
         )}
         {preview.error && <Alert color="red">{errorMessage(preview.error, t)}</Alert>}
         {p && (

@@ -94,7 +94,7 @@ export function SeatsAdmin() {
       </Title>
       <Text size="sm">{t('billing.admin.seatsIntro')}</Text>
       <Group align="flex-end">
-        <Select label={t('billing.admin.plan')} data={(plans.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))} value={planId} onChange={setPlanId} />
+        <Select label={t('billing.admin.plan')} data={(plans.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))} value={planId} onChange={setPlanId} disabled={!plans.isSuccess} />
         <NumberInput label={t('billing.admin.quantity')} min={1} max={10000} value={quantity} onChange={(v) => setQuantity(typeof v === 'number' ? v : 1)} w={120} />
         <Button disabled={!planId} onClick={() => setPaying(true)}>
           {t('billing.admin.buySeats')}
