@@ -29,7 +29,7 @@ export interface TestServer {
  * Starts the built server (`apps/server/dist/main.js serve`) on a free port with a fresh data
  * directory: embedded PostgreSQL starts and the demo data is seeded. The build is the caller's job.
  */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lyceum-e2e-'));
   // mkdtemp makes the directory 0700; running as root, PostgreSQL runs as the `postgres` user and must reach it
   chmodSync(dataDir, 0o755);
@@ -46,6 +46,7 @@ export async function startServer(): Promise<TestServer> {
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'true',
     RATE_LIMIT_AUTH_PER_MINUTE: '200',
+    ...extraEnv,
   };
   delete env.DATABASE_URL; // always the embedded PostgreSQL in DATA_DIR
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'apps/server/dist/main.js'), 'serve'], {

@@ -21,3 +21,4 @@ export * from './modules/commerce/waitlist/waitlist.schema.js';
 export * from './modules/commerce/affiliates/affiliates.schema.js';
 export * from './modules/commerce/revenue/revenue.schema.js';
 export * from './modules/media/video/playback/playback.schema.js';
+export * from './modules/commerce/billing/billing.schema.js';

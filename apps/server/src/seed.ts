@@ -112,6 +112,7 @@ export async function seedDemo(app: NestFastifyApplication, opts: { force?: bool
   if (!(existing.items as { slug: string }[]).some((c) => c.slug === DEMO_VIDEO_COURSE_SLUG)) {
     await seedVideoCourse(app, must, { headers: h, userId: instructor.id, orgId }, { ...learner.auth, 'x-organization-id': orgId }, opts.log);
   }
+  await seedBillingPlans(must, { ...admin.auth, 'x-organization-id': orgId });
 
   await db
     .insert(appMeta)
@@ -203,4 +204,14 @@ async function seedGrowth(must: Must, h: Record<string, string>, learnerH: Recor
   await must('PUT', `/api/v1/courses/${course}/capacity`, { capacity: 1, claimWindowHours: 48 }, h);
   await must('POST', `/api/v1/courses/${course}/enroll`, {}, learnerH);
   await must('POST', '/api/v1/affiliate/me', {}, learnerH);
+}
+
+/** Demo subscription plans: "All access" (the whole catalog, monthly) and its yearly twin. */
+async function seedBillingPlans(must: Must, h: Record<string, string>): Promise<void> {
+  const have = ((await must('GET', '/api/v1/billing/plans?limit=100', undefined, h)) as { items: { name: string }[] }).items.map((p) => p.name);
+  const plans = [
+    { name: 'All access', description: 'Every course of Lyceum Academy, billed monthly.', interval: 'month', prices: [{ currency: 'USD', amountMinor: 1900 }, { currency: 'EUR', amountMinor: 1700 }] },
+    { name: 'All access yearly', description: 'Every course of Lyceum Academy, billed yearly: two months free.', interval: 'year', prices: [{ currency: 'USD', amountMinor: 19000 }, { currency: 'EUR', amountMinor: 17000 }] },
+  ];
+  for (const p of plans) if (!have.includes(p.name)) await must('POST', '/api/v1/billing/plans', { ...p, scope: 'catalog' }, h);
 }

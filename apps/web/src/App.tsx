@@ -11,6 +11,7 @@ import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
 import { certificatesRoutes } from './pages/certificates/routes';
 import { playerRoutes } from './pages/player/routes';
+import { billingRoutes } from './pages/billing/routes';
 import { gradebookRoutes } from './pages/gradebook/routes';
 import { growthRoutes } from './pages/growth/routes';
 import { RefCapture } from './pages/growth/RefCapture';
@@ -109,6 +110,7 @@ export function App() {
                 {adminRoutes()}
                 {certificatesRoutes()}
                 {playerRoutes()}
+                {billingRoutes()}
                 {gradebookRoutes()}
                 {assignmentsRoutes()}
                 {quizRoutes()}

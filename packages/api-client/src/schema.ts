@@ -3485,6 +3485,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's subscription plans (members: live ones; billing admins may ask for archived) */
+        get: operations["BillingController_listPlans"];
+        put?: never;
+        /** Create a plan: monthly or yearly, a price per currency, optional trial, some courses or the whole catalog (billing.manage) */
+        post: operations["BillingController_createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One plan of the organization */
+        get: operations["BillingController_getPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a plan; new prices apply to new subscribers, existing subscriptions keep theirs (billing.manage) */
+        patch: operations["BillingController_updatePlan"];
+        trace?: never;
+    };
+    "/api/v1/billing/plans/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a plan: no new subscribers; existing subscriptions keep renewing (billing.manage) */
+        post: operations["BillingController_archivePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/plans/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Offer an archived plan again (billing.manage) */
+        post: operations["BillingController_unarchivePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/seats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's seat licences with how many seats are assigned (billing.manage) */
+        get: operations["BillingController_listSeats"];
+        put?: never;
+        /** Buy N seats of a plan: charged N × price now and every period (billing.manage) */
+        post: operations["BillingController_buySeats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/seats/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who holds a seat of this licence */
+        get: operations["BillingController_seatHolders"];
+        put?: never;
+        /** Give a member (by email) a seat: they get the plan's courses; 409 no_seats_left when all are taken */
+        post: operations["BillingController_assignSeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/seats/{id}/assignments/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a seat back: the member loses the access the seat gave */
+        delete: operations["BillingController_unassignSeat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/test-clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether test clocks are enabled, and the organization's clock (billing.manage) */
+        get: operations["BillingController_currentClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/test-clocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the organization's test clock; its new subscriptions then run on simulated time (not in production) */
+        post: operations["BillingController_createClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/test-clocks/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the test clock forward and run every renewal, dunning retry and ending that fell due */
+        post: operations["BillingController_advanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog/courses": {
         parameters: {
             query?: never;
@@ -4985,6 +5159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My subscriptions in the active organization, newest first */
+        get: operations["BillingController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/media": {
         parameters: {
             query?: never;
@@ -5577,6 +5768,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing) */
+        post: operations["BillingController_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subscription: its subscriber or a billing admin */
+        get: operations["BillingController_getSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel at period end (access until then, no further charge) or now (access ends at once; no refund) */
+        post: operations["BillingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/change-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges */
+        post: operations["BillingController_changePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/change-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changing to another plan would cost now: credit for the unused time, charge for the new plan, prorated by seconds */
+        get: operations["BillingController_previewChange"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Charge attempts of a subscription (succeeded and failed), newest first */
+        get: operations["BillingController_charges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/payment-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the card; a past-due subscription is charged with it at once and becomes active again */
+        post: operations["BillingController_updatePaymentMethod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a cancellation at period end */
+        post: operations["BillingController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify/{code}": {
         parameters: {
             query?: never;
@@ -5673,6 +6000,11 @@ export interface components {
                 suspendedReason: string | null;
             }[];
             nextCursor: string | null;
+        };
+        AdvanceTestClockDto: {
+            days?: number;
+            /** Format: date-time */
+            to?: string;
         };
         AffiliateDashboardDto_Output: {
             affiliate: {
@@ -6080,6 +6412,10 @@ export interface components {
                 versionCount: number;
             }[];
             nextCursor: string | null;
+        };
+        AssignSeatDto: {
+            /** Format: email */
+            email: string;
         };
         AssignToCohortDto: {
             enrollmentIds: string[];
@@ -6631,6 +6967,21 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        BuySeatsDto: {
+            currency?: string;
+            paymentMethod: {
+                cardNumber: string;
+                /** @constant */
+                type: "manual_card";
+            };
+            /** Format: uuid */
+            planId: string;
+            quantity: number;
+        };
+        CancelSubscriptionDto: {
+            /** @default true */
+            atPeriodEnd: boolean;
+        };
         CatalogCourseDto_Output: {
             category: string | null;
             coverKey: string | null;
@@ -6783,8 +7134,38 @@ export interface components {
                 updatedAt: string;
             } | null;
         };
+        ChangePlanDto: {
+            /** Format: uuid */
+            planId: string;
+        };
         ChangeRoleDto: {
             role: string;
+        };
+        ChargePageDto_Output: {
+            items: {
+                amountMinor: number;
+                /** Format: date-time */
+                chargedAt: string;
+                currency: string;
+                declineCode: string | null;
+                failureReason: string | null;
+                /** Format: uuid */
+                id: string;
+                lines: {
+                    amountMinor: number;
+                    description: string;
+                    taxMinor: number;
+                }[];
+                /** Format: date-time */
+                periodEnd: string;
+                /** Format: date-time */
+                periodStart: string;
+                /** @enum {string} */
+                reason: "initial" | "renewal" | "retry" | "proration";
+                /** @enum {string} */
+                status: "succeeded" | "failed";
+            }[];
+            nextCursor: string | null;
         };
         CodeExerciseDto_Output: {
             /** @enum {string} */
@@ -7182,6 +7563,23 @@ export interface components {
             };
             slug?: string;
         };
+        CreatePlanDto: {
+            /** @default [] */
+            courseIds: string[];
+            /** @default  */
+            description: string;
+            /** @enum {string} */
+            interval: "month" | "year";
+            name: string;
+            prices: {
+                amountMinor: number;
+                currency: string;
+            }[];
+            /** @enum {string} */
+            scope: "courses" | "catalog";
+            /** @default 0 */
+            trialDays: number;
+        };
         CreateQuestionBankDto: {
             /** @default  */
             description: string;
@@ -7192,11 +7590,17 @@ export interface components {
             description: string;
             key: string;
             name: string;
-            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage")[];
+            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage")[];
         };
         CreateSectionDto: {
             position?: number;
             title: string;
+        };
+        CreateTestClockDto: {
+            /** Format: date-time */
+            frozenTime?: string;
+            /** @default Test clock */
+            name: string;
         };
         CredentialVerificationDto_Output: {
             certificate: {
@@ -8243,6 +8647,51 @@ export interface components {
                 key: string;
             }[];
         };
+        PlanDto_Output: {
+            archived: boolean;
+            courseIds: string[];
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            interval: "month" | "year";
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            prices: {
+                amountMinor: number;
+                currency: string;
+            }[];
+            /** @enum {string} */
+            scope: "courses" | "catalog";
+            trialDays: number;
+        };
+        PlanPageDto_Output: {
+            items: {
+                archived: boolean;
+                courseIds: string[];
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                interval: "month" | "year";
+                name: string;
+                /** Format: uuid */
+                organizationId: string;
+                prices: {
+                    amountMinor: number;
+                    currency: string;
+                }[];
+                /** @enum {string} */
+                scope: "courses" | "catalog";
+                trialDays: number;
+            }[];
+            nextCursor: string | null;
+        };
         PlaybackStartDto_Output: {
             canViewAnalytics: boolean;
             captions: {
@@ -8296,6 +8745,28 @@ export interface components {
             title: string;
             /** @enum {string} */
             type: "text" | "link" | "video" | "document" | "quiz" | "assignment" | "code";
+        };
+        ProrationPreviewDto_Output: {
+            /** @constant */
+            basis: "seconds";
+            chargeMinor: number;
+            creditMinor: number;
+            currency: string;
+            dueNowMinor: number;
+            /** Format: uuid */
+            fromPlanId: string;
+            lines: {
+                amountMinor: number;
+                description: string;
+                taxMinor: number;
+            }[];
+            netMinor: number;
+            /** Format: date-time */
+            periodEnd: string;
+            periodSeconds: number;
+            remainingSeconds: number;
+            /** Format: uuid */
+            toPlanId: string;
         };
         PublicCertificateDto_Output: {
             code: string;
@@ -9834,6 +10305,87 @@ export interface components {
                 type: "code";
             };
         };
+        SeatLicenceDto_Output: {
+            amountMinor: number;
+            assigned: number;
+            cancelAtPeriodEnd: boolean;
+            canceledAt: string | null;
+            cardLast4: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            creditMinor: number;
+            currency: string;
+            /** Format: date-time */
+            currentPeriodEnd: string;
+            /** Format: date-time */
+            currentPeriodStart: string;
+            endedAt: string | null;
+            failedAttempts: number;
+            hasAccess: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "personal" | "seats";
+            nextChargeAt: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            plan: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                interval: "month" | "year";
+                name: string;
+            };
+            quantity: number;
+            /** @enum {string} */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            testClockId: string | null;
+            trialEnd: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
+        SeatLicencePageDto_Output: {
+            items: {
+                amountMinor: number;
+                assigned: number;
+                cancelAtPeriodEnd: boolean;
+                canceledAt: string | null;
+                cardLast4: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                creditMinor: number;
+                currency: string;
+                /** Format: date-time */
+                currentPeriodEnd: string;
+                /** Format: date-time */
+                currentPeriodStart: string;
+                endedAt: string | null;
+                failedAttempts: number;
+                hasAccess: boolean;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "personal" | "seats";
+                nextChargeAt: string | null;
+                /** Format: uuid */
+                organizationId: string;
+                plan: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    interval: "month" | "year";
+                    name: string;
+                };
+                quantity: number;
+                /** @enum {string} */
+                status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+                testClockId: string | null;
+                trialEnd: string | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
         SeatOfferPageDto_Output: {
             items: {
                 /** Format: uuid */
@@ -9847,6 +10399,17 @@ export interface components {
                 offeredAt: string;
                 /** @enum {string} */
                 status: "pending" | "claimed" | "expired" | "declined";
+            }[];
+            nextCursor: string | null;
+        };
+        SeatPageDto_Output: {
+            items: {
+                /** Format: date-time */
+                assignedAt: string;
+                email: string;
+                name: string;
+                /** Format: uuid */
+                userId: string;
             }[];
             nextCursor: string | null;
         };
@@ -9899,9 +10462,130 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        SubscribeDto: {
+            billingAddress?: {
+                city?: string;
+                country?: string;
+                line1?: string;
+                name?: string;
+                postalCode?: string;
+            };
+            currency?: string;
+            paymentMethod: {
+                cardNumber: string;
+                /** @constant */
+                type: "manual_card";
+            };
+            /** Format: uuid */
+            planId: string;
+        };
+        SubscriptionDto_Output: {
+            amountMinor: number;
+            cancelAtPeriodEnd: boolean;
+            canceledAt: string | null;
+            cardLast4: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            creditMinor: number;
+            currency: string;
+            /** Format: date-time */
+            currentPeriodEnd: string;
+            /** Format: date-time */
+            currentPeriodStart: string;
+            endedAt: string | null;
+            failedAttempts: number;
+            hasAccess: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "personal" | "seats";
+            nextChargeAt: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            plan: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                interval: "month" | "year";
+                name: string;
+            };
+            quantity: number;
+            /** @enum {string} */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            testClockId: string | null;
+            trialEnd: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
+        SubscriptionPageDto_Output: {
+            items: {
+                amountMinor: number;
+                cancelAtPeriodEnd: boolean;
+                canceledAt: string | null;
+                cardLast4: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                creditMinor: number;
+                currency: string;
+                /** Format: date-time */
+                currentPeriodEnd: string;
+                /** Format: date-time */
+                currentPeriodStart: string;
+                endedAt: string | null;
+                failedAttempts: number;
+                hasAccess: boolean;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "personal" | "seats";
+                nextChargeAt: string | null;
+                /** Format: uuid */
+                organizationId: string;
+                plan: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    interval: "month" | "year";
+                    name: string;
+                };
+                quantity: number;
+                /** @enum {string} */
+                status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+                testClockId: string | null;
+                trialEnd: string | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
         /** @default {} */
         SuspendUserDto: {
             reason?: string;
+        };
+        TestClockDto_Output: {
+            /** Format: date-time */
+            frozenTime: string;
+            /** Format: uuid */
+            id: string;
+            moved?: number;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            subscriptionCount: number;
+        };
+        TestClockEnvelopeDto_Output: {
+            clock: {
+                /** Format: date-time */
+                frozenTime: string;
+                /** Format: uuid */
+                id: string;
+                moved?: number;
+                name: string;
+                /** Format: uuid */
+                organizationId: string;
+                subscriptionCount: number;
+            } | null;
+            enabled: boolean;
         };
         UpdateCohortDto: {
             endsAt?: string | null;
@@ -9966,6 +10650,25 @@ export interface components {
             };
             slug?: string;
         };
+        UpdatePaymentMethodDto: {
+            paymentMethod: {
+                cardNumber: string;
+                /** @constant */
+                type: "manual_card";
+            };
+        };
+        UpdatePlanDto: {
+            courseIds?: string[];
+            description?: string;
+            name?: string;
+            prices?: {
+                amountMinor: number;
+                currency: string;
+            }[];
+            /** @enum {string} */
+            scope?: "courses" | "catalog";
+            trialDays?: number;
+        };
         UpdateQuestionBankDto: {
             /** @default  */
             description: string;
@@ -9974,7 +10677,7 @@ export interface components {
         UpdateRoleDto: {
             description?: string;
             name?: string;
-            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage")[];
+            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage")[];
         };
         UpdateSectionDto: {
             title: string;
@@ -13645,6 +14348,353 @@ export interface operations {
             };
         };
     };
+    BillingController_listPlans: {
+        parameters: {
+            query?: {
+                archived?: "true" | "false";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPageDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_createPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_getPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_updatePlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePlanDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_archivePlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_unarchivePlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_listSeats: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatLicencePageDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_buySeats: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried request with the same key and body gets the first answer; nothing is charged twice. */
+                "Idempotency-Key"?: string;
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BuySeatsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatLicenceDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_seatHolders: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatPageDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_assignSeat: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignSeatDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatLicenceDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_unassignSeat: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatLicenceDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_currentClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockEnvelopeDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_createClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTestClockDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_advanceClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvanceTestClockDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockDto_Output"];
+                };
+            };
+        };
+    };
     CatalogController_list: {
         parameters: {
             query?: {
@@ -16679,6 +17729,30 @@ export interface operations {
             };
         };
     };
+    BillingController_mine: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionPageDto_Output"];
+                };
+            };
+        };
+    };
     MediaLibraryController_list: {
         parameters: {
             query?: {
@@ -17892,6 +18966,215 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevenueSettingsDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried request with the same key and body gets the first answer; nothing is charged twice. */
+                "Idempotency-Key"?: string;
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscribeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_getSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelSubscriptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_changePlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried request with the same key and body gets the first answer; nothing is charged twice. */
+                "Idempotency-Key"?: string;
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePlanDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_previewChange: {
+        parameters: {
+            query: {
+                planId: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProrationPreviewDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_charges: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargePageDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_updatePaymentMethod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried request with the same key and body gets the first answer; nothing is charged twice. */
+                "Idempotency-Key"?: string;
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePaymentMethodDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_resume: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto_Output"];
                 };
             };
         };

@@ -108,6 +108,8 @@ export function Layout() {
     ...(user && perms.isPlatformAdmin ? [{ to: '/admin/users', label: t('nav.platformAdmin'), end: false }] : []),
     ...(user && perms.activeOrganization ? [{ to: '/affiliate', label: t('growth.nav.affiliate'), end: false }] : []),
     ...(user && perms.canAny('revenue.read_all', 'course.create') ? [{ to: '/revenue', label: t('growth.nav.revenue'), end: false }] : []),
+    ...(user ? [{ to: '/plans', label: t('billing.nav.plans'), end: false }] : []),
+    ...(user && perms.can('billing.manage') ? [{ to: '/admin/billing', label: t('billing.nav.admin'), end: false }] : []),
   ];
 
   return (

@@ -2,6 +2,7 @@ import * as account from './account';
 import * as admin from './admin';
 import * as certificates from './certificates';
 import * as media from './media';
+import * as billing from './billing';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as gradebook from './gradebook';
@@ -19,6 +20,7 @@ const es: Resources = {
   code: code.es,
   certificates: certificates.es,
   media: media.es,
+  billing: billing.es,
   gradebook: gradebook.es,
   growth: growth.es,
   assignments: assignments.es,

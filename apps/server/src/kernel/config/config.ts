@@ -68,6 +68,12 @@ export const envSchema = z.object({
   PLAYBACK_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** the request header the CDN/proxy puts the viewer's ISO country code in */
   GEO_COUNTRY_HEADER: z.string().min(1).default('cf-ipcountry'),
+  /** billing: days after a failed renewal at which the charge is retried (the last failure ends the subscription) */
+  BILLING_RETRY_DAYS: z.string().regex(/^\d+(,\d+)*$/, 'comma-separated days, e.g. 1,3,5').default('1,3,5').transform((v) => v.split(',').map(Number)),
+  /** billing: days a past-due subscriber keeps access before it is suspended (restored by a successful retry) */
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(2),
+  /** billing test clocks (simulated time for subscriptions); default: on unless NODE_ENV=production */
+  BILLING_TEST_CLOCKS: bool.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,10 +3,11 @@ import { AffiliatesModule } from './affiliates/index.js';
 import { PaymentsModule } from './payments/index.js';
 import { RevenueModule } from './revenue/index.js';
 import { WaitlistModule } from './waitlist/index.js';
+import { BillingModule } from './billing/index.js';
 
 /**
  * The commerce context: pricing, cart, coupons, orders and checkout, payments, billing,
  * affiliates, waitlists and revenue. Each submodule adds its Nest module to `imports`.
  */
-@Module({ imports: [PaymentsModule, WaitlistModule, AffiliatesModule, RevenueModule] })
+@Module({ imports: [PaymentsModule, WaitlistModule, AffiliatesModule, RevenueModule, BillingModule] })
 export class CommerceModule {}

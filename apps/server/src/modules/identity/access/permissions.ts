@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'affiliate.manage': 'Approve affiliates, set commission rules and pay out commissions',
   'revenue.read_all': "See the organization's revenue and set the instructor revenue share",
   'media.manage': "Upload, rename and delete files in the organization's media library",
+  'billing.manage': 'Manage subscription plans, seat licences and billing test clocks',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -82,4 +82,14 @@ export class CoursesService {
   canTeachCourse(ctx: RequestContext, course: CourseInfo): boolean {
     return policy.canTeachCourse(ctx, course);
   }
+
+  /** The ids of the organization's published courses (billing grants them to whole-catalog plans). */
+  async publishedCourseIds(organizationId: string, db: DbOrTx = this.db): Promise<string[]> {
+    const rows = await db
+      .select({ id: courses.id })
+      .from(courses)
+      .where(and(eq(courses.organizationId, organizationId), eq(courses.status, 'published')))
+      .orderBy(courses.id);
+    return rows.map((r) => r.id);
+  }
 }

@@ -328,6 +328,20 @@ export class EnrollmentService {
     return row ? grantsAccess(effectiveStatus(row, now)) : false;
   }
 
+  /**
+   * Ends access that `source` granted (commerce: a subscription that lapsed), inside the caller's
+   * transaction: the enrollment becomes expired at `at`, so a later grant brings it back. Does
+   * nothing when the enrollment is gone, already without access, or now held through another source.
+   */
+  async endGrantedAccess(tx: Tx, input: { enrollmentId: string; source: EnrollmentSource; at: Date }): Promise<boolean> {
+    const rows = await tx
+      .update(enrollments)
+      .set({ status: 'expired', expiresAt: input.at })
+      .where(and(eq(enrollments.id, input.enrollmentId), eq(enrollments.source, input.source), inArray(enrollments.status, ['active', 'completed'])))
+      .returning({ id: enrollments.id });
+    return rows.length > 0;
+  }
+
   // ---- shared with the roster and cohort services ----
 
   async present(db: DbOrTx, course: Pick<CourseInfo, 'id'>, row: EnrollmentRow): Promise<EnrollmentView> {

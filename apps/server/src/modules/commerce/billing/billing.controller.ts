@@ -1,0 +1,229 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
+import {
+  AdvanceTestClockDto,
+  AssignSeatDto,
+  BillingIdParamsDto,
+  BillingListQueryDto,
+  BuySeatsDto,
+  CancelSubscriptionDto,
+  ChangePlanDto,
+  ChangePreviewQueryDto,
+  ChargePageDto,
+  CreatePlanDto,
+  CreateTestClockDto,
+  ListPlansQueryDto,
+  PlanDto,
+  PlanPageDto,
+  ProrationPreviewDto,
+  SeatLicenceDto,
+  SeatLicencePageDto,
+  SeatPageDto,
+  SeatParamsDto,
+  SubscribeDto,
+  SubscriptionDto,
+  SubscriptionPageDto,
+  TestClockDto,
+  TestClockEnvelopeDto,
+  UpdatePaymentMethodDto,
+  UpdatePlanDto,
+} from './billing.dto.js';
+import { PlansService } from './plans.service.js';
+import { SeatsService } from './seats.service.js';
+import { SubscriptionsService } from './subscriptions.service.js';
+import { TestClocksService } from './test-clocks.service.js';
+
+const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retried request with the same key and body gets the first answer; nothing is charged twice.' };
+
+@ApiTags('billing')
+@Controller()
+export class BillingController {
+  constructor(
+    private readonly plans: PlansService,
+    private readonly subs: SubscriptionsService,
+    private readonly clocks: TestClocksService,
+    private readonly seats: SeatsService,
+  ) {}
+
+  // ---- plans ----
+
+  @Get('billing/plans')
+  @ApiOperation({ summary: "The organization's subscription plans (members: live ones; billing admins may ask for archived)" })
+  @ZodResponse({ status: 200, type: PlanPageDto })
+  listPlans(@Ctx() ctx: RequestContext, @Query() q: ListPlansQueryDto) {
+    return this.plans.list(ctx, q);
+  }
+
+  @Post('billing/plans')
+  @ApiOperation({ summary: 'Create a plan: monthly or yearly, a price per currency, optional trial, some courses or the whole catalog (billing.manage)' })
+  @ZodResponse({ status: 201, type: PlanDto })
+  createPlan(@Ctx() ctx: RequestContext, @Body() body: CreatePlanDto) {
+    return this.plans.create(ctx, body);
+  }
+
+  @Get('billing/plans/:id')
+  @ApiOperation({ summary: 'One plan of the organization' })
+  @ZodResponse({ status: 200, type: PlanDto })
+  getPlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
+    return this.plans.get(ctx, p.id);
+  }
+
+  @Patch('billing/plans/:id')
+  @ApiOperation({ summary: 'Edit a plan; new prices apply to new subscribers, existing subscriptions keep theirs (billing.manage)' })
+  @ZodResponse({ status: 200, type: PlanDto })
+  updatePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePlanDto) {
+    return this.plans.update(ctx, p.id, body);
+  }
+
+  @Post('billing/plans/:id/archive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Archive a plan: no new subscribers; existing subscriptions keep renewing (billing.manage)' })
+  @ZodResponse({ status: 200, type: PlanDto })
+  archivePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
+    return this.plans.setArchived(ctx, p.id, true);
+  }
+
+  @Post('billing/plans/:id/unarchive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Offer an archived plan again (billing.manage)' })
+  @ZodResponse({ status: 200, type: PlanDto })
+  unarchivePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
+    return this.plans.setArchived(ctx, p.id, false);
+  }
+
+  // ---- subscriptions ----
+
+  @Post('subscriptions')
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing)' })
+  @ZodResponse({ status: 201, type: SubscriptionDto })
+  subscribe(@Ctx() ctx: RequestContext, @Body() body: SubscribeDto) {
+    return this.subs.subscribe(ctx, body);
+  }
+
+  @Get('me/subscriptions')
+  @ApiOperation({ summary: 'My subscriptions in the active organization, newest first' })
+  @ZodResponse({ status: 200, type: SubscriptionPageDto })
+  mine(@Ctx() ctx: RequestContext, @Query() q: BillingListQueryDto) {
+    return this.subs.listMine(ctx, q);
+  }
+
+  @Get('subscriptions/:id')
+  @ApiOperation({ summary: 'One subscription: its subscriber or a billing admin' })
+  @ZodResponse({ status: 200, type: SubscriptionDto })
+  getSubscription(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
+    return this.subs.get(ctx, p.id);
+  }
+
+  @Get('subscriptions/:id/charges')
+  @ApiOperation({ summary: 'Charge attempts of a subscription (succeeded and failed), newest first' })
+  @ZodResponse({ status: 200, type: ChargePageDto })
+  charges(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Query() q: BillingListQueryDto) {
+    return this.subs.charges(ctx, p.id, q);
+  }
+
+  @Post('subscriptions/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel at period end (access until then, no further charge) or now (access ends at once; no refund)' })
+  @ZodResponse({ status: 200, type: SubscriptionDto })
+  cancel(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: CancelSubscriptionDto) {
+    return this.subs.cancel(ctx, p.id, body.atPeriodEnd);
+  }
+
+  @Post('subscriptions/:id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Undo a cancellation at period end' })
+  @ZodResponse({ status: 200, type: SubscriptionDto })
+  resume(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
+    return this.subs.resume(ctx, p.id);
+  }
+
+  @Post('subscriptions/:id/payment-method')
+  @HttpCode(200)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Replace the card; a past-due subscription is charged with it at once and becomes active again' })
+  @ZodResponse({ status: 200, type: SubscriptionDto })
+  updatePaymentMethod(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePaymentMethodDto) {
+    return this.subs.updatePaymentMethod(ctx, p.id, body.paymentMethod.cardNumber);
+  }
+
+  @Get('subscriptions/:id/change-preview')
+  @ApiOperation({ summary: 'What changing to another plan would cost now: credit for the unused time, charge for the new plan, prorated by seconds' })
+  @ZodResponse({ status: 200, type: ProrationPreviewDto })
+  previewChange(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Query() q: ChangePreviewQueryDto) {
+    return this.subs.previewChange(ctx, p.id, q.planId);
+  }
+
+  @Post('subscriptions/:id/change-plan')
+  @HttpCode(200)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges' })
+  @ZodResponse({ status: 200, type: SubscriptionDto })
+  changePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: ChangePlanDto) {
+    return this.subs.changePlan(ctx, p.id, body.planId);
+  }
+
+  // ---- test clocks ----
+
+  @Get('billing/test-clock')
+  @ApiOperation({ summary: "Whether test clocks are enabled, and the organization's clock (billing.manage)" })
+  @ZodResponse({ status: 200, type: TestClockEnvelopeDto })
+  currentClock(@Ctx() ctx: RequestContext) {
+    return this.clocks.current(ctx);
+  }
+
+  @Post('billing/test-clocks')
+  @ApiOperation({ summary: "Create the organization's test clock; its new subscriptions then run on simulated time (not in production)" })
+  @ZodResponse({ status: 201, type: TestClockDto })
+  createClock(@Ctx() ctx: RequestContext, @Body() body: CreateTestClockDto) {
+    return this.clocks.create(ctx, body);
+  }
+
+  @Post('billing/test-clocks/:id/advance')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move the test clock forward and run every renewal, dunning retry and ending that fell due' })
+  @ZodResponse({ status: 200, type: TestClockDto })
+  advanceClock(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: AdvanceTestClockDto) {
+    return this.clocks.advance(ctx, p.id, body);
+  }
+
+  // ---- seat licences ----
+
+  @Get('billing/seats')
+  @ApiOperation({ summary: "The organization's seat licences with how many seats are assigned (billing.manage)" })
+  @ZodResponse({ status: 200, type: SeatLicencePageDto })
+  listSeats(@Ctx() ctx: RequestContext, @Query() q: BillingListQueryDto) {
+    return this.seats.list(ctx, q);
+  }
+
+  @Post('billing/seats')
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Buy N seats of a plan: charged N × price now and every period (billing.manage)' })
+  @ZodResponse({ status: 201, type: SeatLicenceDto })
+  buySeats(@Ctx() ctx: RequestContext, @Body() body: BuySeatsDto) {
+    return this.seats.buy(ctx, body);
+  }
+
+  @Get('billing/seats/:id/assignments')
+  @ApiOperation({ summary: 'Who holds a seat of this licence' })
+  @ZodResponse({ status: 200, type: SeatPageDto })
+  seatHolders(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Query() q: BillingListQueryDto) {
+    return this.seats.holders(ctx, p.id, q);
+  }
+
+  @Post('billing/seats/:id/assignments')
+  @ApiOperation({ summary: "Give a member (by email) a seat: they get the plan's courses; 409 no_seats_left when all are taken" })
+  @ZodResponse({ status: 201, type: SeatLicenceDto })
+  assignSeat(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: AssignSeatDto) {
+    return this.seats.assign(ctx, p.id, body.email);
+  }
+
+  @Delete('billing/seats/:id/assignments/:userId')
+  @ApiOperation({ summary: 'Take a seat back: the member loses the access the seat gave' })
+  @ZodResponse({ status: 200, type: SeatLicenceDto })
+  unassignSeat(@Ctx() ctx: RequestContext, @Param() p: SeatParamsDto) {
+    return this.seats.unassign(ctx, p.id, p.userId);
+  }
+}

@@ -1,0 +1,217 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { pageOf, pageQuery } from '../../../kernel/http/pagination.js';
+import { isCurrency } from '../money.js';
+import { PLAN_INTERVALS, PLAN_SCOPES, SUBSCRIPTION_KINDS, SUBSCRIPTION_STATUSES } from './billing.schema.js';
+
+const isoDate = z.iso.datetime({ offset: true });
+const currency = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().refine(isCurrency, 'an ISO 4217 currency code this build knows, e.g. USD'));
+
+export const IdParams = z.strictObject({ id: z.uuid() });
+export class BillingIdParamsDto extends createZodDto(IdParams) {}
+
+export const PlanPrice = z.object({ currency, amountMinor: z.number().int().min(1).max(100_000_000) });
+
+const planFields = {
+  name: z.string().trim().min(1, 'Give the plan a name.').max(120),
+  description: z.string().trim().max(1000).default(''),
+  prices: z
+    .array(PlanPrice)
+    .min(1, 'Give at least one price.')
+    .max(20)
+    .refine((ps) => new Set(ps.map((p) => p.currency)).size === ps.length, 'one price per currency'),
+  trialDays: z.number().int().min(0).max(365).default(0),
+  scope: z.enum(PLAN_SCOPES),
+  courseIds: z.array(z.uuid()).max(200).default([]),
+};
+
+export const CreatePlan = z
+  .strictObject({ ...planFields, interval: z.enum(PLAN_INTERVALS) })
+  .refine((p) => p.scope === 'catalog' || p.courseIds.length > 0, { message: 'A plan of courses needs at least one course.', path: ['courseIds'] });
+export class CreatePlanDto extends createZodDto(CreatePlan) {}
+
+/** Interval and prices of existing subscriptions never change; a new price applies to new subscribers. */
+export const UpdatePlan = z.strictObject({
+  name: planFields.name.optional(),
+  description: z.string().trim().max(1000).optional(),
+  prices: planFields.prices.optional(),
+  trialDays: z.number().int().min(0).max(365).optional(),
+  scope: z.enum(PLAN_SCOPES).optional(),
+  courseIds: z.array(z.uuid()).max(200).optional(),
+});
+export class UpdatePlanDto extends createZodDto(UpdatePlan) {}
+
+export const Plan = z.object({
+  id: z.uuid(),
+  organizationId: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  interval: z.enum(PLAN_INTERVALS),
+  prices: z.array(z.object({ currency: z.string(), amountMinor: z.number().int() })),
+  trialDays: z.number().int(),
+  scope: z.enum(PLAN_SCOPES),
+  courseIds: z.array(z.uuid()),
+  archived: z.boolean(),
+  createdAt: isoDate,
+});
+export class PlanDto extends createZodDto(Plan) {}
+export class PlanPageDto extends createZodDto(pageOf(Plan)) {}
+
+export const ListPlansQuery = z.strictObject({ ...pageQuery, archived: z.enum(['true', 'false']).optional() });
+export class ListPlansQueryDto extends createZodDto(ListPlansQuery) {}
+
+export const ListQuery = z.strictObject({ ...pageQuery });
+export class BillingListQueryDto extends createZodDto(ListQuery) {}
+
+const cardNumber = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\d{12,19}$/, 'a card number of 12 to 19 digits'));
+
+export const PaymentMethod = z.strictObject({
+  /** the built-in manual provider's test cards (4242…: succeeds; 4000 0000 0000 0341: declined off-session) */
+  type: z.literal('manual_card'),
+  cardNumber,
+});
+
+export const BillingAddress = z.strictObject({
+  name: z.string().trim().max(200).optional(),
+  line1: z.string().trim().max(200).optional(),
+  city: z.string().trim().max(100).optional(),
+  postalCode: z.string().trim().max(20).optional(),
+  country: z.string().trim().length(2).optional(),
+});
+
+export const Subscribe = z.strictObject({
+  planId: z.uuid(),
+  /** default: the plan's first price */
+  currency: currency.optional(),
+  paymentMethod: PaymentMethod,
+  billingAddress: BillingAddress.optional(),
+});
+export class SubscribeDto extends createZodDto(Subscribe) {}
+
+export const Subscription = z.object({
+  id: z.uuid(),
+  organizationId: z.uuid(),
+  userId: z.uuid(),
+  kind: z.enum(SUBSCRIPTION_KINDS),
+  quantity: z.number().int(),
+  plan: z.object({ id: z.uuid(), name: z.string(), interval: z.enum(PLAN_INTERVALS) }),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  currency: z.string(),
+  /** what one period costs (price × quantity) */
+  amountMinor: z.number().int(),
+  creditMinor: z.number().int(),
+  cardLast4: z.string().nullable(),
+  currentPeriodStart: isoDate,
+  currentPeriodEnd: isoDate,
+  trialEnd: isoDate.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  canceledAt: isoDate.nullable(),
+  endedAt: isoDate.nullable(),
+  /** the next automatic charge (renewal or dunning retry), null when none is due */
+  nextChargeAt: isoDate.nullable(),
+  failedAttempts: z.number().int(),
+  hasAccess: z.boolean(),
+  testClockId: z.uuid().nullable(),
+  createdAt: isoDate,
+});
+export class SubscriptionDto extends createZodDto(Subscription) {}
+export class SubscriptionPageDto extends createZodDto(pageOf(Subscription)) {}
+
+export const Charge = z.object({
+  id: z.uuid(),
+  reason: z.enum(['initial', 'renewal', 'retry', 'proration']),
+  status: z.enum(['succeeded', 'failed']),
+  currency: z.string(),
+  amountMinor: z.number().int(),
+  lines: z.array(z.object({ description: z.string(), amountMinor: z.number().int(), taxMinor: z.number().int() })),
+  periodStart: isoDate,
+  periodEnd: isoDate,
+  declineCode: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  chargedAt: isoDate,
+});
+export class ChargePageDto extends createZodDto(pageOf(Charge)) {}
+
+export const Cancel = z.strictObject({ atPeriodEnd: z.boolean().default(true) });
+export class CancelSubscriptionDto extends createZodDto(Cancel) {}
+
+export const UpdatePaymentMethod = z.strictObject({ paymentMethod: PaymentMethod });
+export class UpdatePaymentMethodDto extends createZodDto(UpdatePaymentMethod) {}
+
+export const ChangePlan = z.strictObject({ planId: z.uuid() });
+export class ChangePlanDto extends createZodDto(ChangePlan) {}
+export const ChangePreviewQuery = z.strictObject({ planId: z.uuid() });
+export class ChangePreviewQueryDto extends createZodDto(ChangePreviewQuery) {}
+
+export const ProrationPreview = z.object({
+  fromPlanId: z.uuid(),
+  toPlanId: z.uuid(),
+  currency: z.string(),
+  /** proration is by whole seconds of the current period */
+  basis: z.literal('seconds'),
+  remainingSeconds: z.number().int(),
+  periodSeconds: z.number().int(),
+  creditMinor: z.number().int(),
+  chargeMinor: z.number().int(),
+  /** charge − credit: positive is charged at once, negative is kept as account credit */
+  netMinor: z.number().int(),
+  /** what the card is charged now (after any account credit) */
+  dueNowMinor: z.number().int(),
+  lines: z.array(z.object({ description: z.string(), amountMinor: z.number().int(), taxMinor: z.number().int() })),
+  periodEnd: isoDate,
+});
+export class ProrationPreviewDto extends createZodDto(ProrationPreview) {}
+
+export const CreateTestClock = z.strictObject({
+  name: z.string().trim().min(1).max(120).default('Test clock'),
+  /** default: now */
+  frozenTime: isoDate.optional(),
+});
+export class CreateTestClockDto extends createZodDto(CreateTestClock) {}
+
+export const AdvanceTestClock = z
+  .strictObject({ to: isoDate.optional(), days: z.number().int().min(1).max(3660).optional() })
+  .refine((b) => (b.to === undefined) !== (b.days === undefined), 'Give either `to` or `days`.');
+export class AdvanceTestClockDto extends createZodDto(AdvanceTestClock) {}
+
+export const TestClock = z.object({
+  id: z.uuid(),
+  organizationId: z.uuid(),
+  name: z.string(),
+  frozenTime: isoDate,
+  subscriptionCount: z.number().int(),
+  /** subscriptions the last advance moved (renewals, retries, endings) */
+  moved: z.number().int().optional(),
+});
+export class TestClockDto extends createZodDto(TestClock) {}
+export const TestClockEnvelope = z.object({ enabled: z.boolean(), clock: TestClock.nullable() });
+export class TestClockEnvelopeDto extends createZodDto(TestClockEnvelope) {}
+
+export const BuySeats = z.strictObject({
+  planId: z.uuid(),
+  quantity: z.number().int().min(1).max(10_000),
+  currency: currency.optional(),
+  paymentMethod: PaymentMethod,
+});
+export class BuySeatsDto extends createZodDto(BuySeats) {}
+
+export const AssignSeat = z.strictObject({ email: z.email().trim().toLowerCase() });
+export class AssignSeatDto extends createZodDto(AssignSeat) {}
+
+export const SeatParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
+export class SeatParamsDto extends createZodDto(SeatParams) {}
+
+export const Seat = z.object({ userId: z.uuid(), email: z.string(), name: z.string(), assignedAt: isoDate });
+export class SeatPageDto extends createZodDto(pageOf(Seat)) {}
+
+export const SeatLicence = Subscription.extend({ assigned: z.number().int() });
+export class SeatLicenceDto extends createZodDto(SeatLicence) {}
+export class SeatLicencePageDto extends createZodDto(pageOf(SeatLicence)) {}

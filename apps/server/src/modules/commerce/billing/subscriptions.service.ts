@@ -1,0 +1,299 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import { type OrgContext, type RequestContext, requireOrg } from '../../../kernel/auth/index.js';
+import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
+import { Conflict, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
+import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
+import { BillingAccess } from './billing-access.js';
+import { BillingClock } from './billing-clock.js';
+import type { BillingAddress, Charge, ProrationPreview } from './billing.dto.js';
+import { requireSubscriptionAccess } from './billing.policy.js';
+import { addDays, addInterval, prorate, type Proration } from './billing.rules.js';
+import { billingPlans, type ChargeRow, type PlanRow, subscriptionCharges, subscriptions, type SubscriptionKind, type SubscriptionRow } from './billing.schema.js';
+import { Charger } from './charger.js';
+import { PlansService } from './plans.service.js';
+import { Renewals } from './renewals.js';
+import { presentCharge, presentSubscription, type SubscriptionView } from './subscription.presenter.js';
+
+export interface StartInput {
+  plan: PlanRow;
+  currency?: string;
+  cardNumber: string;
+  kind: SubscriptionKind;
+  quantity: number;
+  billingAddress?: z.infer<typeof BillingAddress>;
+}
+
+const LIVE = ['trialing', 'active', 'past_due'] as const;
+
+function declined(charge: ChargeRow): never {
+  throw new Unprocessable(`The payment was declined: ${charge.failureReason ?? charge.declineCode ?? 'unknown reason'}`, 'payment_declined');
+}
+
+/** Subscribing, and the subscriber's own changes: cancel, resume, new card, change of plan with proration. */
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    private readonly clock: BillingClock,
+    private readonly charger: Charger,
+    private readonly access: BillingAccess,
+    private readonly renewals: Renewals,
+    private readonly plans: PlansService,
+  ) {}
+
+  async subscribe(ctx: RequestContext, body: { planId: string; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress> }): Promise<SubscriptionView> {
+    const o = requireOrg(ctx);
+    return this.db.transaction(async (tx) => {
+      const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
+      // one live personal subscription per member and plan, also under concurrent requests
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`billing:${o.actor.userId}:${plan.id}`}))`);
+      const [live] = await tx
+        .select({ id: subscriptions.id })
+        .from(subscriptions)
+        .where(and(eq(subscriptions.userId, o.actor.userId), eq(subscriptions.planId, plan.id), eq(subscriptions.kind, 'personal'), inArray(subscriptions.status, [...LIVE])));
+      if (live) throw new Conflict('You already subscribe to this plan.', 'already_subscribed', { subscriptionId: live.id });
+      const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress });
+      return presentSubscription(sub, plan);
+    });
+  }
+
+  /** Creates the subscription inside `tx`: a trial, or the first period charged now (a decline creates nothing). */
+  async start(tx: Tx, o: OrgContext, input: StartInput): Promise<SubscriptionRow> {
+    const { plan } = input;
+    if (plan.archivedAt) throw new Conflict('This plan is archived and takes no new subscribers.', 'plan_archived');
+    const price = input.currency ? plan.prices.find((p) => p.currency === input.currency) : plan.prices[0];
+    if (!price) throw new Invalid(`This plan has no price in ${input.currency}.`, [{ field: 'body.currency', message: 'no price in this currency' }], 'currency_unavailable');
+    const clock = await this.clock.clockForNewSubscription(o.membership.orgId, tx);
+    const now = clock?.now ?? this.clock.wall();
+    const trial = input.kind === 'personal' && plan.trialDays > 0;
+    const end = trial ? addDays(now, plan.trialDays) : addInterval(now, plan.interval);
+    const [created] = await tx
+      .insert(subscriptions)
+      .values({
+        organizationId: o.membership.orgId,
+        userId: o.actor.userId,
+        customerEmail: o.actor.email,
+        customerName: o.actor.name,
+        planId: plan.id,
+        kind: input.kind,
+        quantity: input.quantity,
+        currency: price.currency,
+        unitAmountMinor: price.amountMinor,
+        status: trial ? 'trialing' : 'active',
+        testClockId: clock?.id ?? null,
+        cardNumber: input.cardNumber,
+        cardLast4: input.cardNumber.slice(-4),
+        billingAddress: input.billingAddress ?? null,
+        currentPeriodStart: now,
+        currentPeriodEnd: end,
+        trialEnd: trial ? end : null,
+      })
+      .returning();
+    let sub = created!;
+    if (!trial) {
+      const { charge } = await this.charger.charge(tx, sub, plan, {
+        reason: 'initial',
+        key: `sub:${sub.id}:initial:${now.toISOString()}`,
+        periodStart: now,
+        periodEnd: end,
+        lines: [this.renewals.planLine(sub, plan, now, end)],
+        offSession: false,
+        at: now,
+      });
+      if (charge.status !== 'succeeded') declined(charge);
+    }
+    sub = await this.access.sync(tx, sub, plan, now);
+    return sub;
+  }
+
+  async listMine(ctx: RequestContext, q: { limit: number; cursor?: string }): Promise<Page<SubscriptionView>> {
+    const o = requireOrg(ctx);
+    const cursor = decodeCursor(q.cursor, 1);
+    const where: SQL[] = [eq(subscriptions.organizationId, o.membership.orgId), eq(subscriptions.userId, o.actor.userId), eq(subscriptions.kind, 'personal')];
+    if (cursor) where.push(lt(subscriptions.id, String(cursor[0])));
+    const rows = await this.db
+      .select({ s: subscriptions, p: billingPlans })
+      .from(subscriptions)
+      .innerJoin(billingPlans, eq(billingPlans.id, subscriptions.planId))
+      .where(and(...where))
+      .orderBy(desc(subscriptions.id))
+      .limit(q.limit + 1);
+    return toPage(rows, q.limit, (r) => [r.s.id], (r) => presentSubscription(r.s, r.p));
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<SubscriptionView> {
+    const { sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
+    return presentSubscription(sub, await this.planOf(this.db, sub));
+  }
+
+  async charges(ctx: RequestContext, id: string, q: { limit: number; cursor?: string }): Promise<Page<z.infer<typeof Charge>>> {
+    const { sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
+    const cursor = decodeCursor(q.cursor, 1);
+    const where: SQL[] = [eq(subscriptionCharges.subscriptionId, sub.id)];
+    if (cursor) where.push(lt(subscriptionCharges.id, String(cursor[0])));
+    const rows = await this.db
+      .select()
+      .from(subscriptionCharges)
+      .where(and(...where))
+      .orderBy(desc(subscriptionCharges.id))
+      .limit(q.limit + 1);
+    return toPage(rows, q.limit, (r) => [r.id], presentCharge);
+  }
+
+  /** At period end: access lasts until then and nothing more is charged. Now: access ends at once. */
+  async cancel(ctx: RequestContext, id: string, atPeriodEnd: boolean): Promise<SubscriptionView> {
+    return this.mutate(ctx, id, async (tx, sub, plan, now) => {
+      if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has already ended.', 'subscription_ended');
+      if (atPeriodEnd && sub.status !== 'past_due') {
+        await tx.update(subscriptions).set({ cancelAtPeriodEnd: true, canceledAt: now }).where(eq(subscriptions.id, sub.id));
+      } else {
+        await tx
+          .update(subscriptions)
+          .set({ status: 'canceled', canceledAt: now, endedAt: now, cancelAtPeriodEnd: false, nextRetryAt: null, graceEndsAt: null })
+          .where(eq(subscriptions.id, sub.id));
+      }
+      void plan;
+    });
+  }
+
+  /** Undoes a cancellation at period end. */
+  async resume(ctx: RequestContext, id: string): Promise<SubscriptionView> {
+    return this.mutate(ctx, id, async (tx, sub) => {
+      if (!sub.cancelAtPeriodEnd || (sub.status !== 'active' && sub.status !== 'trialing')) {
+        throw new Conflict('Only a subscription set to cancel at period end can be resumed.', 'not_canceling');
+      }
+      await tx.update(subscriptions).set({ cancelAtPeriodEnd: false, canceledAt: null }).where(eq(subscriptions.id, sub.id));
+    });
+  }
+
+  /** Saves a new card; a past-due subscription is charged with it at once (a decline saves nothing). */
+  async updatePaymentMethod(ctx: RequestContext, id: string, cardNumber: string): Promise<SubscriptionView> {
+    return this.mutate(ctx, id, async (tx, sub, plan, now) => {
+      if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has ended; subscribe again instead.', 'subscription_ended');
+      if (sub.status === 'past_due') {
+        const { charge } = await this.charger.charge(tx, sub, plan, {
+          reason: 'retry',
+          key: `sub:${sub.id}:retry:${sub.currentPeriodStart.toISOString()}:card:${uuidv7()}`,
+          periodStart: sub.currentPeriodStart,
+          periodEnd: sub.currentPeriodEnd,
+          lines: [this.renewals.planLine(sub, plan, sub.currentPeriodStart, sub.currentPeriodEnd)],
+          offSession: false,
+          at: now,
+          cardNumber,
+        });
+        if (charge.status !== 'succeeded') declined(charge);
+        await tx.update(subscriptions).set(Renewals.recovered).where(eq(subscriptions.id, sub.id));
+      }
+      await tx.update(subscriptions).set({ cardNumber, cardLast4: cardNumber.slice(-4) }).where(eq(subscriptions.id, sub.id));
+    });
+  }
+
+  async previewChange(ctx: RequestContext, id: string, planId: string): Promise<z.infer<typeof ProrationPreview>> {
+    const { ctx: o, sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
+    const from = await this.planOf(this.db, sub);
+    const to = await this.plans.find(this.db, o.membership.orgId, planId);
+    const now = await this.clock.now(sub.testClockId);
+    const c = this.computeChange(sub, from, to, now);
+    return this.presentChange(sub, from, to, c);
+  }
+
+  /** Changes plan: upgrades are charged the prorated difference at once; downgrades leave account credit. */
+  async changePlan(ctx: RequestContext, id: string, planId: string): Promise<SubscriptionView> {
+    return this.mutate(ctx, id, async (tx, sub, from, now, o) => {
+      const to = await this.plans.find(tx, o.membership.orgId, planId);
+      const c = this.computeChange(sub, from, to, now);
+      const patch: Partial<SubscriptionRow> = { planId: to.id, unitAmountMinor: c.unitMinor };
+      if (c.newPeriodEnd) Object.assign(patch, { currentPeriodStart: now, currentPeriodEnd: c.newPeriodEnd });
+      if (c.proration && c.proration.netMinor > 0) {
+        const { charge } = await this.charger.charge(tx, sub, from, {
+          reason: 'proration',
+          key: `sub:${sub.id}:proration:${uuidv7()}`,
+          periodStart: now,
+          periodEnd: c.newPeriodEnd ?? sub.currentPeriodEnd,
+          lines: c.proration.lines,
+          offSession: false,
+          at: now,
+        });
+        if (charge.status !== 'succeeded') declined(charge);
+      } else if (c.proration && c.proration.netMinor < 0) {
+        await tx.update(subscriptions).set({ creditMinor: sql`${subscriptions.creditMinor} + ${-c.proration.netMinor}` }).where(eq(subscriptions.id, sub.id));
+      }
+      await tx.update(subscriptions).set(patch).where(eq(subscriptions.id, sub.id));
+      return to;
+    });
+  }
+
+  private computeChange(sub: SubscriptionRow, from: PlanRow, to: PlanRow, now: Date): { unitMinor: number; proration: Proration | null; newPeriodEnd: Date | null } {
+    if (to.id === from.id) throw new Invalid('This is already the plan of the subscription.', [{ field: 'body.planId', message: 'same plan' }], 'same_plan');
+    if (to.archivedAt) throw new Conflict('That plan is archived and takes no new subscribers.', 'plan_archived');
+    if (sub.status !== 'active' && sub.status !== 'trialing') throw new Conflict('Only an active or trialing subscription can change plan.', 'not_active');
+    const price = to.prices.find((p) => p.currency === sub.currency);
+    if (!price) throw new Invalid(`That plan has no price in ${sub.currency}.`, [{ field: 'body.planId', message: 'no price in this currency' }], 'currency_unavailable');
+    // a trial changes plan without charge; the first charge is of the new plan
+    if (sub.status === 'trialing') return { unitMinor: price.amountMinor, proration: null, newPeriodEnd: null };
+    const newPeriodEnd = to.interval === from.interval ? null : addInterval(now, to.interval);
+    const proration = prorate({
+      oldName: from.name,
+      newName: to.name,
+      oldUnitMinor: sub.unitAmountMinor,
+      newUnitMinor: price.amountMinor,
+      quantity: sub.quantity,
+      periodStart: sub.currentPeriodStart,
+      periodEnd: sub.currentPeriodEnd,
+      at: now,
+      newPeriodEnd,
+    });
+    return { unitMinor: price.amountMinor, proration, newPeriodEnd };
+  }
+
+  private presentChange(sub: SubscriptionRow, from: PlanRow, to: PlanRow, c: ReturnType<SubscriptionsService['computeChange']>): z.infer<typeof ProrationPreview> {
+    const p = c.proration;
+    const net = p?.netMinor ?? 0;
+    return {
+      fromPlanId: from.id,
+      toPlanId: to.id,
+      currency: sub.currency,
+      basis: 'seconds',
+      remainingSeconds: p?.remainingSeconds ?? 0,
+      periodSeconds: p?.periodSeconds ?? 0,
+      creditMinor: p?.creditMinor ?? 0,
+      chargeMinor: p?.chargeMinor ?? 0,
+      netMinor: net,
+      dueNowMinor: net > 0 ? net - Math.min(sub.creditMinor, net) : 0,
+      lines: p?.lines ?? [],
+      periodEnd: (c.newPeriodEnd ?? sub.currentPeriodEnd).toISOString(),
+    };
+  }
+
+  /** Locks the caller's subscription, runs `fn` at the subscription's clock time, re-syncs access, presents. */
+  private async mutate(
+    ctx: RequestContext,
+    id: string,
+    fn: (tx: Tx, sub: SubscriptionRow, plan: PlanRow, now: Date, o: OrgContext) => Promise<PlanRow | void>,
+  ): Promise<SubscriptionView> {
+    return this.db.transaction(async (tx) => {
+      const [locked] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id)).for('update');
+      const { ctx: o, sub } = requireSubscriptionAccess(ctx, locked);
+      const plan = await this.planOf(tx, sub);
+      const now = await this.clock.now(sub.testClockId, tx);
+      const newPlan = (await fn(tx, sub, plan, now, o)) ?? plan;
+      const fresh = (await this.row(tx, sub.id))!;
+      const synced = await this.access.sync(tx, fresh, newPlan, now);
+      return presentSubscription(synced, newPlan);
+    });
+  }
+
+  private async row(db: Database | Tx, id: string): Promise<SubscriptionRow | undefined> {
+    const [s] = await db.select().from(subscriptions).where(eq(subscriptions.id, id));
+    return s;
+  }
+
+  private async planOf(db: Database | Tx, sub: SubscriptionRow): Promise<PlanRow> {
+    const [p] = await db.select().from(billingPlans).where(eq(billingPlans.id, sub.planId));
+    if (!p) throw new NotFound('Plan');
+    return p;
+  }
+}
