@@ -30,6 +30,11 @@ export const en = {
   bank: {
     title: 'Question bank',
     backToCourse: 'Back to the course',
+    backToTeach: 'Back to Teach',
+    orgTitle: 'Organization question banks',
+    orgIntro: 'Banks shared by every course of the organization: any quiz can draw questions from them.',
+    noOrgBanksHint: 'Create a bank for questions that several courses share.',
+    openOrgBanks: 'Organization question banks',
     noBanks: 'No question bank yet',
     noBanksHint: 'Create a bank to collect this course’s questions; quizzes pick from it.',
     newBankName: 'New bank name',
@@ -270,6 +275,11 @@ export const es: Messages<typeof en> = {
   bank: {
     title: 'Banco de preguntas',
     backToCourse: 'Volver al curso',
+    backToTeach: 'Volver a Enseñar',
+    orgTitle: 'Bancos de preguntas de la organización',
+    orgIntro: 'Bancos compartidos por todos los cursos de la organización: cualquier cuestionario puede tomar preguntas de ellos.',
+    noOrgBanksHint: 'Crea un banco para las preguntas que comparten varios cursos.',
+    openOrgBanks: 'Bancos de preguntas de la organización',
     noBanks: 'Aún no hay banco de preguntas',
     noBanksHint: 'Crea un banco para reunir las preguntas del curso; los cuestionarios las toman de él.',
     newBankName: 'Nombre del banco nuevo',

@@ -267,6 +267,28 @@ describe('quizzes and attempts', () => {
     const frozen = await t.query<{ items: { optionOrder?: string[] }[] }>('SELECT items FROM quiz_attempts WHERE id = $1', [a.body.id]);
     expect(frozen[0]!.items).toHaveLength(3);
   });
+
+  it("draws from an organization-wide bank; the course's bank list offers it, a stranger's bank is refused", async () => {
+    const org = await t.http('POST', '/api/v1/question-banks', { ...H(owner), body: { name: 'Org shared' } });
+    expect(org.status).toBe(201);
+    const shared = await t.http('POST', `/api/v1/question-banks/${org.body.id}/questions`, { ...H(owner), body: { question: QUESTIONS.tf, tags: ['shared'] } });
+    expect(shared.status).toBe(201);
+    const listed = await t.http('GET', `/api/v1/courses/${course.id}/question-banks`, H(owner));
+    expect(listed.body.items.find((b: { id: string }) => b.id === org.body.id)).toMatchObject({ scope: 'organization', questionCount: 1 });
+    expect((await t.http('GET', '/api/v1/question-banks', H(stranger))).body.items).toEqual([]);
+    expect((await t.http('GET', '/api/v1/question-banks', {})).status).toBe(401);
+    const foreign = await t.http('POST', '/api/v1/question-banks', { ...H(stranger), body: { name: 'Theirs' } });
+    const refused = await t.http('PUT', quizUrl(), { ...H(owner), body: { ...quiz(), items: [{ kind: 'draw', bankId: foreign.body.id, count: 1 }] } });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    const res = await t.http('PUT', quizUrl(), { ...H(owner), body: { ...quiz(), attemptsAllowed: null, items: [{ kind: 'draw', bankId: org.body.id, count: 1 }] } });
+    expect(res.status).toBe(200);
+    const open = await t.http('POST', `${quizUrl()}/attempts`, H(learner2));
+    expect((await t.http('POST', `/api/v1/quiz-attempts/${open.body.id}/submit`, H(learner2))).status).toBe(200);
+    const a = await t.http('POST', `${quizUrl()}/attempts`, H(learner2));
+    expect(a.status).toBe(201);
+    expect(a.body.items.map((i: { questionId: string }) => i.questionId)).toEqual([shared.body.id]);
+  });
 });
 
 describe('the server timer', () => {
