@@ -200,6 +200,16 @@ describe('assignments: submissions', () => {
       ['Learner 2', 1, null],
     ]);
     expect(JSON.stringify(list.body)).not.toContain('Ada');
+    // the list pages by cursor in a stable order: every submission once, then the end
+    const p1 = await t.http('GET', url('essay', '/submissions?limit=1'), { as: instructor, headers: instructor.h() });
+    expect(p1.body.items.map((s: { ownerLabel: string }) => s.ownerLabel)).toEqual(['Learner 1']);
+    expect(p1.body.nextCursor).toEqual(expect.any(String));
+    const p2 = await t.http('GET', url('essay', `/submissions?limit=1&cursor=${encodeURIComponent(p1.body.nextCursor)}`), { as: instructor, headers: instructor.h() });
+    expect(p2.body.items.map((s: { ownerLabel: string }) => s.ownerLabel)).toEqual(['Learner 2']);
+    expect(p2.body.nextCursor).toBeNull();
+    const bad = await t.http('GET', url('essay', '/submissions?cursor=not-a-cursor'), { as: instructor, headers: instructor.h() });
+    expect(bad.status).toBe(400);
+    expect((await t.http('GET', url('essay', '/submissions?limit=1'), { as: stranger, headers: stranger.h() })).status).toBe(404);
     const one = await t.http('GET', `/api/v1/assignment-submissions/${list.body.items[0].id}`, { as: instructor, headers: instructor.h() });
     expect(one.status).toBe(200);
     expect(one.body.versions).toHaveLength(2);
