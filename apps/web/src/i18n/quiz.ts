@@ -184,6 +184,11 @@ export const en = {
   },
   take: {
     yourAnswer: 'Your answer',
+    words_one: '{{count}} word',
+    words_other: '{{count}} words',
+    wordsBetween: '{{min}} to {{max}} words',
+    wordsAtLeast: 'at least {{min}} words',
+    wordsAtMost: 'at most {{max}} words',
     blank: 'Blank {{n}}',
     choose: 'Choose…',
     file: 'Your file',
@@ -429,6 +434,11 @@ export const es: Messages<typeof en> = {
   },
   take: {
     yourAnswer: 'Tu respuesta',
+    words_one: '{{count}} palabra',
+    words_other: '{{count}} palabras',
+    wordsBetween: 'de {{min}} a {{max}} palabras',
+    wordsAtLeast: 'al menos {{min}} palabras',
+    wordsAtMost: 'como mucho {{max}} palabras',
     blank: 'Hueco {{n}}',
     choose: 'Elige…',
     file: 'Tu archivo',
