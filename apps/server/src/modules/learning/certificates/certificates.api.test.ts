@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member } from '../enrollment/enrollment.fixtures.js';
 import { CourseCompleted } from '../learning.events.js';
 import { QR_BOX, qrModules } from './certificate-pdf.js';
+import { extractPdfText } from './pdf-text.fixtures.js';
 import { CODE_PATTERN } from './certificates.dto.js';
 import { CertificatesService } from './certificates.service.js';
 
@@ -46,7 +47,7 @@ async function complete(as: Member, c: BuiltCourse): Promise<void> {
   await t.drain();
 }
 
-/** The text drawn on the PDF's first page: the content stream inflated, hex strings decoded. */
+/** The PDF's text as a reader extracts it (one line per text run), and its first page's raw content stream. */
 async function pdfText(bytes: Uint8Array): Promise<{ doc: PDFDocument; text: string; content: string }> {
   const doc = await PDFDocument.load(bytes);
   const page = doc.getPage(0);
@@ -54,7 +55,7 @@ async function pdfText(bytes: Uint8Array): Promise<{ doc: PDFDocument; text: str
   const streams = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r)) : [contents];
   let content = '';
   for (const s of streams) if (s instanceof PDFRawStream) content += Buffer.from(decodePDFRawStream(s).decode()).toString('latin1');
-  const text = [...content.matchAll(/<([0-9A-Fa-f]+)> Tj/g)].map((m) => Buffer.from(m[1]!, 'hex').toString('latin1')).join('\n');
+  const text = (await extractPdfText(bytes)).lines.join('\n');
   return { doc, text, content };
 }
 
