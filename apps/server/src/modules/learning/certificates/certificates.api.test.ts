@@ -243,6 +243,24 @@ describe('Open Badges 3.0 and verification', () => {
     expect(credential.issuer).toMatchObject({ id: `${t.config.publicUrl}/api/v1/issuers/${owner.orgId}`, type: ['Profile'] });
     expect(credential.credentialSubject.achievement).toMatchObject({ type: ['Achievement'], name: 'Analytical Engines', description: 'Twelve hours of study.' });
     expect(credential.credentialSubject.achievement.criteria.narrative).toBeTruthy();
+    // the achievement's image: a public SVG badge with the course title, served by the certificate's id
+    const image = credential.credentialSubject.achievement.image;
+    expect(image).toEqual({ id: `${t.config.publicUrl}/api/v1/certificates/${certId}/badge.svg`, type: 'Image' });
+    const badgePath = new URL(image.id).pathname;
+    const svg = await t.app.inject({ method: 'GET', url: badgePath });
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(svg.body).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.body).toContain('>Analytical</text>');
+    expect(svg.body).toContain('>Engines</text>');
+    expect(svg.body).toContain('<title>');
+    expect(svg.body).not.toContain('Ada Lovelace');
+    expect(svg.body).not.toMatch(/<script|href=/i);
+    const mine = await t.http('GET', `/api/v1/certificates/${certId}`, { as: learner, headers: learner.h() });
+    expect(mine.body.badgeImageUrl).toBe(image.id);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/certificates/01900000-0000-7000-8000-000000000000/badge.svg' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/certificates/not-a-uuid/badge.svg' })).statusCode).toBe(400);
     expect(credential.credentialSubject.name).toBe('Ada Lovelace');
     const id = credential.credentialSubject.identifier[0];
     expect(id).toMatchObject({ type: 'IdentityObject', identityType: 'emailAddress', hashed: true });
