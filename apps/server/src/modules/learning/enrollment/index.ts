@@ -6,11 +6,13 @@
  *   lesson of the live version is done (video, quiz, assignment and code modules report theirs here);
  *   emits LessonCompleted once per lesson and CourseCompleted once per enrollment.
  * - LearnerService.lessonAccess(userId, courseId, lessonId): may this user open this lesson now, and why not.
+ * - EnrollmentService.courseLearners(db, courseId, { limit, afterId }): a course's learners (not revoked)
+ *   a page at a time, for other modules' read models to backfill from (the gradebook does).
  * Events (EnrollmentCreated, EnrollmentRevoked, LessonCompleted, CourseCompleted) live in ../learning.events.ts.
  */
 export { EnrollmentModule } from './enrollment.module.js';
 export { EnrollmentService } from './enrollment.service.js';
-export type { GrantAccessInput, GrantOutcome } from './enrollment.service.js';
+export type { CourseLearner, GrantAccessInput, GrantOutcome } from './enrollment.service.js';
 export type { LearnerIdentity } from './learner-directory.js';
 export { LearnerService } from './learner.service.js';
 export type { LessonAccess } from './learner.service.js';
