@@ -97,7 +97,10 @@ describe('assignment journey', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Account menu for Rita Writer' }).waitFor();
     await page.goto('/catalog');
     await page.getByRole('searchbox', { name: 'Search courses' }).fill(title);
+    // the search is debounced: click once the filtered list is there, or the search's own navigation wins
+    await page.getByText('1 course', { exact: true }).waitFor();
     await page.getByRole('link', { name: title }).click();
+    await page.waitForURL(/\/courses\//);
     await page.getByRole('button', { name: /^Enroll/ }).click();
     await page.getByRole('button', { name: 'Start learning' }).click();
     await page.getByRole('heading', { level: 2, name: 'The assignment' }).waitFor();
@@ -175,9 +178,17 @@ describe('assignment journey', { timeout: 600_000 }, () => {
     await page.getByTestId('grade-summary').filter({ hasText: 'Grade: 10 / 10' }).waitFor();
     await checkA11y(page, 'grading page');
     await screenshot(page, 'assignment-grading');
+    // the learner's page stays open: it must update by itself when the grade is released
+    const learnerPage = learner.pages()[0]!;
+    await learnerPage.evaluate(() => {
+      (window as unknown as { __noReload?: boolean }).__noReload = true;
+    });
     await page.getByRole('button', { name: 'Release to the learner' }).click();
     await toast(page, 'The grade is released.');
     await page.getByTestId('submission-row').filter({ hasText: 'Released' }).waitFor();
+    await learnerPage.getByTestId('assignment-feedback').getByTestId('assignment-grade').filter({ hasText: '10 / 10' }).waitFor();
+    await toast(learnerPage, 'Your grade is released.');
+    assert.equal(await learnerPage.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), true, 'pushed live, not reloaded');
   });
 
   step('the grading list pages by cursor: 26 submissions show 25, then "Load more" brings the last', async () => {
