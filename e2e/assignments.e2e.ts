@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { request, type APIResponse, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { checkA11y, launchBrowser, screenshot } from './lib/browser.js';
 import { signIn, stepper } from './lib/journey.js';
 import { startServer, type TestServer } from './lib/server.js';
@@ -97,7 +97,10 @@ describe('assignment journey', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Account menu for Rita Writer' }).waitFor();
     await page.goto('/catalog');
     await page.getByRole('searchbox', { name: 'Search courses' }).fill(title);
+    // the search is debounced: click once the filtered list is there, or the search's own navigation wins
+    await page.getByText('1 course', { exact: true }).waitFor();
     await page.getByRole('link', { name: title }).click();
+    await page.waitForURL(/\/courses\//);
     await page.getByRole('button', { name: /^Enroll/ }).click();
     await page.getByRole('button', { name: 'Start learning' }).click();
     await page.getByRole('heading', { level: 2, name: 'The assignment' }).waitFor();
@@ -175,9 +178,39 @@ describe('assignment journey', { timeout: 600_000 }, () => {
     await page.getByTestId('grade-summary').filter({ hasText: 'Grade: 10 / 10' }).waitFor();
     await checkA11y(page, 'grading page');
     await screenshot(page, 'assignment-grading');
+    // the learner's page stays open: it must update by itself when the grade is released
+    const learnerPage = learner.pages()[0]!;
+    await learnerPage.evaluate(() => {
+      (window as unknown as { __noReload?: boolean }).__noReload = true;
+    });
     await page.getByRole('button', { name: 'Release to the learner' }).click();
     await toast(page, 'The grade is released.');
     await page.getByTestId('submission-row').filter({ hasText: 'Released' }).waitFor();
+    await learnerPage.getByTestId('assignment-feedback').getByTestId('assignment-grade').filter({ hasText: '10 / 10' }).waitFor();
+    await toast(learnerPage, 'Your grade is released.');
+    assert.equal(await learnerPage.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), true, 'pushed live, not reloaded');
+  });
+
+  step('the grading list pages by cursor: 26 submissions show 25, then "Load more" brings the last', async () => {
+    const [, courseId, lessonId] = /\/teach\/courses\/([0-9a-f-]{36})\/lessons\/([0-9a-f-]{36})/.exec(lessonUrl)!;
+    for (let i = 1; i <= 25; i++) {
+      const api = await request.newContext({ baseURL: server.baseUrl, extraHTTPHeaders: { origin: server.baseUrl } });
+      const ok = async (res: APIResponse) => assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
+      await ok(await api.post('/api/auth/sign-up/email', { data: { name: `Pager ${String(i).padStart(2, '0')}`, email: `pager-${i}-${Date.now()}@example.com`, password: 'correct-horse-battery' } }));
+      await ok(await api.post(`/api/v1/courses/${courseId}/enroll`));
+      await ok(await api.post(`/api/v1/courses/${courseId}/lessons/${lessonId}/assignment/submissions`, { data: { text: `Essay number ${i}.` } }));
+      await api.dispose();
+    }
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Grading' }).waitFor();
+    await page.getByTestId('submission-row').nth(24).waitFor();
+    assert.equal(await page.getByTestId('submission-row').count(), 25);
+    await page.getByRole('button', { name: 'Load more submissions' }).click();
+    await page.getByTestId('submission-row').nth(25).waitFor();
+    assert.equal(await page.getByTestId('submission-row').count(), 26);
+    await page.getByRole('button', { name: 'Load more submissions' }).waitFor({ state: 'detached' });
+    const labels = await page.getByTestId('submission-row').locator('button').allTextContents();
+    assert.equal(new Set(labels).size, 26, 'no submission shows twice');
   });
 
   step('the learner sees the grade, the rubric levels and the comment; the lesson is complete', async () => {

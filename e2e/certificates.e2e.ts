@@ -111,6 +111,14 @@ describe('certificate journey', { timeout: 600_000 }, () => {
     await card.getByRole('link', { name: 'Download PDF: Learn to Learn' }).waitFor({ timeout: 60_000 });
     code = ((await card.getByText(/Certificate ID: LYC-/).textContent()) ?? '').replace('Certificate ID: ', '').trim();
     assert.match(code, /^LYC-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // the Open Badge's image: the SVG badge is served publicly and shows in the card
+    const badgeImg = card.getByRole('img', { name: 'Open Badge for Learn to Learn' });
+    await badgeImg.waitFor();
+    await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await badgeImg.elementHandle());
+    const svg = await page.request.get((await badgeImg.getAttribute('src'))!, { headers: { cookie: '' } });
+    assert.equal(svg.status(), 200);
+    assert.match(svg.headers()['content-type'] ?? '', /^image\/svg\+xml/);
+    assert.match(await svg.text(), />Learn to Learn</);
     await checkA11y(page, 'my certificates');
     await screenshot(page, 'my-certificates');
   });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,4 +93,13 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Tes
     throw new Error(`the server did not become ready:\n${log.join('')}`);
   }
   return { baseUrl, dataDir, stop };
+}
+
+/**
+ * The URL of a started server's embedded database (the port it wrote to DATA_DIR/pg-port), for a
+ * journey that must move time in the data, e.g. an attempt's deadline.
+ */
+export function databaseUrl(server: TestServer): string {
+  const port = readFileSync(path.join(server.dataDir, 'pg-port'), 'utf8').trim();
+  return `postgres://lyceum:lyceum@127.0.0.1:${port}/lyceum`;
 }

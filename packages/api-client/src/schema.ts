@@ -3727,6 +3727,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/{certificateId}/badge.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: the Open Badges achievement image of a certificate (an SVG badge with the course title) */
+        get: operations["CertificatesController_badge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates/{certificateId}/credential": {
         parameters: {
             query?: never;
@@ -7058,6 +7075,7 @@ export interface components {
             nextCursor: string | null;
         };
         CertificateDto_Output: {
+            badgeImageUrl: string;
             code: string;
             /** Format: date-time */
             completedAt: string;
@@ -7087,6 +7105,7 @@ export interface components {
         };
         CertificatePageDto_Output: {
             items: {
+                badgeImageUrl: string;
                 code: string;
                 /** Format: date-time */
                 completedAt: string;
@@ -14793,6 +14812,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CertificateDto_Output"];
+                };
+            };
+        };
+    };
+    CertificatesController_badge: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                certificateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the badge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
                 };
             };
         };

@@ -68,6 +68,7 @@ export const en = {
   status: { valid: 'Valid', revoked: 'Revoked' },
   mine: {
     title: 'My certificates',
+    badgeAlt: 'Open Badge for {{course}}',
     empty: 'No certificates yet',
     emptyHint: 'Complete a course that offers a certificate and it appears here.',
     browse: 'Browse the catalog',
@@ -185,6 +186,7 @@ export const es: Messages<typeof en> = {
   status: { valid: 'Válido', revoked: 'Revocado' },
   mine: {
     title: 'Mis certificados',
+    badgeAlt: 'Open Badge de {{course}}',
     empty: 'Todavía no tienes certificados',
     emptyHint: 'Completa un curso que ofrezca certificado y aparecerá aquí.',
     browse: 'Ver el catálogo',

@@ -7,6 +7,10 @@ import { bodyFieldErrors, EmptyState, errorMessage, ErrorState, formatDate, form
 import { type Assignment, type AssignmentFile, FILE_TYPES, formatBytes, type MySubmission, type PeerReviewTask, type PeerReviewTaskList, type Submission } from './model';
 import { RubricPicker } from './RubricPicker';
 import { SubmissionText } from './SubmissionText';
+import { useRealtimeEvent } from '../../realtime';
+
+/** Pushed by the server when a grade of one of your submissions is released (or changed after release). */
+const GRADE_RELEASED_EVENT = 'assignment.grade-released';
 
 /** The learner's side of an assignment lesson: instructions, due date, the submission form, their versions, and feedback once released. */
 export function AssignmentPanel({ courseId, lessonId, onReleased }: { courseId: string; lessonId: string; onReleased?: () => void }) {
@@ -19,6 +23,13 @@ export function AssignmentPanel({ courseId, lessonId, onReleased }: { courseId: 
     queryKey: ['my-assignment-submission', lessonId],
     enabled: Boolean(assignment.data),
     queryFn: () => call<MySubmission>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/my-submission', { params: { path: { courseId, lessonId } } })),
+  });
+  const qc = useQueryClient();
+  // the page updates itself when the instructor releases the grade
+  useRealtimeEvent<{ lessonId: string }>(GRADE_RELEASED_EVENT, (e) => {
+    if (e.lessonId !== lessonId) return;
+    void qc.invalidateQueries({ queryKey: ['my-assignment-submission', lessonId] });
+    notify({ color: 'green', message: t('assignments.gradeReleasedLive') });
   });
   const released = mine.data?.submission?.status === 'released';
   useEffect(() => {

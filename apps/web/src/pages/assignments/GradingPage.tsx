@@ -1,10 +1,10 @@
 import { ActionIcon, Alert, Anchor, Badge, Button, Grid, Group, NumberInput, Paper, SegmentedControl, Skeleton, Stack, Table, Text, Textarea, TextInput, Title, UnstyledButton } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, call } from '../../api';
-import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, formatDate, formatNumber, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
+import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, formatDate, formatNumber, LoadMore, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import type { Assignment, Submission, SubmissionComment, SubmissionSummaryPage } from './model';
 import { RubricPicker } from './RubricPicker';
 import { SubmissionText } from './SubmissionText';
@@ -20,6 +20,9 @@ export function StatusBadge({ status }: { status: Submission['status'] }) {
   );
 }
 
+/** Submissions per page of the grader's list; "Load more" fetches the next page by cursor. */
+const SUBMISSIONS_PAGE = 25;
+
 /** The grader's page for one assignment: its submissions, one at a time with history, rubric, comments and release. */
 export function GradingPage() {
   const { courseId = '', lessonId = '' } = useParams();
@@ -30,14 +33,20 @@ export function GradingPage() {
     queryKey: ['assignment', lessonId],
     queryFn: () => call<Assignment>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment', { params: { path: { courseId, lessonId } } })),
   });
-  const list = useQuery({
+  const list = useInfiniteQuery({
     queryKey: ['assignment-submissions', lessonId],
-    queryFn: () => call<SubmissionSummaryPage>(api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/submissions', { params: { path: { courseId, lessonId }, query: { limit: 100 } } })),
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      call<SubmissionSummaryPage>(
+        api.GET('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/submissions', { params: { path: { courseId, lessonId }, query: { limit: SUBMISSIONS_PAGE, cursor: pageParam } } }),
+      ),
+    getNextPageParam: (p) => p.nextCursor ?? undefined,
   });
   const [selected, setSelected] = useState<string | null>(null);
+  const first = list.data?.pages[0]?.items[0];
   useEffect(() => {
-    if (!selected && list.data?.items[0]) setSelected(list.data.items[0].id);
-  }, [list.data, selected]);
+    if (!selected && first) setSelected(first.id);
+  }, [first, selected]);
 
   const releaseAll = useMutation({
     mutationFn: () => call<{ released: number }>(api.POST('/api/v1/courses/{courseId}/lessons/{lessonId}/assignment/release', { params: { path: { courseId, lessonId } } })),
@@ -67,7 +76,7 @@ export function GradingPage() {
   }
   if (!assignment.data || !list.data) return <PageLoading />;
   const a = assignment.data;
-  const items = list.data.items;
+  const items = list.data.pages.flatMap((p) => p.items);
 
   return (
     <Stack>
@@ -139,6 +148,7 @@ export function GradingPage() {
                   </Table.Tbody>
                 </Table>
               </Table.ScrollContainer>
+              <LoadMore query={list} label={t('assignments.moreSubmissions')} />
             </Paper>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 8 }}>{selected && <SubmissionGrader key={selected} assignment={a} submissionId={selected} lessonId={lessonId} />}</Grid.Col>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Image, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +25,7 @@ function CertificateCard({ c }: { c: Certificate }) {
   return (
     <Card withBorder padding="lg" component="article" aria-labelledby={`cert-${c.id}`} data-testid="certificate-card">
       <Stack gap="xs">
+        <Image src={c.badgeImageUrl} w={96} h={96} fit="contain" alt={t('certificates.mine.badgeAlt', { course: c.courseTitle })} data-testid="badge-image" />
         <Group justify="space-between" align="flex-start" wrap="nowrap">
           <Title order={2} size="h4" id={`cert-${c.id}`} style={{ overflowWrap: 'anywhere' }}>
             {c.courseTitle}

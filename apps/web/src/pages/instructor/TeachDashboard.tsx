@@ -157,8 +157,11 @@ export function TeachDashboard() {
           <Title order={1}>{t('instructor.dashboard.title')}</Title>
           <Text c="dimmed">{perms.activeOrganization ? t('instructor.dashboard.intro', { org: perms.activeOrganization.name }) : ''}</Text>
         </div>
-        {perms.can('media.manage') && <Button component={Link} to="/teach/media" variant="default">{t('media.nav')}</Button>}
-        {allowed && canCreate && <Button onClick={open}>{t('instructor.dashboard.newCourse')}</Button>}
+        <Group gap="xs">
+          {perms.can('media.manage') && <Button component={Link} to="/teach/media" variant="default">{t('media.nav')}</Button>}
+          {perms.can('course.update') && <Button component={Link} to="/teach/question-banks" variant="default">{t('quiz.bank.openOrgBanks')}</Button>}
+          {allowed && canCreate && <Button onClick={open}>{t('instructor.dashboard.newCourse')}</Button>}
+        </Group>
       </Group>
       {!allowed ? (
         <Alert color="gray" title={t('instructor.dashboard.noAccessTitle')}>

@@ -9,19 +9,35 @@ import { QuestionForm } from './QuestionForm';
 import { QUESTION_TYPES, type BankQuestion, type BankQuestionPage, type QuestionBank, type QuestionInput, type QuestionType } from './types';
 import { QtiTransfer } from './QtiTransfer';
 
-export function useCourseBanks(courseId: string) {
+export function useCourseBanks(courseId: string, enabled = true) {
   return useQuery({
     queryKey: ['question-banks', courseId],
+    enabled,
     queryFn: () => call<{ items: QuestionBank[] }>(api.GET('/api/v1/courses/{courseId}/question-banks', { params: { path: { courseId } } })),
   });
 }
 
-function CreateBank({ courseId, onCreated }: { courseId: string; onCreated: (b: QuestionBank) => void }) {
+/** The organization's own banks (not tied to a course); every course of the organization can use them. */
+export function useOrgBanks(enabled = true) {
+  return useQuery({
+    queryKey: ['question-banks', 'organization'],
+    enabled,
+    queryFn: () => call<{ items: QuestionBank[] }>(api.GET('/api/v1/question-banks')),
+  });
+}
+
+/** Where a bank page's banks live: one course (its banks plus the organization's), or the organization. */
+type BankScope = { kind: 'course'; courseId: string } | { kind: 'organization' };
+
+function CreateBank({ scope, onCreated }: { scope: BankScope; onCreated: (b: QuestionBank) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useMutation({
-    mutationFn: () => call<QuestionBank>(api.POST('/api/v1/courses/{courseId}/question-banks', { params: { path: { courseId } }, body: { name, description: '' } })),
+    mutationFn: () =>
+      scope.kind === 'course'
+        ? call<QuestionBank>(api.POST('/api/v1/courses/{courseId}/question-banks', { params: { path: { courseId: scope.courseId } }, body: { name, description: '' } }))
+        : call<QuestionBank>(api.POST('/api/v1/question-banks', { body: { name, description: '' } })),
     onSuccess: (b) => {
       setName('');
       setErrors({});
@@ -52,10 +68,22 @@ function CreateBank({ courseId, onCreated }: { courseId: string; onCreated: (b: 
 /** A course's question banks: questions of every type with tags, filtered by tag and type. */
 export function QuestionBankPage() {
   const { courseId = '' } = useParams();
+  return <BankWorkspace scope={{ kind: 'course', courseId }} />;
+}
+
+/** The organization-wide question banks, reached from the Teach area; any course's quiz can draw from them. */
+export function OrgQuestionBankPage() {
+  return <BankWorkspace scope={{ kind: 'organization' }} />;
+}
+
+function BankWorkspace({ scope }: { scope: BankScope }) {
   const { t } = useTranslation();
-  usePageTitle(t('quiz.bank.title'));
+  const title = scope.kind === 'course' ? t('quiz.bank.title') : t('quiz.bank.orgTitle');
+  usePageTitle(title);
   const qc = useQueryClient();
-  const banks = useCourseBanks(courseId);
+  const courseBanks = useCourseBanks(scope.kind === 'course' ? scope.courseId : '', scope.kind === 'course');
+  const orgBanks = useOrgBanks(scope.kind === 'organization');
+  const banks = scope.kind === 'course' ? courseBanks : orgBanks;
   const [bankId, setBankId] = useState<string | null>(null);
   const [tag, setTag] = useState('');
   const [type, setType] = useState<QuestionType | ''>('');
@@ -78,7 +106,7 @@ export function QuestionBankPage() {
 
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['bank-questions'] });
-    void qc.invalidateQueries({ queryKey: ['question-banks', courseId] });
+    void qc.invalidateQueries({ queryKey: ['question-banks'] });
   };
   const save = useMutation({
     mutationFn: (v: { question: QuestionInput; tags: string[] }) =>
@@ -109,16 +137,23 @@ export function QuestionBankPage() {
   const items = questions.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack>
-      <Anchor component={Link} to={`/teach/courses/${courseId}/curriculum`} size="sm">
-        ← {t('quiz.bank.backToCourse')}
-      </Anchor>
-      <Title order={1}>{t('quiz.bank.title')}</Title>
+      {scope.kind === 'course' ? (
+        <Anchor component={Link} to={`/teach/courses/${scope.courseId}/curriculum`} size="sm">
+          ← {t('quiz.bank.backToCourse')}
+        </Anchor>
+      ) : (
+        <Anchor component={Link} to="/teach" size="sm">
+          ← {t('quiz.bank.backToTeach')}
+        </Anchor>
+      )}
+      <Title order={1}>{title}</Title>
+      {scope.kind === 'organization' && <Text c="dimmed">{t('quiz.bank.orgIntro')}</Text>}
       {banks.isError ? (
         <ErrorState error={banks.error} onRetry={() => void banks.refetch()} />
       ) : !banks.data ? (
         <Skeleton height={200} />
       ) : banks.data.items.length === 0 ? (
-        <EmptyState title={t('quiz.bank.noBanks')} hint={t('quiz.bank.noBanksHint')} action={<CreateBank courseId={courseId} onCreated={(b) => { setBankId(b.id); refresh(); }} />} />
+        <EmptyState title={t('quiz.bank.noBanks')} hint={scope.kind === 'course' ? t('quiz.bank.noBanksHint') : t('quiz.bank.noOrgBanksHint')} action={<CreateBank scope={scope} onCreated={(b) => { setBankId(b.id); refresh(); }} />} />
       ) : (
         <>
           <Group align="flex-end" wrap="wrap">
@@ -140,7 +175,7 @@ export function QuestionBankPage() {
           {bank && <QtiTransfer bankId={bank.id} onImported={refresh} />}
           <details>
             <summary>{t('quiz.bank.anotherBank')}</summary>
-            <CreateBank courseId={courseId} onCreated={(b) => { setBankId(b.id); refresh(); }} />
+            <CreateBank scope={scope} onCreated={(b) => { setBankId(b.id); refresh(); }} />
           </details>
           {questions.isError ? (
             <ErrorState error={questions.error} onRetry={() => void questions.refetch()} />

@@ -210,7 +210,7 @@ export function QuizBuilder({ courseId, lessonId }: { courseId: string; lessonId
               <EmptyState title={t('quiz.bank.noBanks')} hint={t('quiz.builder.noBankHint')} action={<Button component={Link} to={bankUrl}>{t('quiz.builder.manageBank')}</Button>} />
             ) : (
               <Stack gap="xs">
-                <NativeSelect label={t('quiz.builder.fromBank')} value={bank?.id} onChange={(e) => setBankId(e.currentTarget.value)} data={banks.data.items.map((b) => ({ value: b.id, label: b.name }))} />
+                <NativeSelect label={t('quiz.builder.fromBank')} value={bank?.id} onChange={(e) => setBankId(e.currentTarget.value)} data={banks.data.items.map((b) => ({ value: b.id, label: `${b.name} (${b.scope === 'course' ? t('quiz.bank.courseScope') : t('quiz.bank.orgScope')})` }))} />
                 {questions.isPending ? (
                   <Skeleton height={60} />
                 ) : (questions.data?.items.length ?? 0) === 0 ? (

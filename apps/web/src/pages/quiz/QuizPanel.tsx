@@ -2,12 +2,13 @@ import { Alert, Badge, Button, Checkbox, FileInput, Group, NativeSelect, NumberI
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, call } from '../../api';
+import { ApiError, api, call } from '../../api';
 import { confirmAction, EmptyState, ErrorState, formatDate, notify, notifyError } from '../../components/common';
 import type { Answer, Attempt, AttemptItem, AttemptPage, Quiz, SavedAnswer } from './types';
+import { WordCount } from './WordCount';
 
 type Opt = { id: string; text: string };
-type Shown = AttemptItem['question'] & { prompt?: string; options?: Opt[]; prompts?: Opt[]; choices?: Opt[]; items?: Opt[]; text?: string; blanks?: { id: string }[]; starterCode?: string; language?: string };
+type Shown = AttemptItem['question'] & { prompt?: string; options?: Opt[]; prompts?: Opt[]; choices?: Opt[]; items?: Opt[]; text?: string; blanks?: { id: string }[]; starterCode?: string; language?: string; minWords?: number; maxWords?: number };
 
 const fmtClock = (ms: number) => {
   const s = Math.max(0, Math.ceil(ms / 1000));
@@ -18,7 +19,7 @@ const fmtClock = (ms: number) => {
 };
 
 /** One question's answer control, by type. */
-function AnswerInput({ item, value, onChange, onFile, disabled }: { item: AttemptItem; value: Answer | null; onChange: (a: Answer) => void; onFile: (f: File) => void; disabled: boolean }) {
+function AnswerInput({ item, value, onChange, onFile, disabled, error }: { item: AttemptItem; value: Answer | null; onChange: (a: Answer) => void; onFile: (f: File) => void; disabled: boolean; error?: string | undefined }) {
   const { t } = useTranslation();
   const q = item.question as Shown;
   const label = t('quiz.take.yourAnswer');
@@ -142,7 +143,12 @@ function AnswerInput({ item, value, onChange, onFile, disabled }: { item: Attemp
       );
     }
     case 'essay':
-      return <Textarea label={label} autosize minRows={6} value={value?.type === 'essay' ? value.text : ''} onChange={(e) => onChange({ type: 'essay', text: e.currentTarget.value })} disabled={disabled} />;
+      return (
+        <Stack gap={4}>
+          <Textarea label={label} autosize minRows={6} value={value?.type === 'essay' ? value.text : ''} onChange={(e) => onChange({ type: 'essay', text: e.currentTarget.value })} disabled={disabled} error={error} />
+          <WordCount text={value?.type === 'essay' ? value.text : ''} min={q.minWords} max={q.maxWords} />
+        </Stack>
+      );
     case 'file_response':
       return (
         <Stack gap="xs">
@@ -279,6 +285,7 @@ function TakeAttempt({ initial, onClosed }: { initial: Attempt; onClosed: (a: At
   const [reviewing, setReviewing] = useState(false);
   const [answers, setAnswers] = useState<Record<string, Answer | null>>(() => Object.fromEntries(initial.items.map((i) => [i.questionId, i.answer])));
   const [saveState, setSaveState] = useState<'idle' | 'saving' | 'saved' | 'error'>('idle');
+  const [itemErrors, setItemErrors] = useState<Record<string, string>>({});
   const timers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
   const pending = useRef<Record<string, Answer>>({});
   // the server's clock: deadline arithmetic uses the offset measured when the attempt was read
@@ -312,6 +319,17 @@ function TakeAttempt({ initial, onClosed }: { initial: Attempt; onClosed: (a: At
     onError: async (e) => {
       submitting.current = false;
       notifyError(e, t);
+      if (e instanceof ApiError && e.code === 'essay_word_limit') {
+        // show each message at its essay and go to the first one
+        const byQuestion = Object.fromEntries(Object.entries(e.fieldErrors).map(([field, message]) => [field.replace(/^answers\./, ''), message]));
+        setItemErrors(byQuestion);
+        const first = initial.items.findIndex((i) => byQuestion[i.questionId]);
+        if (first >= 0) {
+          setReviewing(false);
+          setIndex(first);
+        }
+        return;
+      }
       // closed by the deadline job meanwhile: show the result
       const a = await call<Attempt>(api.GET('/api/v1/quiz-attempts/{attemptId}', { params: { path: { attemptId: initial.id } } })).catch(() => null);
       if (a && a.status !== 'in_progress') onClosed(a);
@@ -337,6 +355,7 @@ function TakeAttempt({ initial, onClosed }: { initial: Attempt; onClosed: (a: At
 
   const change = (qid: string, a: Answer) => {
     setAnswers((x) => ({ ...x, [qid]: a }));
+    setItemErrors(({ [qid]: _, ...rest }) => rest);
     pending.current[qid] = a;
     setSaveState('saving');
     clearTimeout(timers.current[qid]);
@@ -433,7 +452,7 @@ function TakeAttempt({ initial, onClosed }: { initial: Attempt; onClosed: (a: At
           <Title order={2} size="h4" id="quiz-question-title" mb="sm" style={{ whiteSpace: 'pre-wrap' }}>
             {(item.question as Shown).prompt}
           </Title>
-          <AnswerInput key={item.questionId} item={item} value={answers[item.questionId] ?? null} onChange={(a) => change(item.questionId, a)} onFile={(f) => void upload(item.questionId, f)} disabled={submit.isPending} />
+          <AnswerInput key={item.questionId} item={item} value={answers[item.questionId] ?? null} onChange={(a) => change(item.questionId, a)} onFile={(f) => void upload(item.questionId, f)} disabled={submit.isPending} error={itemErrors[item.questionId]} />
           <Group justify="space-between" mt="md">
             <Button variant="default" disabled={index === 0} onClick={() => setIndex(index - 1)}>
               {t('quiz.take.previous')}

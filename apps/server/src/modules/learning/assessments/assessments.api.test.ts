@@ -43,7 +43,7 @@ beforeAll(async () => {
   course = await buildCourse(t, instructor, {
     visibility: 'organization',
     publish: false,
-    sections: [{ title: 'Check', lessons: [{ key: 'read' }, { key: 'quiz', type: 'quiz' }, { key: 'timed', type: 'quiz' }, { key: 'code', type: 'quiz' }] }],
+    sections: [{ title: 'Check', lessons: [{ key: 'read' }, { key: 'quiz', type: 'quiz' }, { key: 'timed', type: 'quiz' }, { key: 'code', type: 'quiz' }, { key: 'words', type: 'quiz' }] }],
   });
   grades = observe(t, GradeReported, 'quiz-grades');
   completions = observe(t, LessonCompleted, 'quiz-completions');
@@ -266,6 +266,63 @@ describe('quizzes and attempts', () => {
     if (single) expect(again.body.items.find((i: { questionId: string }) => i.questionId === q.single).question.options).toEqual(single.question.options);
     const frozen = await t.query<{ items: { optionOrder?: string[] }[] }>('SELECT items FROM quiz_attempts WHERE id = $1', [a.body.id]);
     expect(frozen[0]!.items).toHaveLength(3);
+  });
+
+  it("draws from an organization-wide bank; the course's bank list offers it, a stranger's bank is refused", async () => {
+    const org = await t.http('POST', '/api/v1/question-banks', { ...H(owner), body: { name: 'Org shared' } });
+    expect(org.status).toBe(201);
+    const shared = await t.http('POST', `/api/v1/question-banks/${org.body.id}/questions`, { ...H(owner), body: { question: QUESTIONS.tf, tags: ['shared'] } });
+    expect(shared.status).toBe(201);
+    const listed = await t.http('GET', `/api/v1/courses/${course.id}/question-banks`, H(owner));
+    expect(listed.body.items.find((b: { id: string }) => b.id === org.body.id)).toMatchObject({ scope: 'organization', questionCount: 1 });
+    expect((await t.http('GET', '/api/v1/question-banks', H(stranger))).body.items).toEqual([]);
+    expect((await t.http('GET', '/api/v1/question-banks', {})).status).toBe(401);
+    const foreign = await t.http('POST', '/api/v1/question-banks', { ...H(stranger), body: { name: 'Theirs' } });
+    const refused = await t.http('PUT', quizUrl(), { ...H(owner), body: { ...quiz(), items: [{ kind: 'draw', bankId: foreign.body.id, count: 1 }] } });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    const res = await t.http('PUT', quizUrl(), { ...H(owner), body: { ...quiz(), attemptsAllowed: null, items: [{ kind: 'draw', bankId: org.body.id, count: 1 }] } });
+    expect(res.status).toBe(200);
+    const open = await t.http('POST', `${quizUrl()}/attempts`, H(learner2));
+    expect((await t.http('POST', `/api/v1/quiz-attempts/${open.body.id}/submit`, H(learner2))).status).toBe(200);
+    const a = await t.http('POST', `${quizUrl()}/attempts`, H(learner2));
+    expect(a.status).toBe(201);
+    expect(a.body.items.map((i: { questionId: string }) => i.questionId)).toEqual([shared.body.id]);
+  });
+
+  it("holds an essay's word limits at submit with a 400 per question, and changes nothing", async () => {
+    const essay = await t.http('POST', `/api/v1/question-banks/${bankId}/questions`, {
+      ...H(instructor),
+      body: { question: { type: 'essay', prompt: 'Describe a loop', minWords: 3, maxWords: 5 } },
+    });
+    expect(essay.status).toBe(201);
+    const inverted = await t.http('POST', `/api/v1/question-banks/${bankId}/questions`, { ...H(instructor), body: { question: { type: 'essay', prompt: 'x', minWords: 9, maxWords: 2 } } });
+    expect(inverted.status).toBe(400);
+    expect((await t.http('PUT', quizUrl('words'), { ...H(instructor), body: { ...quiz(), items: [{ kind: 'question', questionId: essay.body.id }, { kind: 'question', questionId: q.tf }] } })).status).toBe(200);
+    const a = await t.http('POST', `${quizUrl('words')}/attempts`, H(learner));
+    expect(a.status).toBe(201);
+    expect(a.body.items[0].question).toMatchObject({ minWords: 3, maxWords: 5 });
+    const save = (text: string) => t.http('PUT', `/api/v1/quiz-attempts/${a.body.id}/answers/${essay.body.id}`, { ...H(learner), body: { answer: { type: 'essay', text } } });
+    const submit = (m: Member | null = learner) => t.http('POST', `/api/v1/quiz-attempts/${a.body.id}/submit`, m ? H(m) : {});
+    // autosave keeps drafts of any length; the limits are checked when the learner submits
+    expect((await save('too short')).status).toBe(200);
+    const short = await submit();
+    expect(short.status).toBe(400);
+    expect(short.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(short.body.code).toBe('essay_word_limit');
+    expect(short.body.errors).toEqual([{ field: `answers.${essay.body.id}`, message: 'Write at least 3 words (this answer has 2).' }]);
+    expect((await save('one two three four five six')).status).toBe(200);
+    const long = await submit();
+    expect(long.status).toBe(400);
+    expect(long.body.errors[0].message).toBe('Write at most 5 words (this answer has 6).');
+    const still = await t.http('GET', `/api/v1/quiz-attempts/${a.body.id}`, H(learner));
+    expect(still.body.status).toBe('in_progress');
+    expect((await submit(stranger)).status).toBe(404);
+    expect((await submit(null)).status).toBe(401);
+    expect((await save('  a  loop\nrepeats   work ')).status).toBe(200);
+    const ok = await submit();
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe('grading');
   });
 });
 

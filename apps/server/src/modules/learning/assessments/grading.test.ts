@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerKey, codeFraction, gradeAnswer, keptScore, redactForLearner, sameKey, shuffle } from './grading.js';
+import { answerKey, codeFraction, countWords, gradeAnswer, keptScore, redactForLearner, sameKey, shuffle, wordLimitErrors } from './grading.js';
 import { Question, type QuestionInput } from './questions.model.js';
 
 const q = (input: QuestionInput) => Question.parse(input);
@@ -168,5 +168,28 @@ describe('keys, redaction, shuffling, keep policies', () => {
     expect(keptScore('latest', s)).toEqual({ score: 5, maxScore: 10 });
     expect(keptScore('average', s)).toEqual({ score: 6, maxScore: 10 });
     expect(keptScore('average', [])).toBeNull();
+  });
+});
+
+describe('essay word limits', () => {
+  it('counts runs of non-space characters', () => {
+    expect(countWords('')).toBe(0);
+    expect(countWords('   \n ')).toBe(0);
+    expect(countWords(' one  two\tthree\nfour ')).toBe(4);
+    expect(countWords('Łukasz—Żółć writes')).toBe(2);
+  });
+  it('lists answered essays outside their limits, not empty ones or other types', () => {
+    const essay = q({ type: 'essay', prompt: 'p', minWords: 2, maxWords: 3 });
+    const free = q({ type: 'essay', prompt: 'p' });
+    const tf = q({ type: 'true_false', prompt: 'p', correct: true });
+    const items = [
+      { questionId: 'e', question: essay },
+      { questionId: 'f', question: free },
+      { questionId: 't', question: tf },
+    ];
+    expect(wordLimitErrors(items, {})).toEqual([]);
+    expect(wordLimitErrors(items, { e: { type: 'essay', text: 'one' }, f: { type: 'essay', text: 'x' } })).toEqual([{ questionId: 'e', words: 1, minWords: 2, maxWords: 3 }]);
+    expect(wordLimitErrors(items, { e: { type: 'essay', text: 'a b c d' } })).toEqual([{ questionId: 'e', words: 4, minWords: 2, maxWords: 3 }]);
+    expect(wordLimitErrors(items, { e: { type: 'essay', text: 'a b c' } })).toEqual([]);
   });
 });

@@ -250,3 +250,32 @@ export function keptScore(policy: KeepPolicy, scores: { score: number; maxScore:
   else p = scores.reduce((s, x) => s + pct(x), 0) / scores.length;
   return { score: Math.round(p * maxScore * 100) / 100, maxScore };
 }
+
+/** Words in an essay: runs of non-space characters (the web app's counter counts the same way). */
+export function countWords(text: string): number {
+  const t = text.trim();
+  return t ? t.split(/\s+/u).length : 0;
+}
+
+export interface WordLimitError {
+  questionId: string;
+  words: number;
+  minWords?: number | undefined;
+  maxWords?: number | undefined;
+}
+
+/**
+ * Essays whose answer is outside the question's word limits. An essay left empty is not listed:
+ * like any unanswered question it earns 0.
+ */
+export function wordLimitErrors(items: { questionId: string; question: Question }[], answers: Record<string, Answer | undefined>): WordLimitError[] {
+  const out: WordLimitError[] = [];
+  for (const { questionId, question: q } of items) {
+    if (q.type !== 'essay' || (q.minWords === undefined && q.maxWords === undefined)) continue;
+    const a = answers[questionId];
+    const words = a?.type === 'essay' ? countWords(a.text) : 0;
+    if (words === 0) continue;
+    if ((q.minWords !== undefined && words < q.minWords) || (q.maxWords !== undefined && words > q.maxWords)) out.push({ questionId, words, minWords: q.minWords, maxWords: q.maxWords });
+  }
+  return out;
+}

@@ -122,7 +122,7 @@ export const Essay = z.strictObject({
   graderGuidance: markdown.default(''),
   minWords: z.number().int().min(0).max(100_000).optional(),
   maxWords: z.number().int().min(1).max(100_000).optional(),
-});
+}).refine((q) => q.minWords === undefined || q.maxWords === undefined || q.minWords <= q.maxWords, { message: 'minWords cannot be more than maxWords', path: ['maxWords'] });
 
 export const FileResponse = z.strictObject({
   type: z.literal('file_response'),

@@ -7,7 +7,7 @@ import { DB, type Database, inTransaction, type Tx } from '../../../kernel/db/in
 import { Conflict, Forbidden, Invalid, NotFound } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { JobsService } from '../../../kernel/jobs/index.js';
-import { UploadService } from '../../../kernel/storage/index.js';
+import { STORAGE, type Storage, UploadService } from '../../../kernel/storage/index.js';
 import { type CourseInfo, CoursesService, renderMarkdown } from '../courses/index.js';
 import { LearnerService } from '../enrollment/index.js';
 import type { Attempt, AttemptSummary, PutQuiz, Quiz, SavedQuizAnswerDto } from './assessments.dto.js';
@@ -15,7 +15,7 @@ import { CloseAttemptJob } from './assessments.jobs.js';
 import { type FrozenItem, type QuizItemSource, quizAttempts, quizzes } from './assessments.schema.js';
 import { AttemptGrader, type AttemptRow, type QuizRow } from './attempt-grader.service.js';
 import { BanksService } from './banks.service.js';
-import { redactForLearner, shufflableIds, shuffle } from './grading.js';
+import { redactForLearner, shufflableIds, shuffle, wordLimitErrors } from './grading.js';
 import type { Answer, Question } from './questions.model.js';
 
 /** Types a file response accepts when its question lists none. */
@@ -39,6 +39,7 @@ export class QuizzesService {
     private readonly banks: BanksService,
     private readonly grader: AttemptGrader,
     private readonly uploads: UploadService,
+    @Inject(STORAGE) private readonly storage: Storage,
   ) {}
 
   private async editableCourse(ctx: RequestContext, courseId: string): Promise<CourseInfo> {
@@ -334,6 +335,10 @@ export class QuizzesService {
 
   /** Autosave of one answer; refused (409) once the deadline has passed. */
   async saveAnswer(ctx: RequestContext, attemptId: string, questionId: string, answer: Answer): Promise<z.input<typeof SavedQuizAnswerDto.schema>> {
+    return (await this.storeAnswer(ctx, attemptId, questionId, answer)).saved;
+  }
+
+  private async storeAnswer(ctx: RequestContext, attemptId: string, questionId: string, answer: Answer): Promise<{ saved: z.input<typeof SavedQuizAnswerDto.schema>; previous: Answer | undefined }> {
     return inTransaction(this.db, async (tx) => {
       const a = await this.writable(ctx, attemptId, tx);
       if (this.pastDeadline(a)) throw new Conflict('Time is up: the attempt can no longer be changed.', 'attempt_deadline_passed');
@@ -345,7 +350,7 @@ export class QuizzesService {
         .update(quizAttempts)
         .set({ answers: { ...a.answers, [questionId]: answer }, answersSavedAt: { ...a.answersSavedAt, [questionId]: savedAt }, updatedAt: new Date() })
         .where(eq(quizAttempts.id, attemptId));
-      return { questionId, savedAt, deadline: a.deadline?.toISOString() ?? null };
+      return { saved: { questionId, savedAt, deadline: a.deadline?.toISOString() ?? null }, previous: a.answers[questionId] };
     });
   }
 
@@ -361,18 +366,48 @@ export class QuizzesService {
     if (item.question.type !== 'file_response') throw new Invalid('This question does not take a file.', [], 'answer_type_mismatch');
     const q: Question & { type: 'file_response' } = item.question;
     const file = await this.uploads.receive(req, { allowed: q.allowedTypes.length ? q.allowedTypes : ANY_FILE, keyPrefix: this.filePrefix(attemptId, questionId), maxBytes: q.maxBytes });
-    return this.saveAnswer(ctx, attemptId, questionId, { type: 'file_response', fileId: file.key });
+    let stored: Awaited<ReturnType<QuizzesService['storeAnswer']>>;
+    try {
+      stored = await this.storeAnswer(ctx, attemptId, questionId, { type: 'file_response', fileId: file.key });
+    } catch (err) {
+      // not saved (closed or timed out meanwhile): the upload must not linger
+      await this.storage.delete(file.key).catch(() => undefined);
+      throw err;
+    }
+    // a new file replaces the old one: the attempt keeps only the file its answer points at
+    const prev = stored.previous;
+    if (prev?.type === 'file_response' && prev.fileId !== file.key) await this.storage.delete(prev.fileId).catch(() => undefined);
+    return stored.saved;
   }
 
   /** The learner submits; the attempt is closed and graded (code answers in a job, essays by a person). */
   async submit(ctx: RequestContext, attemptId: string): Promise<z.input<typeof Attempt>> {
     const row = await inTransaction(this.db, async (tx) => {
       const a = await this.writable(ctx, attemptId, tx);
+      const late = this.pastDeadline(a);
+      // word limits hold the learner's own submit; after the deadline nothing can be edited any more
+      if (!late) this.checkWordLimits(a);
       // after the deadline the saved answers are what counts, exactly as the deadline job would grade them
-      return this.grader.close(tx, a, this.pastDeadline(a));
+      return this.grader.close(tx, a, late);
     });
     const { quiz, staff } = await this.readable(ctx, row.id);
     return this.present(row, quiz, staff);
+  }
+
+  private checkWordLimits(a: AttemptRow): void {
+    const bad = wordLimitErrors(a.items, a.answers);
+    if (!bad.length) return;
+    throw new Invalid(
+      bad.length === 1 ? 'An essay is outside its word limit.' : `${bad.length} essays are outside their word limits.`,
+      bad.map((e) => ({
+        field: `answers.${e.questionId}`,
+        message:
+          e.minWords !== undefined && e.words < e.minWords
+            ? `Write at least ${e.minWords} words (this answer has ${e.words}).`
+            : `Write at most ${e.maxWords} words (this answer has ${e.words}).`,
+      })),
+      'essay_word_limit',
+    );
   }
 
   // ---- presenting ----

@@ -200,6 +200,16 @@ describe('assignments: submissions', () => {
       ['Learner 2', 1, null],
     ]);
     expect(JSON.stringify(list.body)).not.toContain('Ada');
+    // the list pages by cursor in a stable order: every submission once, then the end
+    const p1 = await t.http('GET', url('essay', '/submissions?limit=1'), { as: instructor, headers: instructor.h() });
+    expect(p1.body.items.map((s: { ownerLabel: string }) => s.ownerLabel)).toEqual(['Learner 1']);
+    expect(p1.body.nextCursor).toEqual(expect.any(String));
+    const p2 = await t.http('GET', url('essay', `/submissions?limit=1&cursor=${encodeURIComponent(p1.body.nextCursor)}`), { as: instructor, headers: instructor.h() });
+    expect(p2.body.items.map((s: { ownerLabel: string }) => s.ownerLabel)).toEqual(['Learner 2']);
+    expect(p2.body.nextCursor).toBeNull();
+    const bad = await t.http('GET', url('essay', '/submissions?cursor=not-a-cursor'), { as: instructor, headers: instructor.h() });
+    expect(bad.status).toBe(400);
+    expect((await t.http('GET', url('essay', '/submissions?limit=1'), { as: stranger, headers: stranger.h() })).status).toBe(404);
     const one = await t.http('GET', `/api/v1/assignment-submissions/${list.body.items[0].id}`, { as: instructor, headers: instructor.h() });
     expect(one.status).toBe(200);
     expect(one.body.versions).toHaveLength(2);
@@ -391,6 +401,38 @@ describe('assignments: peer review', () => {
     expect(g.body.grade).toMatchObject({ source: 'instructor', score: 5 });
     await t.drain();
     expect(grades.filter((x) => x.lessonId === course.lessons.peer && x.userId === author.userId).map((x) => x.score)).toEqual([10, 5]);
+  });
+
+  it('a submission arriving after reviewers were assigned still gets N reviewers, and the earlier pairs stay', async () => {
+    const pairs = () =>
+      t.query<{ id: string; reviewer_id: string; user_id: string }>(
+        'SELECT r.id, r.reviewer_id, s.user_id FROM assignment_peer_reviews r JOIN assignment_submissions s ON s.id = r.submission_id WHERE s.lesson_id = $1 ORDER BY r.id',
+        [course.lessons.peer],
+      );
+    const before = await pairs();
+    expect(before).toHaveLength(8);
+    const eve = await addMember(t, owner.orgId, 'learner', { name: 'Eve Late' });
+    expect((await t.http('POST', `/api/v1/courses/${course.id}/enroll`, { as: eve, headers: eve.h() })).status).toBe(201);
+    // a stranger cannot submit here, and adds no work for anyone
+    expect((await submit(stranger, 'peer', { text: 'Not mine to submit' })).status).toBe(404);
+    expect((await t.http('POST', url('peer', '/submissions'), { body: { text: 'anonymous' } })).status).toBe(401);
+    const late = await submit(eve, 'peer', { text: 'Arrived after the reviewers were assigned.' });
+    expect(late.status).toBe(201);
+    expect(late.body.late).toBe(true);
+    await t.drain();
+    const after = await pairs();
+    const forEve = after.filter((r) => r.user_id === eve.userId);
+    expect(forEve).toHaveLength(2);
+    expect(forEve.every((r) => r.reviewer_id !== eve.userId)).toBe(true);
+    expect(after.filter((r) => r.user_id !== eve.userId)).toEqual(before);
+    // a resubmission assigns nothing more
+    expect((await submit(eve, 'peer', { text: 'Second version.' })).status).toBe(201);
+    await t.drain();
+    expect(await pairs()).toHaveLength(10);
+    // the reviewer finds the new work among their tasks
+    const reviewer = [ada, bob, cleo, dan].find((m) => m.userId === forEve[0]!.reviewer_id)!;
+    const tasks = await t.http('GET', url('peer', '/peer-reviews'), { as: reviewer, headers: reviewer.h() });
+    expect(tasks.body.items.map((x: { id: string }) => x.id)).toContain(forEve[0]!.id);
   });
 });
 

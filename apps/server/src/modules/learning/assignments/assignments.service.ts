@@ -209,6 +209,10 @@ export class AssignmentsService {
         .returning();
       if (body.fileIds.length) await tx.insert(assignmentVersionFiles).values(body.fileIds.map((fileId, position) => ({ versionId: v!.id, fileId, position })));
       await tx.update(assignmentSubmissions).set({ versionCount: number, lastSubmittedAt: now, updatedAt: now }).where(eq(assignmentSubmissions.id, s!.id));
+      // reviewers were handed out already: a first submission arriving now gets its N reviewers too
+      if (number === 1 && a.peerReviewCount > 0 && a.peerReviewsAssignedAt) {
+        await this.jobs.enqueue(tx, AssignPeerReviewsJob, { assignmentId: a.id }, { jobKey: `assignment-peers-late:${a.id}` });
+      }
       return s!.id;
     });
     const [row] = await this.db.select().from(assignmentSubmissions).where(eq(assignmentSubmissions.id, submissionId));

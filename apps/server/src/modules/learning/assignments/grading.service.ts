@@ -6,12 +6,22 @@ import { inTransaction, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../../kernel/errors/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
+import { RealtimeService } from '../../../kernel/realtime/index.js';
 import { ProgressService } from '../enrollment/index.js';
 import { GradeReported } from '../learning.events.js';
 import { type AssignmentRow, AssignmentsAccess, type SubmissionRow } from './assignments.access.js';
 import type { Comment, CreateComment, PutGrade, Submission, SubmissionSummary } from './assignments.dto.js';
 import { assignmentComments, assignmentPeerReviews, assignmentSubmissions, assignmentVersionFiles, assignmentVersions } from './assignments.schema.js';
 import { rubricScore } from './grading.rules.js';
+
+/** The realtime event each learner of a submission receives once its grade is released or changes after release. */
+export const GRADE_RELEASED_EVENT = 'assignment.grade-released';
+export interface GradeReleasedPush {
+  courseId: string;
+  lessonId: string;
+  submissionId: string;
+  releasedAt: string;
+}
 
 /**
  * The grader's side: the submissions of an assignment, one submission with its history, the
@@ -24,7 +34,16 @@ export class GradingService {
     private readonly access: AssignmentsAccess,
     private readonly events: EventBus,
     private readonly progress: ProgressService,
+    private readonly realtime: RealtimeService,
   ) {}
+
+  /** Tells the learners of released submissions, after the transaction committed, so what they fetch is there. */
+  private pushReleased(released: { s: SubmissionRow; members: string[] }[]): void {
+    for (const { s, members } of released) {
+      const data: GradeReleasedPush = { courseId: s.courseId, lessonId: s.lessonId, submissionId: s.id, releasedAt: s.releasedAt!.toISOString() };
+      for (const userId of members) this.realtime.toUser(userId, GRADE_RELEASED_EVENT, data);
+    }
+  }
 
   private get db() {
     return this.access.db;
@@ -101,15 +120,17 @@ export class GradingService {
       raw = body.points;
     }
     const now = this.access.now();
-    await inTransaction(this.db, async (tx) => {
+    const changed = await inTransaction(this.db, async (tx) => {
       const [updated] = await tx
         .update(assignmentSubmissions)
         .set({ selections: a.rubric.length ? body.selections : {}, rawScore: raw, gradedVersion: s.versionCount, gradedBy: ctx.actor!.userId, gradedAt: now, updatedAt: now })
         .where(eq(assignmentSubmissions.id, s.id))
         .returning();
       // a grade changed after release reaches learners and the gradebook at once
-      if (updated!.releasedAt) await this.report(tx, a, updated!);
+      if (!updated!.releasedAt) return [];
+      return [{ s: updated!, members: await this.report(tx, a, updated!) }];
     });
+    this.pushReleased(changed);
     return this.get(ctx, submissionId);
   }
 
@@ -156,7 +177,8 @@ export class GradingService {
   async releaseOne(ctx: RequestContext, submissionId: string): Promise<z.input<typeof Submission>> {
     const { a, s } = await this.staffSubmission(ctx, submissionId);
     if (!(await this.access.effectiveGrade(a, s))) throw new Conflict('Grade the submission before releasing it.', 'not_graded');
-    await inTransaction(this.db, (tx) => this.release(tx, a, s.id));
+    const released = await inTransaction(this.db, (tx) => this.release(tx, a, s.id));
+    if (released) this.pushReleased([released]);
     return this.get(ctx, submissionId);
   }
 
@@ -168,35 +190,37 @@ export class GradingService {
       .select()
       .from(assignmentSubmissions)
       .where(and(eq(assignmentSubmissions.assignmentId, a.id), isNull(assignmentSubmissions.releasedAt), gt(assignmentSubmissions.versionCount, 0)));
-    let released = 0;
-    await inTransaction(this.db, async (tx) => {
+    const released = await inTransaction(this.db, async (tx) => {
+      const done: { s: SubmissionRow; members: string[] }[] = [];
       for (const s of rows) {
         if (!(await this.access.effectiveGrade(a, s, tx))) continue;
-        if (await this.release(tx, a, s.id)) released++;
+        const r = await this.release(tx, a, s.id);
+        if (r) done.push(r);
       }
+      return done;
     });
-    return { released };
+    this.pushReleased(released);
+    return { released: released.length };
   }
 
-  /** Marks one submission released (once) and reports its grade; false when it already was. */
-  private async release(tx: Tx, a: AssignmentRow, submissionId: string): Promise<boolean> {
+  /** Marks one submission released (once) and reports its grade; null when it already was. */
+  private async release(tx: Tx, a: AssignmentRow, submissionId: string): Promise<{ s: SubmissionRow; members: string[] } | null> {
     const [s] = await tx
       .update(assignmentSubmissions)
       .set({ releasedAt: this.access.now() })
       .where(and(eq(assignmentSubmissions.id, submissionId), isNull(assignmentSubmissions.releasedAt)))
       .returning();
-    if (!s) return false;
-    await this.report(tx, a, s);
-    return true;
+    if (!s) return null;
+    return { s, members: await this.report(tx, a, s) };
   }
 
   /**
    * The released grade goes to the gradebook for every member (a group submission counts for each
    * of them), and a passing one completes the lesson for those enrolled.
    */
-  async report(tx: Tx, a: AssignmentRow, s: SubmissionRow): Promise<void> {
+  async report(tx: Tx, a: AssignmentRow, s: SubmissionRow): Promise<string[]> {
     const grade = await this.access.effectiveGrade(a, s, tx);
-    if (!grade) return;
+    if (!grade) return [];
     const members = await this.access.membersOf(s, tx);
     for (const userId of members) {
       await this.events.emit(tx, GradeReported, {
@@ -216,6 +240,7 @@ export class GradingService {
         if (access.enrollmentId) await this.progress.recordLessonCompletion(tx, { userId, courseId: s.courseId, lessonId: s.lessonId, source: 'assignment' });
       }
     }
+    return members;
   }
 
   /** For the peer-review job and counts: submissions with at least one version. */

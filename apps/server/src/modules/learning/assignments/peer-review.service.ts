@@ -29,10 +29,16 @@ export class PeerReviewService {
     return { assigned: await this.assign(a) };
   }
 
-  /** The due-date job: does nothing before the due date (the date may have moved), and is idempotent. */
+  /**
+   * The job, at the due date and after a late first submission: does nothing before the due date
+   * (the date may have moved) unless reviewers were already assigned, and is idempotent (it only
+   * tops submissions up to N reviewers).
+   */
   async assignWhenDue(assignmentId: string): Promise<void> {
     const [a] = await this.db.select().from(assignments).where(eq(assignments.id, assignmentId));
-    if (!a || a.peerReviewCount === 0 || !a.dueAt || a.dueAt.getTime() > this.access.now().getTime()) return;
+    if (!a || a.peerReviewCount === 0) return;
+    const due = a.dueAt !== null && a.dueAt.getTime() <= this.access.now().getTime();
+    if (!due && !a.peerReviewsAssignedAt) return;
     await this.assign(a);
   }
 

@@ -1,5 +1,6 @@
-import { fill, PDFDocument, PDFName, PDFString, type PDFFont, type PDFPage, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor, StandardFonts } from 'pdf-lib';
+import { fill, PDFDocument, PDFName, PDFString, type PDFFont, type PDFPage, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { embedCertificateFonts, MISSING_GLYPH } from './certificate-fonts.js';
 
 export interface CertificatePdfFacts {
   code: string;
@@ -36,19 +37,10 @@ const INK = rgb(0.12, 0.16, 0.22);
 const ACCENT = rgb(0.15, 0.35, 0.6);
 const MUTED = rgb(0.38, 0.42, 0.48);
 
-/** Helvetica (WinAnsi) cannot draw every script: characters outside it become "?" rather than failing the render. */
-const LOOKALIKE: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŧ: 'T', ŧ: 't', Ø: 'O', ø: 'o' };
+/** Characters the font cannot draw (CJK in DejaVu) become U+FFFD rather than failing the render. */
 function printable(font: PDFFont, text: string): string {
   const supported = new Set(font.getCharacterSet());
-  const ok = (ch: string) => supported.has(ch.codePointAt(0)!);
-  return [...text.replace(/[\r\n\t]+/g, ' ')]
-    .map((ch) => {
-      if (ok(ch)) return ch;
-      // the letter without its accent, when the font has that (e.g. "ő" -> "o")
-      const base = LOOKALIKE[ch] ?? ch.normalize('NFKD').replace(/\p{M}+/gu, '');
-      return base && [...base].every(ok) ? base : '?';
-    })
-    .join('');
+  return [...text.replace(/[\r\n\t]+/g, ' ')].map((ch) => (supported.has(ch.codePointAt(0)!) ? ch : MISSING_GLYPH)).join('');
 }
 
 function centered(page: PDFPage, font: PDFFont, text: string, y: number, maxSize: number, color = INK, maxWidth = W - 160): void {
@@ -79,9 +71,7 @@ export async function renderCertificatePdf(f: CertificatePdfFacts): Promise<Uint
   doc.setCreationDate(f.issuedAt);
   doc.setModificationDate(f.issuedAt);
   const page = doc.addPage([W, H]);
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const serif = await doc.embedFont(StandardFonts.TimesRomanBoldItalic);
+  const { regular, bold, serif } = await embedCertificateFonts(doc);
 
   page.drawRectangle({ x: 24, y: 24, width: W - 48, height: H - 48, borderColor: ACCENT, borderWidth: 3 });
   page.drawRectangle({ x: 34, y: 34, width: W - 68, height: H - 68, borderColor: ACCENT, borderWidth: 0.8 });

@@ -6,6 +6,7 @@ import { DB, type Database } from '../../../kernel/db/index.js';
 import { NotFound } from '../../../kernel/errors/index.js';
 import { OrganizationsService } from '../../identity/index.js';
 import type { CredentialVerification, IssuerProfile, Jwks, PublicCertificate, VerificationOutcome } from './certificates.dto.js';
+import { renderBadgeSvg } from './badge-image.js';
 import { certificates } from './certificates.schema.js';
 import { CertificatesService } from './certificates.service.js';
 import { OB_CONTEXT, type OpenBadgeCredential, peekJwt, sameJson, VC_CONTEXT, verifyJwt } from './open-badge.js';
@@ -41,6 +42,16 @@ export class CertificateVerifier {
     const [row] = await this.db.select().from(certificates).where(eq(certificates.code, code));
     if (!row) throw new NotFound('Certificate', 'certificate_not_found');
     return this.certs.presentPublic(row);
+  }
+
+  /** The achievement image of a certificate's Open Badge (public, like the verification page). */
+  async badgeSvg(certificateId: string): Promise<string> {
+    const [row] = await this.db
+      .select({ courseTitle: certificates.courseTitle, title: certificates.title, issuerName: certificates.issuerName })
+      .from(certificates)
+      .where(eq(certificates.id, certificateId));
+    if (!row) throw new NotFound('Certificate', 'certificate_not_found');
+    return renderBadgeSvg(row);
   }
 
   /** The organization an issuer id (`<PUBLIC_URL>/api/v1/issuers/<orgId>`) names, or null. */

@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member } from '../enrollment/enrollment.fixtures.js';
 import { CourseCompleted } from '../learning.events.js';
 import { QR_BOX, qrModules } from './certificate-pdf.js';
+import { extractPdfText } from './pdf-text.fixtures.js';
 import { CODE_PATTERN } from './certificates.dto.js';
 import { CertificatesService } from './certificates.service.js';
 
@@ -46,7 +47,7 @@ async function complete(as: Member, c: BuiltCourse): Promise<void> {
   await t.drain();
 }
 
-/** The text drawn on the PDF's first page: the content stream inflated, hex strings decoded. */
+/** The PDF's text as a reader extracts it (one line per text run), and its first page's raw content stream. */
 async function pdfText(bytes: Uint8Array): Promise<{ doc: PDFDocument; text: string; content: string }> {
   const doc = await PDFDocument.load(bytes);
   const page = doc.getPage(0);
@@ -54,7 +55,7 @@ async function pdfText(bytes: Uint8Array): Promise<{ doc: PDFDocument; text: str
   const streams = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r)) : [contents];
   let content = '';
   for (const s of streams) if (s instanceof PDFRawStream) content += Buffer.from(decodePDFRawStream(s).decode()).toString('latin1');
-  const text = [...content.matchAll(/<([0-9A-Fa-f]+)> Tj/g)].map((m) => Buffer.from(m[1]!, 'hex').toString('latin1')).join('\n');
+  const text = (await extractPdfText(bytes)).lines.join('\n');
   return { doc, text, content };
 }
 
@@ -242,6 +243,24 @@ describe('Open Badges 3.0 and verification', () => {
     expect(credential.issuer).toMatchObject({ id: `${t.config.publicUrl}/api/v1/issuers/${owner.orgId}`, type: ['Profile'] });
     expect(credential.credentialSubject.achievement).toMatchObject({ type: ['Achievement'], name: 'Analytical Engines', description: 'Twelve hours of study.' });
     expect(credential.credentialSubject.achievement.criteria.narrative).toBeTruthy();
+    // the achievement's image: a public SVG badge with the course title, served by the certificate's id
+    const image = credential.credentialSubject.achievement.image;
+    expect(image).toEqual({ id: `${t.config.publicUrl}/api/v1/certificates/${certId}/badge.svg`, type: 'Image' });
+    const badgePath = new URL(image.id).pathname;
+    const svg = await t.app.inject({ method: 'GET', url: badgePath });
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(svg.body).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.body).toContain('>Analytical</text>');
+    expect(svg.body).toContain('>Engines</text>');
+    expect(svg.body).toContain('<title>');
+    expect(svg.body).not.toContain('Ada Lovelace');
+    expect(svg.body).not.toMatch(/<script|href=/i);
+    const mine = await t.http('GET', `/api/v1/certificates/${certId}`, { as: learner, headers: learner.h() });
+    expect(mine.body.badgeImageUrl).toBe(image.id);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/certificates/01900000-0000-7000-8000-000000000000/badge.svg' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/certificates/not-a-uuid/badge.svg' })).statusCode).toBe(400);
     expect(credential.credentialSubject.name).toBe('Ada Lovelace');
     const id = credential.credentialSubject.identifier[0];
     expect(id).toMatchObject({ type: 'IdentityObject', identityType: 'emailAddress', hashed: true });

@@ -142,6 +142,22 @@ export class CertificatesController {
   }
 
   @Public()
+  @RouteConfig(VERIFY_LIMIT)
+  @Get('certificates/:certificateId/badge.svg')
+  @ApiOperation({ summary: "Public: the Open Badges achievement image of a certificate (an SVG badge with the course title)" })
+  @ApiProduces('image/svg+xml')
+  @ApiOkResponse({ description: 'the badge', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
+  async badge(@Param() p: CertificateParamsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const svg = await this.verifier.badgeSvg(p.certificateId);
+    void reply
+      .header('content-type', 'image/svg+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      // opened directly, the SVG may run nothing and load nothing
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    return svg;
+  }
+
+  @Public()
   @Get('issuers/:organizationId')
   @ApiOperation({ summary: 'Public: the Open Badges issuer profile of an organization that issues certificates' })
   @ZodResponse({ status: 200, type: IssuerProfileDto })

@@ -85,6 +85,8 @@ export const Certificate = z.object({
   pdfUrl: z.string().nullable(),
   /** the public verification page */
   verifyUrl: z.string(),
+  /** the Open Badges achievement image (public SVG) */
+  badgeImageUrl: z.string(),
 });
 export class CertificateDto extends createZodDto(Certificate) {}
 export class CertificatePageDto extends createZodDto(pageOf(Certificate)) {}

@@ -68,6 +68,11 @@ export class CertificatesService {
     return `${this.config.publicUrl}/verify/${code}`;
   }
 
+  /** The public Open Badges achievement image of a certificate. */
+  badgeUrl(certificateId: string): string {
+    return `${this.config.publicUrl}/api/v1/certificates/${certificateId}/badge.svg`;
+  }
+
   issuerId(organizationId: string): string {
     return `${this.config.publicUrl}/api/v1/issuers/${organizationId}`;
   }
@@ -245,7 +250,7 @@ export class CertificatesService {
           issuedAt,
           completedAt,
         },
-        { issuerId, url: this.config.publicUrl, verifyUrl: this.verifyUrl(code), imageUrl: null },
+        { issuerId, url: this.config.publicUrl, verifyUrl: this.verifyUrl(code), imageUrl: this.badgeUrl(id) },
       );
       const jwt = await signCredential(credential, key, issuerId);
       const [row] = await tx
@@ -346,6 +351,7 @@ export class CertificatesService {
       pdfReady: c.pdfKey !== null,
       pdfUrl: c.pdfKey ? this.signer.sign(c.pdfKey, { bindTo: viewerId, disposition: 'attachment', filename: `certificate-${c.code}.pdf` }) : null,
       verifyUrl: this.verifyUrl(c.code),
+      badgeImageUrl: this.badgeUrl(c.id),
     };
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import { type OrgContext, type RequestContext, requireUser } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
@@ -90,6 +90,16 @@ export function summarize(items: readonly { result: EnrollResult }[], into = emp
 }
 
 /** Granting, revoking and changing access to a course. */
+/** One learner of a course as other modules' read models need them (see EnrollmentService.courseLearners). */
+export interface CourseLearner {
+  enrollmentId: string;
+  organizationId: string;
+  userId: string;
+  name: string;
+  email: string;
+  enrolledAt: Date;
+}
+
 @Injectable()
 export class EnrollmentService {
   constructor(
@@ -343,6 +353,27 @@ export class EnrollmentService {
   }
 
   // ---- shared with the roster and cohort services ----
+
+  /**
+   * A course's enrollments that are not revoked, with the learner's name and email, in id order a
+   * page at a time: other modules backfill their read models of learners from it.
+   */
+  async courseLearners(db: DbOrTx, courseId: string, q: { limit: number; afterId?: string | undefined }): Promise<CourseLearner[]> {
+    return db
+      .select({
+        enrollmentId: enrollments.id,
+        organizationId: enrollments.organizationId,
+        userId: enrollments.userId,
+        name: enrollmentLearners.name,
+        email: enrollmentLearners.email,
+        enrolledAt: enrollments.enrolledAt,
+      })
+      .from(enrollments)
+      .innerJoin(enrollmentLearners, eq(enrollmentLearners.userId, enrollments.userId))
+      .where(and(eq(enrollments.courseId, courseId), ne(enrollments.status, 'revoked'), q.afterId ? gt(enrollments.id, q.afterId) : undefined))
+      .orderBy(asc(enrollments.id))
+      .limit(q.limit);
+  }
 
   async present(db: DbOrTx, course: Pick<CourseInfo, 'id'>, row: EnrollmentRow): Promise<EnrollmentView> {
     const [learner] = await db

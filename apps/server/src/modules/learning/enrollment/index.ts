@@ -8,11 +8,13 @@
  * - LearnerService.lessonAccess(userId, courseId, lessonId): may this user open this lesson now, and why not.
  * - SeatGuards.register(guard): a capacity check run inside grantAccess before a seat is taken
  *   (the waitlist refuses with 409 course_full); EnrollmentService.seatsTaken/hasSeat count seats.
+ * - EnrollmentService.courseLearners(db, courseId, { limit, afterId }): a course's learners (not revoked)
+ *   a page at a time, for other modules' read models to backfill from (the gradebook does).
  * Events (EnrollmentCreated, EnrollmentRevoked, LessonCompleted, CourseCompleted) live in ../learning.events.ts.
  */
 export { EnrollmentModule } from './enrollment.module.js';
 export { EnrollmentService } from './enrollment.service.js';
-export type { GrantAccessInput, GrantOutcome } from './enrollment.service.js';
+export type { CourseLearner, GrantAccessInput, GrantOutcome } from './enrollment.service.js';
 export type { LearnerIdentity } from './learner-directory.js';
 export { LearnerService } from './learner.service.js';
 export type { LessonAccess } from './learner.service.js';

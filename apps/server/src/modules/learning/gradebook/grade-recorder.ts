@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../../kernel/db/index.js';
+import { DB, type Database, inTransaction, type Tx } from '../../../kernel/db/index.js';
 import { EventBus, type EventDef } from '../../../kernel/events/index.js';
 import { UsersService } from '../../identity/index.js';
 import { CoursesService } from '../courses/index.js';
-import { LearnerService, ProgressService } from '../enrollment/index.js';
+import { EnrollmentService, LearnerService, ProgressService } from '../enrollment/index.js';
 import { type EnrollmentCreated, type EnrollmentRevoked, GradebookRequirementsPassed, type GradeReported } from '../learning.events.js';
 import { gradebookCompletions, gradebookGrades, gradebookItems, gradebookLearners } from './gradebook.schema.js';
 import { GradebookStore } from './gradebook.store.js';
@@ -27,6 +27,8 @@ export class GradeRecorder {
   private readonly log = new Logger('gradebook');
 
   constructor(
+    @Inject(DB) private readonly db: Database,
+    private readonly enrollment: EnrollmentService,
     private readonly events: EventBus,
     private readonly store: GradebookStore,
     private readonly courses: CoursesService,
@@ -118,6 +120,32 @@ export class GradeRecorder {
         target: [gradebookLearners.courseId, gradebookLearners.userId],
         set: { enrollmentId: e.enrollmentId, name: me.name, email: me.email.toLowerCase(), active: true },
       });
+  }
+
+  /**
+   * Adds the course's learners the read model lacks (enrolled before the gradebook heard of
+   * them), a page per transaction. Rows already there, active or not, are left alone: enrollment
+   * events keep those current.
+   */
+  async backfillLearners(course: { courseId: string; organizationId: string }, pageSize = 500): Promise<number> {
+    let after: string | undefined;
+    let added = 0;
+    for (;;) {
+      const page = await this.enrollment.courseLearners(this.db, course.courseId, { limit: pageSize, afterId: after });
+      const mine = page.filter((l) => l.organizationId === course.organizationId);
+      if (mine.length) {
+        added += await inTransaction(this.db, async (tx) => {
+          const rows = await tx
+            .insert(gradebookLearners)
+            .values(mine.map((l) => ({ organizationId: l.organizationId, courseId: course.courseId, userId: l.userId, enrollmentId: l.enrollmentId, name: l.name, email: l.email.toLowerCase(), enrolledAt: l.enrolledAt })))
+            .onConflictDoNothing({ target: [gradebookLearners.courseId, gradebookLearners.userId] })
+            .returning({ id: gradebookLearners.id });
+          return rows.length;
+        });
+      }
+      if (page.length < pageSize) return added;
+      after = page.at(-1)!.enrollmentId;
+    }
   }
 
   async onRevoked(tx: Tx, e: Payload<typeof EnrollmentRevoked>): Promise<void> {

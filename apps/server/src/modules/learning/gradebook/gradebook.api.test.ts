@@ -7,6 +7,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { BubblewrapSandbox } from '../code-runner/sandbox.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member, observe } from '../enrollment/enrollment.fixtures.js';
 import { GradebookRequirementsPassed, GradeReported } from '../learning.events.js';
+import { BackfillGradebookLearnersJob } from './gradebook.jobs.js';
 
 const sandboxReady = new BubblewrapSandbox().selfTest().ok;
 
@@ -383,5 +384,48 @@ describe("the gradebook's list of learners", () => {
     expect(revoked.status).toBe(200);
     await t.drain();
     expect(await names()).toEqual(['Ada Lovelace', 'Bob Byron']);
+  });
+});
+
+describe('backfilling learners the gradebook never heard of', () => {
+  it('a graded item added later, or the first setup, brings in learners enrolled before; refused to strangers', async () => {
+    const early = await buildCourse(t, instructor, { title: 'Reading first', visibility: 'organization', sections: [{ title: 'Read', lessons: [{ key: 'intro' }] }] });
+    const dora = await addMember(t, owner.orgId, 'learner', { name: 'Dora Early' });
+    const eli = await addMember(t, owner.orgId, 'learner', { name: 'Eli Early' });
+    const fay = await addMember(t, owner.orgId, 'learner', { name: 'Fay Gone' });
+    for (const m of [dora, eli, fay]) expect((await t.http('POST', `/api/v1/courses/${early.id}/enroll`, { as: m, headers: m.h() })).status).toBe(201);
+    await t.drain();
+    const fayEnrollment = (await t.query<{ id: string }>('SELECT id FROM enrollments WHERE course_id = $1 AND user_id = $2', [early.id, fay.userId]))[0]!.id;
+    expect((await t.http('DELETE', `/api/v1/courses/${early.id}/enrollments/${fayEnrollment}`, { as: instructor, headers: instructor.h() })).status).toBe(200);
+    await t.drain();
+    // as if they had enrolled before the gradebook kept its list of learners
+    await t.query('DELETE FROM gradebook_learners WHERE course_id = $1', [early.id]);
+    const url = `/api/v1/courses/${early.id}/gradebook`;
+    const names = async () => ((await t.http('GET', url, { as: instructor, headers: instructor.h() })).body.learners.items as { name: string }[]).map((r) => r.name);
+    expect(await names()).toEqual([]);
+
+    // a graded item arrives with the next published version
+    const section = await t.http('POST', `/api/v1/courses/${early.id}/sections`, { as: instructor, headers: instructor.h(), body: { title: 'Check' } });
+    expect((await t.http('POST', `/api/v1/courses/${early.id}/sections/${section.body.id}/lessons`, { as: instructor, headers: instructor.h(), body: { title: 'Quiz', type: 'quiz' } })).status).toBe(201);
+    expect((await t.http('POST', `/api/v1/courses/${early.id}/publish`, { as: instructor, headers: instructor.h() })).status).toBe(200);
+    await t.drain();
+    expect(await names()).toEqual(['Dora Early', 'Eli Early']);
+    expect(await count(t, 'SELECT count(*) AS n FROM gradebook_learners WHERE course_id = $1', [early.id])).toBe(2);
+
+    // the first setup of the gradebook backfills too; a second setup and a rerun change nothing
+    await t.query('DELETE FROM gradebook_learners WHERE course_id = $1 AND user_id = $2', [early.id, eli.userId]);
+    expect((await t.http('PUT', `${url}/settings`, { as: instructor, headers: instructor.h(), body: { mode: 'points', passingPercent: 50 } })).status).toBe(200);
+    await t.drain();
+    expect(await names()).toEqual(['Dora Early', 'Eli Early']);
+    await t.query("UPDATE gradebook_learners SET name = 'Kept As Is' WHERE course_id = $1 AND user_id = $2", [early.id, dora.userId]);
+    expect((await t.http('PUT', `${url}/settings`, { as: instructor, headers: instructor.h(), body: { mode: 'points', passingPercent: 55 } })).status).toBe(200);
+    await t.app.get(JobsService).enqueue(db(), BackfillGradebookLearnersJob, { courseId: early.id, organizationId: owner.orgId });
+    await t.drain();
+    expect(await names()).toEqual(['Eli Early', 'Kept As Is']);
+
+    // who may see it is unchanged
+    expect((await t.http('GET', url, { as: stranger, headers: stranger.h() })).status).toBe(404);
+    expect((await t.http('GET', url, { as: dora, headers: dora.h() })).status).toBe(403);
+    expect((await t.http('GET', url)).status).toBe(401);
   });
 });

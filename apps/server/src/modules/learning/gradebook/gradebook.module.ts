@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { EventBus } from '../../../kernel/events/index.js';
+import { JobsService } from '../../../kernel/jobs/index.js';
 import { IdentityModule, UserProfileUpdated } from '../../identity/index.js';
 import { CoursesModule } from '../courses/index.js';
 import { EnrollmentModule } from '../enrollment/index.js';
@@ -7,6 +8,7 @@ import { CoursePublished, EnrollmentCreated, EnrollmentRevoked, GradeReported } 
 import { GradeRecorder } from './grade-recorder.js';
 import { GradebookController } from './gradebook.controller.js';
 import { GradebookService } from './gradebook.service.js';
+import { BackfillGradebookLearnersJob } from './gradebook.jobs.js';
 import { GradebookStore } from './gradebook.store.js';
 
 /** The gradebook: graded items, categories, grades from GradeReported, overrides, final grades. */
@@ -21,9 +23,13 @@ export class GradebookModule implements OnModuleInit {
     private readonly events: EventBus,
     private readonly recorder: GradeRecorder,
     private readonly store: GradebookStore,
+    private readonly jobs: JobsService,
   ) {}
 
   onModuleInit(): void {
+    this.jobs.registry.handle(BackfillGradebookLearnersJob, async (p) => {
+      await this.recorder.backfillLearners(p);
+    });
     // a published version's graded lessons become items (reads also add any that are missing)
     this.events.subscribe(CoursePublished, 'gradebook.items', async (e, { tx }) => {
       await this.store.load(tx, { id: e.courseId, organizationId: e.organizationId });

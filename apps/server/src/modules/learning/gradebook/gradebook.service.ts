@@ -130,6 +130,9 @@ export class GradebookService {
         }
       }
       const values = { mode: body.mode, passingPercent: body.passingPercent.toFixed(2), updatedBy: ctx.actor!.userId };
+      const [existing] = await tx.select({ id: gradebookSettings.id }).from(gradebookSettings).where(eq(gradebookSettings.courseId, courseId));
+      // the gradebook is set up for the first time: bring in the learners it may not know yet
+      if (!existing) await this.store.queueLearnerBackfill(tx, course);
       await tx
         .insert(gradebookSettings)
         .values({ organizationId: course.organizationId, courseId, ...values })

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { DbOrTx } from '../../../kernel/db/index.js';
+import { JobsService } from '../../../kernel/jobs/index.js';
 import { CoursesService, type LiveLesson } from '../courses/index.js';
 import type { GradebookSetup } from './gradebook.dto.js';
+import { BackfillGradebookLearnersJob } from './gradebook.jobs.js';
 import { gradebookCategories, gradebookGrades, gradebookItems, gradebookOverrides, gradebookSettings } from './gradebook.schema.js';
 import type { CourseRules, GradeInput, ItemRule, LearnerInput } from './grading.js';
 
@@ -32,7 +34,15 @@ export interface LearnerData {
 /** Reads the gradebook's tables: the course's rules and learners' grades and overrides. */
 @Injectable()
 export class GradebookStore {
-  constructor(private readonly courses: CoursesService) {}
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  /** Queues the backfill of the course's learners (one pending job per course). */
+  async queueLearnerBackfill(db: DbOrTx, course: { id: string; organizationId: string }): Promise<void> {
+    await this.jobs.enqueue(db, BackfillGradebookLearnersJob, { courseId: course.id, organizationId: course.organizationId }, { jobKey: `gradebook-backfill:${course.id}` });
+  }
 
   /**
    * The course's graded items: one per quiz, assignment and code lesson of the live version, in
@@ -42,10 +52,13 @@ export class GradebookStore {
   async load(db: DbOrTx, course: { id: string; organizationId: string }): Promise<LoadedCourse> {
     const live = (await this.courses.getLiveLessons(course.id, db)).filter((l) => (GRADED_TYPES as readonly string[]).includes(l.type));
     if (live.length) {
-      await db
+      const added = await db
         .insert(gradebookItems)
         .values(live.map((l) => ({ organizationId: course.organizationId, courseId: course.id, lessonId: l.id })))
-        .onConflictDoNothing();
+        .onConflictDoNothing()
+        .returning({ id: gradebookItems.id });
+      // a graded item is added: every learner of the course belongs in the gradebook, also those enrolled before it
+      if (added.length) await this.queueLearnerBackfill(db, course);
     }
     const rows = live.length
       ? await db
