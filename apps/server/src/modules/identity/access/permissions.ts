@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'enrollment.read': "See enrollments and learners' progress in courses you teach",
   'enrollment.manage': 'Enroll and remove learners, manage cohorts',
   'enrollment.manage_all': 'Manage enrollments in every course of the organization',
+  'commerce.manage': 'Manage coupons, promotions, bundles, tax rates, orders, refunds and invoices',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
