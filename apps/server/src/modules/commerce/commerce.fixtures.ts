@@ -1,12 +1,9 @@
 import { expect } from 'vitest';
-import type { HttpResult, TestApp } from '../../test/harness.js';
+import type { HttpResult, Session, TestApp } from '../../test/harness.js';
 
 /** A member acting in their organization (the shape of enrollment.fixtures' Member). */
-export interface Member {
-  userId: string;
-  email: string;
+export interface Member extends Session {
   orgId: string;
-  headers(orgId?: string): Record<string, string>;
   h(): Record<string, string>;
 }
 
