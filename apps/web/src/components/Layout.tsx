@@ -19,6 +19,7 @@ import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from
 import { api, call } from '../api';
 import { SUPPORTED_LOCALES, setLocale, type Locale } from '../i18n';
 import { useAuthActions, usePermissions, useSession } from '../session';
+import { CartButton } from '../pages/commerce/CartButton';
 import { PageLoading, notify, notifyError } from './common';
 import { MoonIcon, SunIcon } from './icons';
 import { AccountMenu } from '../pages/account/AccountMenu';
@@ -105,6 +106,8 @@ export function Layout() {
       ? [{ to: '/admin/organization', label: t('nav.organization'), end: false }]
       : []),
     ...(user && perms.isPlatformAdmin ? [{ to: '/admin/users', label: t('nav.platformAdmin'), end: false }] : []),
+    ...(user ? [{ to: '/my-orders', label: t('commerce.nav.orders'), end: false }] : []),
+    ...(user && perms.can('commerce.manage') ? [{ to: '/shop', label: t('commerce.nav.shop'), end: false }] : []),
   ];
 
   return (
@@ -128,6 +131,7 @@ export function Layout() {
             </Group>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <CartButton />
             <LanguageSelect signedIn={!!user} />
             <ThemeToggle />
             {user ? (

@@ -3,6 +3,7 @@ import * as admin from './admin';
 import * as certificates from './certificates';
 import * as assignments from './assignments';
 import * as code from './code';
+import * as commerce from './commerce';
 import * as gradebook from './gradebook';
 import * as quiz from './quiz';
 import * as instructor from './instructor';
@@ -15,6 +16,7 @@ const en = {
   admin: admin.en,
   code: code.en,
   certificates: certificates.en,
+  commerce: commerce.en,
   gradebook: gradebook.en,
   assignments: assignments.en,
   quiz: quiz.en,

@@ -3,6 +3,7 @@ import * as admin from './admin';
 import * as certificates from './certificates';
 import * as assignments from './assignments';
 import * as code from './code';
+import * as commerce from './commerce';
 import * as gradebook from './gradebook';
 import * as quiz from './quiz';
 import type { Resources } from './en';
@@ -15,6 +16,7 @@ const es: Resources = {
   admin: admin.es,
   code: code.es,
   certificates: certificates.es,
+  commerce: commerce.es,
   gradebook: gradebook.es,
   assignments: assignments.es,
   quiz: quiz.es,

@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Card, Grid, Group, List, Skeleton, Stack, Text, Title, Typography } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { PriceCard } from './commerce/PriceCard';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, call, type CatalogCourse, type LearnerOutline, type LessonLock, type SelfEnrollment } from '../api';
@@ -193,7 +194,9 @@ export function CoursePage() {
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Card withBorder padding="md" pos="sticky" top={76}>
           <Stack>
-            {!user ? (
+            {!user && !c.isFree ? (
+              <PriceCard courseId={c.id} />
+            ) : !user ? (
               <Button component={Link} to={`/sign-in?next=${encodeURIComponent(`/courses/${slug}`)}`}>
                 {t('course.signInToEnroll')}
               </Button>
@@ -217,6 +220,8 @@ export function CoursePage() {
                   </Button>
                 )}
               </>
+            ) : !c.isFree ? (
+              <PriceCard courseId={c.id} />
             ) : (
               <Button onClick={() => enroll.mutate()} loading={enroll.isPending} disabled={enroll.isPending}>
                 {c.isFree ? t('course.enrollFree') : t('course.enroll')}
