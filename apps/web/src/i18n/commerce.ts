@@ -2,7 +2,7 @@ import type { Messages } from './types';
 
 /** Strings of pricing, cart, checkout, orders and the shop admin (`t('commerce.…')`). */
 export const en = {
-  nav: { cart: 'Cart', cartWithCount: 'Cart, {{count}} items', orders: 'My orders', shop: 'Shop admin' },
+  nav: { cart: 'Cart', items: 'items in the cart', orders: 'My orders', shop: 'Shop admin' },
   price: {
     free: 'Free',
     onSale: 'On sale',
@@ -129,6 +129,7 @@ export const en = {
     inactive: 'Inactive',
     noCoupons: 'No coupons yet',
     deactivate: 'Deactivate {{name}}',
+    deactivateButton: 'Deactivate',
     country: 'Country code',
     region: 'Region code (optional)',
     label: 'Label',
@@ -142,7 +143,7 @@ export const en = {
 };
 
 export const es: Messages<typeof en> = {
-  nav: { cart: 'Carrito', cartWithCount: 'Carrito, {{count}} artículos', orders: 'Mis pedidos', shop: 'Tienda' },
+  nav: { cart: 'Carrito', items: 'artículos en el carrito', orders: 'Mis pedidos', shop: 'Tienda' },
   price: {
     free: 'Gratis',
     onSale: 'En oferta',
@@ -269,6 +270,7 @@ export const es: Messages<typeof en> = {
     inactive: 'Inactivo',
     noCoupons: 'Aún no hay cupones',
     deactivate: 'Desactivar {{name}}',
+    deactivateButton: 'Desactivar',
     country: 'Código de país',
     region: 'Código de región (opcional)',
     label: 'Nombre',

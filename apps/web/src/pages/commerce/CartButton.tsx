@@ -1,5 +1,6 @@
-import { Button } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Badge, Button, VisuallyHidden } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSession } from '../../session';
@@ -9,11 +10,20 @@ import { cartKey, fetchCart } from './model';
 export function CartButton() {
   const { t } = useTranslation();
   const { user } = useSession();
-  const cart = useQuery({ queryKey: [...cartKey, user?.id ?? 'guest'], queryFn: fetchCart });
+  const qc = useQueryClient();
+  const cart = useQuery({ queryKey: cartKey, queryFn: fetchCart });
+  // signing in or out changes whose cart this is (and merges the guest cart)
+  useEffect(() => {
+    void qc.invalidateQueries({ queryKey: cartKey });
+  }, [user?.id, qc]);
   const n = cart.data?.count ?? 0;
   return (
-    <Button component={Link} to="/cart" variant="subtle" size="sm" px="xs" aria-label={t('commerce.nav.cartWithCount', { count: n })} data-testid="cart-button">
-      <span aria-hidden="true">🛒 {n}</span>
+    <Button component={Link} to="/cart" variant="subtle" size="sm" px="xs" data-testid="cart-button">
+      {t('commerce.nav.cart')}
+      <Badge size="sm" ml={6} data-testid="cart-count">
+        {n}
+      </Badge>
+      <VisuallyHidden>{t('commerce.nav.items')}</VisuallyHidden>
     </Button>
   );
 }

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Card, CloseButton, Divider, Grid, Group, Select, 
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
+import { Navigate } from 'react-router';
 import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, ErrorState, errorMessage, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import { cartKey, COUNTRIES, countryName, fetchCart, formatMoney, myOrdersKey, type Order, type Quote } from './model';
@@ -12,7 +12,6 @@ const newKey = () => `checkout-${crypto.randomUUID()}`;
 export function CheckoutPage() {
   const { t, i18n } = useTranslation();
   usePageTitle(t('commerce.checkout.title'));
-  const navigate = useNavigate();
   const qc = useQueryClient();
   const cart = useQuery({ queryKey: cartKey, queryFn: fetchCart });
   const [address, setAddress] = useState({ name: '', country: 'US', region: '', line1: '', city: '', postalCode: '' });
@@ -25,6 +24,7 @@ export function CheckoutPage() {
   const [paying, setPaying] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [payError, setPayError] = useState<string | null>(null);
+  const [placed, setPlaced] = useState<string | null>(null);
 
   const quoteBody = { currency: currency ?? undefined, couponCodes: codes, country: address.country, region: address.region };
   const quote = useQuery({
@@ -64,7 +64,6 @@ export function CheckoutPage() {
           params: { header: { 'Idempotency-Key': key } },
         }),
       );
-      void qc.invalidateQueries({ queryKey: cartKey });
       void qc.invalidateQueries({ queryKey: myOrdersKey });
       if (order.status === 'failed') {
         setPayError(t('commerce.checkout.declined', { reason: order.failureReason ?? '' }));
@@ -75,7 +74,8 @@ export function CheckoutPage() {
         window.location.assign(order.redirectUrl);
         return;
       }
-      navigate(`/orders/${order.id}`);
+      setPlaced(order.id);
+      void qc.invalidateQueries({ queryKey: cartKey });
     } catch (err) {
       setKey(newKey());
       if (err instanceof ApiError && err.status === 400) setFieldErrors(bodyFieldErrors(err));
@@ -85,6 +85,7 @@ export function CheckoutPage() {
     }
   };
 
+  if (placed) return <Navigate to={`/orders/${placed}`} replace />;
   if (cart.isPending) return <PageLoading />;
   if (cart.isError) return <ErrorState error={cart.error} onRetry={() => void cart.refetch()} />;
   if (cart.data.items.length === 0) return <Navigate to="/cart" replace />;

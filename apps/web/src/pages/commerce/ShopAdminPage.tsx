@@ -173,7 +173,7 @@ function CouponsTab() {
                   <Text size="sm">{c.usageLimit ? t('commerce.admin.usedOf', { count: c.usedCount, limit: c.usageLimit }) : t('commerce.admin.used', { count: c.usedCount })}</Text>
                   {c.active && (
                     <Button size="xs" variant="default" onClick={() => deactivate.mutate(c)} aria-label={t('commerce.admin.deactivate', { name: c.code ?? c.name })}>
-                      {t('commerce.admin.inactive')}
+                      {t('commerce.admin.deactivateButton')}
                     </Button>
                   )}
                 </Group>
