@@ -113,6 +113,7 @@ export async function seedDemo(app: NestFastifyApplication, opts: { force?: bool
     await seedVideoCourse(app, must, { headers: h, userId: instructor.id, orgId }, { ...learner.auth, 'x-organization-id': orgId }, opts.log);
   }
   await seedBillingPlans(must, { ...admin.auth, 'x-organization-id': orgId });
+  if (!(existing.items as { slug: string }[]).some((c) => c.slug === 'memory-palace')) await seedShop(must, h, { ...admin.auth, 'x-organization-id': orgId });
 
   await db
     .insert(appMeta)
@@ -214,4 +215,32 @@ async function seedBillingPlans(must: Must, h: Record<string, string>): Promise<
     { name: 'All access yearly', description: 'Every course of Lyceum Academy, billed yearly: two months free.', interval: 'year', prices: [{ currency: 'USD', amountMinor: 19000 }, { currency: 'EUR', amountMinor: 17000 }] },
   ];
   for (const p of plans) if (!have.includes(p.name)) await must('POST', '/api/v1/billing/plans', { ...p, scope: 'catalog' }, h);
+}
+
+/**
+ * The demo shop: two paid courses (USD and EUR prices), a US sales tax, and the WELCOME10 coupon
+ * (10% off), so the cart, checkout and order history show in `npm start`.
+ */
+async function seedShop(must: Must, h: Record<string, string>, ha: Record<string, string>): Promise<void> {
+  const paid: [string, string, string, number, number][] = [
+    ['Memory Palace Masterclass', 'memory-palace', 'Remember long lists with the method of loci', 2900, 2700],
+    ['Speed Reading Basics', 'speed-reading', 'Read faster without losing what matters', 1900, 1800],
+  ];
+  for (const [title, slug, subtitle, usd, eur] of paid) {
+    const courseId = idOf(
+      await must('POST', '/api/v1/courses', { title, slug, subtitle, description: `${subtitle}.`, language: 'en', level: 'beginner', category: 'Personal development', visibility: 'public', isFree: false }, h),
+    );
+    const sectionId = idOf(await must('POST', `/api/v1/courses/${courseId}/sections`, { title: 'Start here' }, h));
+    for (const [lt, md] of [
+      ['Welcome', `Welcome to ${title}. This first lesson is free to preview.`],
+      ['The method', 'Practise a little every day; the exercises build on each other.'],
+    ] as const) {
+      await must('POST', `/api/v1/courses/${courseId}/sections/${sectionId}/lessons`, { title: lt, type: 'text', body: { markdown: md }, isPreview: lt === 'Welcome' }, h);
+    }
+    await must('POST', `/api/v1/courses/${courseId}/publish`, {}, h);
+    await must('PUT', `/api/v1/courses/${courseId}/pricing`, { prices: [{ currency: 'USD', amountMinor: usd }, { currency: 'EUR', amountMinor: eur }] }, h);
+  }
+  await must('POST', '/api/v1/tax-rates', { country: 'US', label: 'Sales tax', rateBasisPoints: 800 }, ha);
+  await must('POST', '/api/v1/tax-rates', { country: 'DE', label: 'MwSt', rateBasisPoints: 1900, inclusive: true }, ha);
+  await must('POST', '/api/v1/coupons', { code: 'WELCOME10', name: 'Welcome: 10% off', kind: 'percent', percentBasisPoints: 1000 }, ha);
 }

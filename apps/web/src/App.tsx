@@ -12,6 +12,7 @@ import { adminRoutes } from './pages/admin/routes';
 import { certificatesRoutes } from './pages/certificates/routes';
 import { playerRoutes } from './pages/player/routes';
 import { billingRoutes } from './pages/billing/routes';
+import { commerceRoutes } from './pages/commerce/routes';
 import { gradebookRoutes } from './pages/gradebook/routes';
 import { growthRoutes } from './pages/growth/routes';
 import { RefCapture } from './pages/growth/RefCapture';
@@ -111,6 +112,7 @@ export function App() {
                 {certificatesRoutes()}
                 {playerRoutes()}
                 {billingRoutes()}
+                {commerceRoutes()}
                 {gradebookRoutes()}
                 {assignmentsRoutes()}
                 {quizRoutes()}

@@ -3659,6 +3659,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's bundles, newest first (commerce.manage) */
+        get: operations["PricingController_listBundles"];
+        put?: never;
+        /** Create a bundle: several courses of the organization at one price (commerce.manage) */
+        post: operations["PricingController_createBundle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bundles/{bundleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: an active bundle whose courses the caller can see */
+        get: operations["PricingController_getBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's cart (a guest's by the lyceum_cart cookie); signing in merges the guest cart into the user's */
+        get: operations["CartController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cart/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a course or a bundle; 409 when it is owned already, already in the cart, or of another organization than the cart */
+        post: operations["CartController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cart/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an item from the cart */
+        delete: operations["CartController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog/courses": {
         parameters: {
             query?: never;
@@ -3778,6 +3864,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check out the cart: re-validates prices and coupons, creates the order, and pays
+         * @description The manual provider (test cards) completes in the request: the order comes back paid (fulfillment follows at once) or failed with the decline. With Stripe the order is pending with a redirectUrl; the webhook completes it.
+         */
+        post: operations["OrdersController_checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkout/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Price the caller's cart now: currency, coupons (with why a code does not apply), automatic promotions, tax for a country/region, totals */
+        post: operations["OrdersController_quote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/code-runner": {
         parameters: {
             query?: never;
@@ -3804,6 +3927,59 @@ export interface paths {
         };
         /** One submission with its per-test results (hidden tests show only their verdict) */
         get: operations["CodeRunnerController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's coupons and automatic promotions, newest first (commerce.manage) */
+        get: operations["CouponsController_list"];
+        put?: never;
+        /** Create a coupon (with a code) or an automatic promotion (automatic: true, no code) */
+        post: operations["CouponsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons/{couponId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One coupon with its use count */
+        get: operations["CouponsController_get"];
+        /** Replace a coupon’s settings (deactivate with active: false); the limit cannot go below the uses so far */
+        put: operations["CouponsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons/{couponId}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The orders that used this coupon, newest first */
+        get: operations["CouponsController_redemptions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4721,6 +4897,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{id}/pricing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public for published courses: the course's prices per currency, its sale window and whether it is free */
+        get: operations["PricingController_get"];
+        /** Replace the course's prices (one per currency, optional sale price and window); course editors */
+        put: operations["PricingController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{id}/publish": {
         parameters: {
             query?: never;
@@ -4852,6 +5046,57 @@ export interface paths {
         put?: never;
         /** Accept an invitation addressed to your email: you join with its role */
         post: operations["InvitationsController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's invoices, highest number first (commerce.manage) */
+        get: operations["InvoicesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoiceId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice as a PDF; its buyer or the organization’s commerce admins */
+        get: operations["InvoicesController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's invoices as CSV, in number order, optionally issued between two dates (commerce.manage) */
+        get: operations["InvoicesController_csv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5142,6 +5387,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My invoices, in every organization, newest first */
+        get: operations["InvoicesController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My orders, in every organization, newest first, with invoice and refunds */
+        get: operations["OrdersController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/organizations": {
         parameters: {
             query?: never;
@@ -5261,6 +5540,60 @@ export interface paths {
         get: operations["MediaLibraryController_quota"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's orders, newest first (commerce.manage) */
+        get: operations["OrdersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order; its buyer or the organization’s commerce admins */
+        get: operations["OrdersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund an order in full (empty body), by line (lineIds: access those lines granted is revoked) or by amount (access kept); commerce.manage
+         * @description Accepts Idempotency-Key.
+         */
+        post: operations["OrdersController_refund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5921,6 +6254,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tax-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's tax rates per country and region (commerce.manage) */
+        get: operations["TaxController_list"];
+        put?: never;
+        /** Add a tax rate for a country, or a region of it; inclusive rates are inside the price */
+        post: operations["TaxController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tax-rates/{taxRateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a tax rate */
+        put: operations["TaxController_update"];
+        post?: never;
+        /** Remove a tax rate (orders already placed keep their tax lines) */
+        delete: operations["TaxController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify/{code}": {
         parameters: {
             query?: never;
@@ -5990,6 +6359,15 @@ export interface components {
         };
         ActiveOrganizationDto_Output: {
             activeOrganizationId: string | null;
+        };
+        AddCartItemDto: {
+            /**
+             * @default course
+             * @enum {string}
+             */
+            kind: "course" | "bundle";
+            /** Format: uuid */
+            refId: string;
         };
         AdminUserDto_Output: {
             createdAt: string;
@@ -6984,6 +7362,43 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        BundleDto_Output: {
+            active: boolean;
+            amountMinor: number;
+            courses: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            title: string;
+        };
+        BundlePageDto_Output: {
+            items: {
+                active: boolean;
+                amountMinor: number;
+                courses: {
+                    /** Format: uuid */
+                    id: string;
+                    title: string;
+                }[];
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                organizationId: string;
+                title: string;
+            }[];
+            nextCursor: string | null;
+        };
         BuySeatsDto: {
             currency?: string;
             paymentMethod: {
@@ -6998,6 +7413,25 @@ export interface components {
         CancelSubscriptionDto: {
             /** @default true */
             atPeriodEnd: boolean;
+        };
+        CartDto_Output: {
+            count: number;
+            currencies: string[];
+            items: {
+                available: boolean;
+                courseIds: string[];
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "course" | "bundle";
+                prices: {
+                    [key: string]: number;
+                };
+                /** Format: uuid */
+                refId: string;
+                title: string;
+            }[];
+            organizationId: string | null;
         };
         CatalogCourseDto_Output: {
             category: string | null;
@@ -7185,6 +7619,30 @@ export interface components {
                 status: "succeeded" | "failed";
             }[];
             nextCursor: string | null;
+        };
+        CheckoutRequestDto: {
+            billingAddress: {
+                /** @default  */
+                city: string;
+                country: string;
+                /** @default  */
+                line1: string;
+                name: string;
+                /** @default  */
+                postalCode: string;
+                region?: string;
+            };
+            /** @default [] */
+            couponCodes: string[];
+            currency?: string;
+            paymentMethod: {
+                cardNumber: string;
+                /** @constant */
+                type: "manual_card";
+            } | {
+                /** @constant */
+                type: "stripe_checkout";
+            };
         };
         CodeExerciseDto_Output: {
             /** @enum {string} */
@@ -7393,6 +7851,97 @@ export interface components {
             /** @enum {string} */
             reason: "resume" | "next" | "start" | "locked" | "completed" | "empty";
         };
+        CouponDto_Output: {
+            active: boolean;
+            amountMinor: number | null;
+            automatic: boolean;
+            code: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string | null;
+            endsAt: string | null;
+            firstPurchaseOnly: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "percent" | "fixed" | "free";
+            minOrderMinor: number | null;
+            name: string;
+            percentBasisPoints: number | null;
+            perUserLimit: number | null;
+            /** @enum {string} */
+            scope: "all" | "courses" | "plans";
+            scopeIds: string[];
+            stackable: boolean;
+            startsAt: string | null;
+            usageLimit: number | null;
+            usedCount: number;
+        };
+        CouponInputDto: {
+            /** @default true */
+            active: boolean;
+            /** @default null */
+            amountMinor: number | null;
+            /** @default false */
+            automatic: boolean;
+            code?: string | null;
+            currency?: string | null;
+            /** @default null */
+            endsAt: string | null;
+            /** @default false */
+            firstPurchaseOnly: boolean;
+            /** @enum {string} */
+            kind: "percent" | "fixed" | "free";
+            /** @default null */
+            minOrderMinor: number | null;
+            name: string;
+            /** @default null */
+            percentBasisPoints: number | null;
+            /** @default null */
+            perUserLimit: number | null;
+            /**
+             * @default all
+             * @enum {string}
+             */
+            scope: "all" | "courses" | "plans";
+            /** @default [] */
+            scopeIds: string[];
+            /** @default false */
+            stackable: boolean;
+            /** @default null */
+            startsAt: string | null;
+            /** @default null */
+            usageLimit: number | null;
+        };
+        CouponPageDto_Output: {
+            items: {
+                active: boolean;
+                amountMinor: number | null;
+                automatic: boolean;
+                code: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string | null;
+                endsAt: string | null;
+                firstPurchaseOnly: boolean;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "percent" | "fixed" | "free";
+                minOrderMinor: number | null;
+                name: string;
+                percentBasisPoints: number | null;
+                perUserLimit: number | null;
+                /** @enum {string} */
+                scope: "all" | "courses" | "plans";
+                scopeIds: string[];
+                stackable: boolean;
+                startsAt: string | null;
+                usageLimit: number | null;
+                usedCount: number;
+            }[];
+            nextCursor: string | null;
+        };
         CourseEditorDto_Output: {
             archivedAt: string | null;
             can: {
@@ -7459,6 +8008,23 @@ export interface components {
             /** @enum {string} */
             visibility: "public" | "organization";
         };
+        CoursePricingDto_Output: {
+            /** Format: uuid */
+            courseId: string;
+            isFree: boolean;
+            /** Format: uuid */
+            organizationId: string;
+            prices: {
+                amountMinor: number;
+                currency: string;
+                currentMinor: number;
+                onSale: boolean;
+                saleAmountMinor: number | null;
+                saleEndsAt: string | null;
+                saleStartsAt: string | null;
+            }[];
+            purchasable: boolean;
+        };
         CourseShareDto_Output: {
             /** Format: uuid */
             courseId: string;
@@ -7507,6 +8073,12 @@ export interface components {
             fileIds: string[];
             /** @default  */
             text: string;
+        };
+        CreateBundleDto: {
+            amountMinor: number;
+            courseIds: string[];
+            currency: string;
+            title: string;
         };
         CreateCodeSubmissionDto: {
             code: string;
@@ -7609,7 +8181,7 @@ export interface components {
             description: string;
             key: string;
             name: string;
-            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage")[];
+            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage" | "commerce.manage")[];
         };
         CreateSectionDto: {
             position?: number;
@@ -8033,6 +8605,29 @@ export interface components {
             roleName: string;
             /** @enum {string} */
             status: "pending" | "accepted" | "revoked" | "expired";
+        };
+        InvoicePageDto_Output: {
+            items: {
+                buyerEmail: string;
+                buyerName: string;
+                currency: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                issuedAt: string;
+                netMinor: number;
+                number: string;
+                /** Format: uuid */
+                organizationId: string;
+                pdfPath: string;
+                /** @enum {string} */
+                source: "order" | "subscription";
+                /** Format: uuid */
+                sourceId: string;
+                taxMinor: number;
+                totalMinor: number;
+            }[];
+            nextCursor: string | null;
         };
         IssuerProfileDto_Output: {
             "@context": string[];
@@ -8582,6 +9177,165 @@ export interface components {
             jwksUrl: string;
             jwt: string;
         };
+        OrderDto_Output: {
+            billingAddress: {
+                city: string;
+                country: string;
+                line1: string;
+                name: string;
+                postalCode: string;
+                region: string;
+            };
+            buyerEmail: string;
+            buyerName: string;
+            coupons: {
+                code: string | null;
+                discountMinor: number;
+                name: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            discountMinor: number;
+            failureCode: string | null;
+            failureReason: string | null;
+            fulfilledAt: string | null;
+            /** Format: uuid */
+            id: string;
+            invoice: {
+                /** Format: uuid */
+                id: string;
+                number: string;
+                pdfPath: string;
+            } | null;
+            lines: {
+                courseIds: string[];
+                discountMinor: number;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "course" | "bundle" | "plan" | "seats";
+                /** Format: uuid */
+                refId: string;
+                refundedMinor: number;
+                revoked: boolean;
+                subtotalMinor: number;
+                taxMinor: number;
+                title: string;
+                totalMinor: number;
+            }[];
+            number: string;
+            /** Format: uuid */
+            organizationId: string;
+            paidAt: string | null;
+            /** @enum {string} */
+            provider: "manual" | "stripe";
+            redirectUrl: string | null;
+            refundedMinor: number;
+            refunds: {
+                amountMinor: number;
+                /** Format: date-time */
+                createdAt: string;
+                full: boolean;
+                /** Format: uuid */
+                id: string;
+                reason: string;
+            }[];
+            /** @enum {string} */
+            status: "pending" | "paid" | "fulfilled" | "failed" | "canceled" | "refunded" | "partially_refunded";
+            subtotalMinor: number;
+            taxLines: {
+                amountMinor: number;
+                inclusive: boolean;
+                label: string;
+                rateBasisPoints: number;
+            }[];
+            taxMinor: number;
+            totalMinor: number;
+            /** Format: uuid */
+            userId: string;
+        };
+        OrderPageDto_Output: {
+            items: {
+                billingAddress: {
+                    city: string;
+                    country: string;
+                    line1: string;
+                    name: string;
+                    postalCode: string;
+                    region: string;
+                };
+                buyerEmail: string;
+                buyerName: string;
+                coupons: {
+                    code: string | null;
+                    discountMinor: number;
+                    name: string;
+                }[];
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                discountMinor: number;
+                failureCode: string | null;
+                failureReason: string | null;
+                fulfilledAt: string | null;
+                /** Format: uuid */
+                id: string;
+                invoice: {
+                    /** Format: uuid */
+                    id: string;
+                    number: string;
+                    pdfPath: string;
+                } | null;
+                lines: {
+                    courseIds: string[];
+                    discountMinor: number;
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    kind: "course" | "bundle" | "plan" | "seats";
+                    /** Format: uuid */
+                    refId: string;
+                    refundedMinor: number;
+                    revoked: boolean;
+                    subtotalMinor: number;
+                    taxMinor: number;
+                    title: string;
+                    totalMinor: number;
+                }[];
+                number: string;
+                /** Format: uuid */
+                organizationId: string;
+                paidAt: string | null;
+                /** @enum {string} */
+                provider: "manual" | "stripe";
+                redirectUrl: string | null;
+                refundedMinor: number;
+                refunds: {
+                    amountMinor: number;
+                    /** Format: date-time */
+                    createdAt: string;
+                    full: boolean;
+                    /** Format: uuid */
+                    id: string;
+                    reason: string;
+                }[];
+                /** @enum {string} */
+                status: "pending" | "paid" | "fulfilled" | "failed" | "canceled" | "refunded" | "partially_refunded";
+                subtotalMinor: number;
+                taxLines: {
+                    amountMinor: number;
+                    inclusive: boolean;
+                    label: string;
+                    rateBasisPoints: number;
+                }[];
+                taxMinor: number;
+                totalMinor: number;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
         OrganizationDto_Output: {
             createdAt: string;
             /** Format: uuid */
@@ -8924,6 +9678,18 @@ export interface components {
             targetId: string;
             /** @enum {string} */
             targetKind: "course" | "plan";
+        };
+        PutCoursePricingDto: {
+            prices: {
+                amountMinor: number;
+                currency: string;
+                /** @default null */
+                saleAmountMinor: number | null;
+                /** @default null */
+                saleEndsAt: string | null;
+                /** @default null */
+                saleStartsAt: string | null;
+            }[];
         };
         PutCourseShareDto: {
             instructorShareBp: number | null;
@@ -10200,6 +10966,74 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        QuoteDto_Output: {
+            coupons: {
+                code: string | null;
+                discountMinor: number;
+                name: string;
+            }[];
+            currencies: string[];
+            currency: string | null;
+            discountMinor: number;
+            lines: {
+                discountMinor: number;
+                /** Format: uuid */
+                itemId: string;
+                /** @enum {string} */
+                kind: "course" | "bundle" | "plan" | "seats";
+                /** Format: uuid */
+                refId: string;
+                subtotalMinor: number;
+                taxMinor: number;
+                title: string;
+                totalMinor: number;
+            }[];
+            organizationId: string | null;
+            rejectedCoupons: {
+                code: string;
+                reason: string;
+            }[];
+            subtotalMinor: number;
+            taxKnown: boolean;
+            taxLines: {
+                amountMinor: number;
+                inclusive: boolean;
+                label: string;
+                rateBasisPoints: number;
+            }[];
+            taxMinor: number;
+            totalMinor: number;
+        };
+        QuoteRequestDto: {
+            country?: string;
+            /** @default [] */
+            couponCodes: string[];
+            currency?: string;
+            region?: string;
+        };
+        RedemptionPageDto_Output: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                discountMinor: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                orderId: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            nextCursor: string | null;
+        };
+        RefundRequestDto: {
+            amountMinor?: number;
+            lineIds?: string[];
+            /** @default  */
+            reason: string;
+            /** @default true */
+            revokeAccess: boolean;
+        };
         RenameAssetDto: {
             title: string;
         };
@@ -10581,6 +11415,39 @@ export interface components {
         SuspendUserDto: {
             reason?: string;
         };
+        TaxRateDto_Output: {
+            country: string;
+            /** Format: uuid */
+            id: string;
+            inclusive: boolean;
+            label: string;
+            rateBasisPoints: number;
+            region: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TaxRateInputDto: {
+            country: string;
+            /** @default false */
+            inclusive: boolean;
+            label: string;
+            rateBasisPoints: number;
+            region?: string;
+        };
+        TaxRatePageDto_Output: {
+            items: {
+                country: string;
+                /** Format: uuid */
+                id: string;
+                inclusive: boolean;
+                label: string;
+                rateBasisPoints: number;
+                region: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            nextCursor: string | null;
+        };
         TestClockDto_Output: {
             /** Format: date-time */
             frozenTime: string;
@@ -10696,7 +11563,7 @@ export interface components {
         UpdateRoleDto: {
             description?: string;
             name?: string;
-            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage")[];
+            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage" | "commerce.manage")[];
         };
         UpdateSectionDto: {
             title: string;
@@ -14714,6 +15581,147 @@ export interface operations {
             };
         };
     };
+    PricingController_listBundles: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundlePageDto_Output"];
+                };
+            };
+        };
+    };
+    PricingController_createBundle: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBundleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleDto_Output"];
+                };
+            };
+        };
+    };
+    PricingController_getBundle: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bundleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleDto_Output"];
+                };
+            };
+        };
+    };
+    CartController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartDto_Output"];
+                };
+            };
+        };
+    };
+    CartController_add: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCartItemDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartDto_Output"];
+                };
+            };
+        };
+    };
+    CartController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartDto_Output"];
+                };
+            };
+        };
+    };
     CatalogController_list: {
         parameters: {
             query?: {
@@ -14890,6 +15898,58 @@ export interface operations {
             };
         };
     };
+    OrdersController_checkout: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description one per checkout attempt; a retry with the same key returns the same order and never charges twice */
+                "Idempotency-Key": string;
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto_Output"];
+                };
+            };
+        };
+    };
+    OrdersController_quote: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDto_Output"];
+                };
+            };
+        };
+    };
     CodeRunnerController_status: {
         parameters: {
             query?: never;
@@ -14930,6 +15990,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CodeSubmissionDto_Output"];
+                };
+            };
+        };
+    };
+    CouponsController_list: {
+        parameters: {
+            query?: {
+                automatic?: "true" | "false";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponPageDto_Output"];
+                };
+            };
+        };
+    };
+    CouponsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouponInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponDto_Output"];
+                };
+            };
+        };
+    };
+    CouponsController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                couponId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponDto_Output"];
+                };
+            };
+        };
+    };
+    CouponsController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                couponId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouponInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponDto_Output"];
+                };
+            };
+        };
+    };
+    CouponsController_redemptions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                couponId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionPageDto_Output"];
                 };
             };
         };
@@ -17047,6 +18233,56 @@ export interface operations {
             };
         };
     };
+    PricingController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoursePricingDto_Output"];
+                };
+            };
+        };
+    };
+    PricingController_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutCoursePricingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoursePricingDto_Output"];
+                };
+            };
+        };
+    };
     CoursesController_publish: {
         parameters: {
             query?: never;
@@ -17267,6 +18503,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AcceptedInvitationDto_Output"];
+                };
+            };
+        };
+    };
+    InvoicesController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePageDto_Output"];
+                };
+            };
+        };
+    };
+    InvoicesController_pdf: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
+    InvoicesController_csv: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
         };
@@ -17724,6 +19033,55 @@ export interface operations {
             };
         };
     };
+    InvoicesController_mine: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePageDto_Output"];
+                };
+            };
+        };
+    };
+    OrdersController_mine: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "paid" | "fulfilled" | "failed" | "canceled" | "refunded" | "partially_refunded";
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPageDto_Output"];
+                };
+            };
+        };
+    };
     MyOrganizationsController_list: {
         parameters: {
             query?: {
@@ -17964,6 +19322,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MediaQuotaDto_Output"];
+                };
+            };
+        };
+    };
+    OrdersController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "paid" | "fulfilled" | "failed" | "canceled" | "refunded" | "partially_refunded";
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPageDto_Output"];
+                };
+            };
+        };
+    };
+    OrdersController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto_Output"];
+                };
+            };
+        };
+    };
+    OrdersController_refund: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto_Output"];
                 };
             };
         };
@@ -19219,6 +20652,103 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SubscriptionDto_Output"];
                 };
+            };
+        };
+    };
+    TaxController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRatePageDto_Output"];
+                };
+            };
+        };
+    };
+    TaxController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxRateInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRateDto_Output"];
+                };
+            };
+        };
+    };
+    TaxController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                taxRateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxRateInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRateDto_Output"];
+                };
+            };
+        };
+    };
+    TaxController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                taxRateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -19,6 +19,7 @@ import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from
 import { api, call } from '../api';
 import { SUPPORTED_LOCALES, setLocale, type Locale } from '../i18n';
 import { useAuthActions, usePermissions, useSession } from '../session';
+import { CartButton } from '../pages/commerce/CartButton';
 import { PageLoading, notify, notifyError } from './common';
 import { MoonIcon, SunIcon } from './icons';
 import { AccountMenu } from '../pages/account/AccountMenu';
@@ -110,6 +111,8 @@ export function Layout() {
     ...(user && perms.canAny('revenue.read_all', 'course.create') ? [{ to: '/revenue', label: t('growth.nav.revenue'), end: false }] : []),
     ...(user ? [{ to: '/plans', label: t('billing.nav.plans'), end: false }] : []),
     ...(user && perms.can('billing.manage') ? [{ to: '/admin/billing', label: t('billing.nav.admin'), end: false }] : []),
+    ...(user ? [{ to: '/my-orders', label: t('commerce.nav.orders'), end: false }] : []),
+    ...(user && perms.can('commerce.manage') ? [{ to: '/shop', label: t('commerce.nav.shop'), end: false }] : []),
   ];
 
   return (
@@ -133,6 +136,7 @@ export function Layout() {
             </Group>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <CartButton />
             <LanguageSelect signedIn={!!user} />
             <ThemeToggle />
             {user ? (

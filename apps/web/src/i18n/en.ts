@@ -5,6 +5,7 @@ import * as media from './media';
 import * as billing from './billing';
 import * as assignments from './assignments';
 import * as code from './code';
+import * as commerce from './commerce';
 import * as gradebook from './gradebook';
 import * as growth from './growth';
 import * as quiz from './quiz';
@@ -21,6 +22,7 @@ const en = {
   certificates: certificates.en,
   media: media.en,
   billing: billing.en,
+  commerce: commerce.en,
   gradebook: gradebook.en,
   growth: growth.en,
   assignments: assignments.en,

@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Card, Grid, Group, List, Skeleton, Stack, Text, Title, Typography } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { PriceCard } from './commerce/PriceCard';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, call, type CatalogCourse, type LearnerOutline, type LessonLock, type SelfEnrollment } from '../api';
@@ -198,7 +199,9 @@ export function CoursePage() {
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Card withBorder padding="md" pos="sticky" top={76}>
           <Stack>
-            {!user ? (
+            {!user && !c.isFree ? (
+              <PriceCard courseId={c.id} />
+            ) : !user ? (
               <Button component={Link} to={`/sign-in?next=${encodeURIComponent(`/courses/${slug}`)}`}>
                 {t('course.signInToEnroll')}
               </Button>
@@ -222,6 +225,8 @@ export function CoursePage() {
                   </Button>
                 )}
               </>
+            ) : !c.isFree ? (
+              <PriceCard courseId={c.id} />
             ) : (
               <WaitlistGate
                 courseId={c.id}

@@ -26,6 +26,7 @@ function EditorTabs({ courseId }: { courseId: string }) {
     { to: `${base}/learners`, label: t('instructor.tabs.learners'), active: pathname.startsWith(`${base}/learners`) },
     { to: `${base}/gradebook`, label: t('gradebook.tab'), active: pathname.startsWith(`${base}/gradebook`) },
     { to: `${base}/certificate`, label: t('certificates.tab'), active: pathname.startsWith(`${base}/certificate`) },
+    { to: `${base}/pricing`, label: t('commerce.pricing.tab'), active: pathname.startsWith(`${base}/pricing`) },
   ];
   return (
     <Group component="nav" aria-label={t('instructor.tabs.label')} gap={4} style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }} pb={4}>

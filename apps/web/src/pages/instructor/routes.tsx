@@ -2,6 +2,7 @@ import { Fragment, lazy } from 'react';
 import { Route } from 'react-router';
 import { RequireAuth } from '../../components/RequireAuth';
 import { gradebookEditorRoute } from '../gradebook/routes';
+import { pricingEditorRoute } from '../commerce/routes';
 
 const TeachDashboard = lazy(() => import('./TeachDashboard').then((m) => ({ default: m.TeachDashboard })));
 const CourseEditorLayout = lazy(() => import('./CourseEditorLayout').then((m) => ({ default: m.CourseEditorLayout })));
@@ -24,6 +25,7 @@ export function instructorRoutes() {
           <Route path="learners" element={<LearnersTab />} />
           <Route path="certificate" element={<CertificateTab />} />
           {gradebookEditorRoute()}
+          {pricingEditorRoute()}
         </Route>
       </Route>
     </Fragment>

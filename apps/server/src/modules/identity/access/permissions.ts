@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'revenue.read_all': "See the organization's revenue and set the instructor revenue share",
   'media.manage': "Upload, rename and delete files in the organization's media library",
   'billing.manage': 'Manage subscription plans, seat licences and billing test clocks',
+  'commerce.manage': 'Manage coupons, promotions, bundles, tax rates, orders, refunds and invoices',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -167,6 +167,25 @@ export class EnrollmentService {
     return { enrollment: updated!, outcome: 'reactivated' };
   }
 
+  /** The courses among `courseIds` that `userId` can open now (active or completed, unexpired). */
+  async coursesWithAccess(userId: string, courseIds: readonly string[], db: DbOrTx = this.db): Promise<Set<string>> {
+    if (courseIds.length === 0) return new Set();
+    const rows = await db.select().from(enrollments).where(and(eq(enrollments.userId, userId), inArray(enrollments.courseId, [...courseIds])));
+    const now = new Date();
+    return new Set(rows.filter((r) => grantsAccess(effectiveStatus(r, now))).map((r) => r.courseId));
+  }
+
+  /**
+   * Revokes one enrollment inside the caller's transaction (commerce: a refunded purchase).
+   * Revoking a revoked enrollment changes nothing; returns whether it changed.
+   */
+  async revokeAccess(tx: Tx, enrollmentId: string): Promise<boolean> {
+    const [e] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for('update');
+    if (!e || e.status === 'revoked') return false;
+    await this.revokeRow(tx, e);
+    return true;
+  }
+
   /** Self-enrollment in a free, published course the caller can see. */
   async selfEnroll(ctx: RequestContext, courseId: string): Promise<{ enrollment: EnrollmentView; created: boolean }> {
     const u = requireUser(ctx);

@@ -1,0 +1,35 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { EventBus } from '../../../kernel/events/index.js';
+import { CoursesModule } from '../../learning/courses/index.js';
+import { EnrollmentModule } from '../../learning/enrollment/index.js';
+import { CartModule } from '../cart/index.js';
+import { OrderPaid, OrderRefunded } from '../commerce.events.js';
+import { CouponsModule } from '../coupons/index.js';
+import { InvoicesModule } from '../invoices/index.js';
+import { PaymentsModule } from '../payments/index.js';
+import { TaxModule } from '../tax/index.js';
+import { CheckoutService } from './checkout.service.js';
+import { FulfillmentService } from './fulfillment.service.js';
+import { OrdersController } from './orders.controller.js';
+import { OrdersService } from './orders.service.js';
+import { QuoteService } from './quote.service.js';
+import { RefundsService } from './refunds.service.js';
+
+/** Checkout, orders, fulfillment (enrollments from OrderPaid) and refunds. */
+@Module({
+  imports: [CartModule, CouponsModule, TaxModule, InvoicesModule, PaymentsModule, CoursesModule, EnrollmentModule],
+  controllers: [OrdersController],
+  providers: [OrdersService, QuoteService, CheckoutService, FulfillmentService, RefundsService],
+  exports: [OrdersService],
+})
+export class OrdersModule implements OnModuleInit {
+  constructor(
+    private readonly events: EventBus,
+    private readonly fulfillment: FulfillmentService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe(OrderPaid, 'orders.fulfill', (e, { tx }) => this.fulfillment.fulfill(tx, e));
+    this.events.subscribe(OrderRefunded, 'orders.revoke_access', (e, { tx }) => this.fulfillment.revoke(tx, e));
+  }
+}
