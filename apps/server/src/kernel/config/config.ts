@@ -56,6 +56,11 @@ export const envSchema = z.object({
   CODE_RUNNER_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   /** first uid of the unprivileged users that sandboxes run as when Lyceum runs as root */
   CODE_RUNNER_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61000),
+  /** the ffmpeg / ffprobe binaries for video processing (default: `ffmpeg` / `ffprobe` on PATH) */
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+  /** libx264 preset of the video ladder (tests use ultrafast) */
+  VIDEO_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'enrollment.read': "See enrollments and learners' progress in courses you teach",
   'enrollment.manage': 'Enroll and remove learners, manage cohorts',
   'enrollment.manage_all': 'Manage enrollments in every course of the organization',
+  'video.manage': 'See video processing, retry and cancel it, and manage captions',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -28,7 +29,7 @@ export const BUILTIN_ROLES = {
   admin: { name: 'Administrator', permissions: ALL_PERMISSIONS.filter((p) => p !== 'organization.delete') },
   instructor: {
     name: 'Instructor',
-    permissions: ['member.read', 'course.create', 'course.publish', 'enrollment.read', 'enrollment.manage'] as Permission[],
+    permissions: ['member.read', 'course.create', 'course.publish', 'enrollment.read', 'enrollment.manage', 'video.manage'] as Permission[],
   },
   teaching_assistant: {
     name: 'Teaching assistant',
