@@ -19,12 +19,31 @@ export const AUDIO_BITRATE = 128_000;
 export const SEGMENT_SECONDS = 4;
 export const KEYFRAME_SECONDS = 2;
 
-const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+/** The long/short side ratio as a small fraction p/q (q <= 16), e.g. 16/9, 4/3, 1/1. */
+export function aspectFraction(width: number, height: number): { p: number; q: number } {
+  const r = Math.max(width, height) / Math.min(width, height);
+  let best = { p: 1, q: 1, err: Infinity };
+  for (let q = 1; q <= 16; q++) {
+    const p = Math.round(r * q);
+    const err = Math.abs(p / q - r);
+    if (err < best.err - 1e-9) best = { p, q, err };
+  }
+  return { p: best.p, q: best.q };
+}
 
-/** Scales displayed `width`x`height` so its short side is `shortSide`, keeping the aspect, even dimensions. */
+/**
+ * Displayed size with short side at most `shortSide`, even, and with exactly the aspect p/q, so
+ * every rung has the same pixel aspect ratio: the dash muxer refuses an adaptation set whose
+ * representations differ (854x480 next to 640x360 fails), and players switch only within one.
+ */
 function fit(width: number, height: number, shortSide: number): { width: number; height: number } {
-  if (width >= height) return { width: even((width * shortSide) / height), height: even(shortSide) };
-  return { width: even(shortSide), height: even((height * shortSide) / width) };
+  const { p, q } = aspectFraction(width, height);
+  let k = Math.floor(shortSide / q);
+  if ((p % 2 === 1 || q % 2 === 1) && k % 2 === 1) k -= 1;
+  k = Math.max(k, 2);
+  const short = k * q;
+  const long = k * p;
+  return width >= height ? { width: long, height: short } : { width: short, height: long };
 }
 
 /**
@@ -35,7 +54,8 @@ export function planLadder(probe: Pick<VideoProbe, 'width' | 'height'>): Rung[] 
   const short = Math.min(probe.width, probe.height);
   const rungs = LADDER.filter((s) => s.shortSide <= short).map((s) => ({ name: `${s.shortSide}p`, bitrate: s.bitrate, ...fit(probe.width, probe.height, s.shortSide) }));
   if (rungs.length) return rungs;
-  const size = fit(probe.width, probe.height, short);
+  const floorEven = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
+  const size = { width: floorEven(probe.width), height: floorEven(probe.height) };
   const pixels = size.width * size.height;
   return [{ name: `${Math.min(size.width, size.height)}p`, bitrate: Math.max(200_000, Math.round((800_000 * pixels) / (640 * 360))), ...size }];
 }
