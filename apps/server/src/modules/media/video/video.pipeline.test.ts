@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebVTTParser } from 'webvtt-parser';
 import { EventBus } from '../../../kernel/events/index.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
-import { createTestApp, type TestApp } from '../../../test/harness.js';
+import { createTestApp, type HttpResult, type TestApp } from '../../../test/harness.js';
 import { addMember, createOrg, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
 import { VideoFailed, VideoReady } from '../media.events.js';
 import { VideoPipeline } from './video-pipeline.js';
@@ -261,17 +261,18 @@ describe('the processing job', () => {
     // cancel through the API the moment the job reports `transcoding`
     const notifier = (pipeline as unknown as { notifier: { send: (org: string, m: { videoId: string; status: string }) => void } }).notifier;
     const original = notifier.send.bind(notifier);
-    let cancel: Promise<unknown> | null = null;
+    const cancel: { call: Promise<HttpResult> | null } = { call: null };
     notifier.send = (org, m) => {
       original(org, m as never);
-      if (m.videoId === videoId && m.status === 'transcoding' && !cancel) cancel = t.http('POST', `/api/v1/videos/${videoId}/cancel`, { as: instructor, headers: instructor.h() });
+      if (m.videoId === videoId && m.status === 'transcoding' && !cancel.call) cancel.call = t.http('POST', `/api/v1/videos/${videoId}/cancel`, { as: instructor, headers: instructor.h() });
     };
     try {
       await t.drain();
     } finally {
       notifier.send = original;
     }
-    const res = (await cancel) as { status: number; body: { status: string } };
+    expect(cancel.call).not.toBeNull();
+    const res = (await cancel.call)!;
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('canceled');
     const v = await row(videoId);
