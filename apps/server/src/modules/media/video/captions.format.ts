@@ -1,4 +1,4 @@
-import { WebVTTParser } from 'webvtt-parser';
+import webvtt from 'webvtt-parser';
 import { Invalid } from '../../../kernel/errors/index.js';
 
 export const CAPTION_MAX_BYTES = 512 * 1024;
@@ -30,7 +30,7 @@ export function srtToVtt(srt: string): string {
 export function validateVtt(text: string, field = 'body.text'): string {
   const vtt = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\s+$/, '') + '\n';
   if (Buffer.byteLength(vtt) > CAPTION_MAX_BYTES) throw new Invalid(`Captions may be at most ${CAPTION_MAX_BYTES / 1024} KB.`, [{ field, message: 'too large' }], 'caption_too_large');
-  const { cues, errors } = new WebVTTParser().parse(vtt, 'metadata');
+  const { cues, errors } = new webvtt.WebVTTParser().parse(vtt, 'metadata');
   if (errors.length) {
     const first = errors.slice(0, 5).map((e) => ({ field, message: `line ${e.line}: ${e.message}` }));
     throw new Invalid(`These captions are not valid WebVTT (line ${errors[0]!.line}: ${errors[0]!.message}).`, first, 'caption_invalid');

@@ -1,11 +1,13 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebVTTParser } from 'webvtt-parser';
+import webvtt from 'webvtt-parser';
+import { JobsService } from '../../../kernel/jobs/index.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, createOrg, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
 import { makeSource, storageText, uploadVideo } from './video.fixtures.js';
 import type { VideoOutput } from './video.schema.js';
+import { VideoService } from './video.service.js';
 
 let t: TestApp;
 let owner: Member;
@@ -103,7 +105,7 @@ describe('video API', () => {
     expect(playlist).toContain('#EXT-X-ENDLIST');
     const vttUri = playlist.split('\n').find((l) => l.endsWith('.vtt'))!;
     const vtt = (await storageText(t, out.prefix + subs[0]![4]!.replace(/[^/]+$/, vttUri)))!;
-    expect(new WebVTTParser().parse(vtt).cues.map((c) => c.text)).toEqual(['Hello there', 'Welcome to the course']);
+    expect(new webvtt.WebVTTParser().parse(vtt).cues.map((c) => c.text)).toEqual(['Hello there', 'Welcome to the course']);
 
     const mpd = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'AdaptationSet' }).parse((await storageText(t, out.prefix + out.dashManifest))!) as {
       MPD: { Period: { AdaptationSet: { contentType: string; mimeType?: string; lang?: string; Representation: { BaseURL: string } }[] } };
@@ -176,15 +178,22 @@ describe('without a usable ffmpeg', () => {
   it('keeps videos waiting in `uploaded` with an "install ffmpeg" reason instead of failing them', async () => {
     const blocked = await createTestApp({ FFMPEG_PATH: '/nonexistent/ffmpeg' }, { databaseUrl: t.databaseUrl });
     try {
-      const { videoId: waiting } = await uploadVideo(blocked, instructor, makeSource('silent', 5));
+      // rows in the shared database, the file in the storage of the app that will process it later
+      const { videoId: waiting } = await uploadVideo(t, instructor, makeSource('silent', 5));
       await blocked.drain();
       const res = await blocked.http('GET', `/api/v1/videos/${waiting}`, as(instructor));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'uploaded', failureReason: null });
       expect(res.body.processingBlocked).toMatch(/Install ffmpeg 5 or newer/);
       expect(res.body.processingBlocked).toContain('/nonexistent/ffmpeg');
-    } finally {
       await blocked.close();
+      // where ffmpeg works, the requeue cron gives the waiting video its job
+      await t.app.get(JobsService).drain();
+      await t.app.get(VideoService).enqueueWaiting();
+      await t.drain();
+      expect((await t.http('GET', `/api/v1/videos/${waiting}`, as(instructor))).body).toMatchObject({ status: 'ready', processingBlocked: null });
+    } finally {
+      await blocked.close().catch(() => undefined);
     }
   });
 });

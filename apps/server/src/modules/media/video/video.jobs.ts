@@ -11,6 +11,9 @@ export const ProcessVideoJob = defineJob('video.process', z.object({ videoId: z.
 /** Rewrites the published manifests after captions changed (job key `video-captions:<id>`). */
 export const PublishCaptionsJob = defineJob('video.captions', z.object({ videoId: z.uuid() }), { maxAttempts: 10 });
 
+/** Every few minutes where workers run: videos left `uploaded` without a job (e.g. queued while ffmpeg was missing) get one. */
+export const RequeueWaitingJob = defineJob('video.requeue-waiting', z.object({}), { maxAttempts: 1 });
+
 export const processJobKey = (videoId: string) => `video:${videoId}`;
 export const captionsJobKey = (videoId: string) => `video-captions:${videoId}`;
 

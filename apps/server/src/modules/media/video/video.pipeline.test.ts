@@ -5,7 +5,7 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebVTTParser } from 'webvtt-parser';
+import webvtt from 'webvtt-parser';
 import { EventBus } from '../../../kernel/events/index.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { createTestApp, type HttpResult, type TestApp } from '../../../test/harness.js';
@@ -163,7 +163,7 @@ describe('the processing job', () => {
     // poster and storyboard
     const poster = await storageBytes(t, out.prefix + out.poster);
     expect(poster.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-    const sb = new WebVTTParser().parse((await storageText(t, out.prefix + out.storyboardVtt))!);
+    const sb = new webvtt.WebVTTParser().parse((await storageText(t, out.prefix + out.storyboardVtt))!);
     expect(sb.errors).toEqual([]);
     expect(sb.cues).toHaveLength(6);
     expect(sb.cues.every((c) => /^storyboard\.jpg#xywh=\d+,0,160,90$/.test(c.text))).toBe(true);

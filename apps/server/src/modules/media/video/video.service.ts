@@ -57,12 +57,13 @@ export class VideoService {
     if (v && v.status === 'uploaded') await this.enqueue(tx, v);
   }
 
-  /** At boot with a working ffmpeg: videos left `uploaded` (e.g. while ffmpeg was missing) get their job. */
+  /** With a working ffmpeg (cron): videos left `uploaded` (e.g. while ffmpeg was missing) get their job. */
   async enqueueWaiting(): Promise<number> {
     if (!this.toolchain.status.ready) return 0;
     const waiting = await this.db.select({ id: videos.id, priority: videos.priority }).from(videos).where(eq(videos.status, 'uploaded'));
     if (!waiting.length) return 0;
-    const pending = await this.db.execute<{ key: string }>(sql`SELECT key FROM graphile_worker._private_jobs WHERE key = ANY(${waiting.map((w) => processJobKey(w.id))})`);
+    const keys = sql.join(waiting.map((w) => sql`${processJobKey(w.id)}`), sql`, `);
+    const pending = await this.db.execute<{ key: string }>(sql`SELECT key FROM graphile_worker._private_jobs WHERE key IN (${keys})`);
     const has = new Set(pending.rows.map((r) => r.key));
     const todo = waiting.filter((w) => !has.has(processJobKey(w.id)));
     for (const w of todo) await this.enqueue(this.db, w);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WebVTTParser } from 'webvtt-parser';
+import webvtt from 'webvtt-parser';
 import { srtToVtt, toWebVtt, validateVtt } from '../captions.format.js';
 import { buildLadderArgs, planLadder, progressFromLine } from './ladder.js';
 import { captionPlaylist, withDashCaptions, withHlsCaptions } from './manifests.js';
@@ -82,7 +82,7 @@ describe('captions', () => {
   it('converts SRT to valid WebVTT', () => {
     const vtt = srtToVtt('1\r\n00:00:01,000 --> 00:00:02,500\r\nHello\r\n\r\n2\r\n0:00:03,000 --> 0:00:04,000\r\nWorld\r\n');
     expect(vtt).toBe('WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.500\nHello\n\n2\n00:00:03.000 --> 00:00:04.000\nWorld\n');
-    expect(new WebVTTParser().parse(vtt).errors).toEqual([]);
+    expect(new webvtt.WebVTTParser().parse(vtt).errors).toEqual([]);
     expect(toWebVtt('1\n00:00:01,000 --> 00:00:02,000\nHi\n')).toContain('00:00:01.000 --> 00:00:02.000');
   });
 
@@ -121,7 +121,7 @@ describe('storyboard', () => {
   it('lays out one tile per interval and cues that point into the sprite', () => {
     const plan = planStoryboard({ width: 640, height: 360, durationSeconds: 25 });
     expect(plan).toEqual({ interval: 1, count: 25, columns: 10, rows: 3, tileWidth: 160, tileHeight: 90 });
-    const { cues, errors } = new WebVTTParser().parse(storyboardVtt(plan, 25));
+    const { cues, errors } = new webvtt.WebVTTParser().parse(storyboardVtt(plan, 25));
     expect(errors).toEqual([]);
     expect(cues).toHaveLength(25);
     expect(cues[11]).toMatchObject({ startTime: 11, endTime: 12, text: 'storyboard.jpg#xywh=160,90,160,90' });

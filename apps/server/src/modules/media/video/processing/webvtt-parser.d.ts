@@ -1,3 +1,4 @@
+// webvtt-parser is CommonJS: under Node's ESM loader only its default export (module.exports) exists.
 declare module 'webvtt-parser' {
   export interface ParsedCue {
     id: string;
@@ -10,7 +11,9 @@ declare module 'webvtt-parser' {
     line: number;
     col?: number;
   }
-  export class WebVTTParser {
+  class WebVTTParser {
     parse(input: string, mode?: 'metadata' | 'chapters'): { cues: ParsedCue[]; errors: ParseError[] };
   }
+  const webvtt: { WebVTTParser: typeof WebVTTParser };
+  export default webvtt;
 }
