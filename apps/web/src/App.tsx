@@ -10,6 +10,7 @@ import { RequireAuth } from './components/RequireAuth';
 import { accountRoutes } from './pages/account/routes';
 import { adminRoutes } from './pages/admin/routes';
 import { certificatesRoutes } from './pages/certificates/routes';
+import { videoRoutes } from './pages/video/routes';
 import { gradebookRoutes } from './pages/gradebook/routes';
 import { assignmentsRoutes } from './pages/assignments/routes';
 import { CatalogPage } from './pages/CatalogPage';
@@ -102,6 +103,7 @@ export function App() {
                 {instructorRoutes()}
                 {adminRoutes()}
                 {certificatesRoutes()}
+                {videoRoutes()}
                 {gradebookRoutes()}
                 {assignmentsRoutes()}
                 {quizRoutes()}

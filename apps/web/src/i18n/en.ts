@@ -7,6 +7,7 @@ import * as gradebook from './gradebook';
 import * as quiz from './quiz';
 import * as instructor from './instructor';
 import * as roster from './roster';
+import * as video from './video';
 import type { Messages } from './types';
 
 const en = {
@@ -19,6 +20,7 @@ const en = {
   assignments: assignments.en,
   quiz: quiz.en,
   roster: roster.en,
+  video: video.en,
   app: {
     cancel: 'Cancel',
     close: 'Close',

@@ -8,6 +8,7 @@ import * as quiz from './quiz';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
+import * as video from './video';
 
 const es: Resources = {
   account: account.es,
@@ -19,6 +20,7 @@ const es: Resources = {
   assignments: assignments.es,
   quiz: quiz.es,
   roster: roster.es,
+  video: video.es,
   app: {
     cancel: 'Cancelar',
     close: 'Cerrar',
