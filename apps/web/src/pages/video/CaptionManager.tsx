@@ -1,9 +1,9 @@
-import { Alert, Badge, Button, Checkbox, FileButton, Group, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, FileButton, Group, Loader, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api';
-import { bodyFieldErrors, confirmAction, EmptyState, errorMessage, notify, notifyError } from '../../components/common';
+import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, errorMessage, notify, notifyError } from '../../components/common';
 import { captionKey, videoByAssetKey, type Caption, type CaptionSummary, type Video } from './model';
 
 function AddCaption({ video }: { video: Video }) {
@@ -55,7 +55,7 @@ function AddCaption({ video }: { video: Video }) {
         {!file && <Textarea label={t('video.captions.text')} value={text} onChange={(e) => setText(e.currentTarget.value)} autosize minRows={3} maxRows={10} styles={{ input: { fontFamily: 'monospace' } }} />}
         {add.error && (
           <Alert color="red" role="alert">
-            {errors.text ?? errorMessage(add.error, t)}
+            {errorMessage(add.error, t)}
           </Alert>
         )}
         <Group>
@@ -98,7 +98,9 @@ function EditCaption({ video, track, onClose }: { video: Video; track: CaptionSu
         <Title order={3} size="h5">
           {t('video.captions.editing', { label: track.label, language: track.language })}
         </Title>
-        <Textarea label={t('video.captions.vtt')} value={value} onChange={(e) => setDraft(e.currentTarget.value)} autosize minRows={6} maxRows={20} disabled={query.isLoading} styles={{ input: { fontFamily: 'monospace' } }} error={error} />
+        {query.error && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
+        {query.isLoading && <Loader size="sm" aria-label={t('app.loading')} />}
+        {query.data && <Textarea label={t('video.captions.vtt')} value={value} onChange={(e) => setDraft(e.currentTarget.value)} autosize minRows={6} maxRows={20} disabled={query.isLoading} styles={{ input: { fontFamily: 'monospace' } }} error={error} />}
         <Group>
           <Button onClick={() => save.mutate(value)} loading={save.isPending} disabled={draft === null}>
             {t('video.captions.save')}

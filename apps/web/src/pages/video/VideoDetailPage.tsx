@@ -155,7 +155,7 @@ export function VideoDetailPage() {
         <Stack gap="sm">
           <Group gap="sm">
             <Text fw={500}>{t('video.status.label')}</Text>
-            <Badge color={STATUS_COLOR[video.status]} size="lg" data-testid="video-status" data-status={video.status}>
+            <Badge color={STATUS_COLOR[video.status]} variant="light" size="lg" data-testid="video-status" data-status={video.status}>
               {t(`video.status.${video.status}`)}
             </Badge>
             {active && (
@@ -165,7 +165,7 @@ export function VideoDetailPage() {
             )}
           </Group>
           {(active || video.status === 'ready') && (
-            <Progress value={video.progress} aria-label={t('video.progress')} aria-valuenow={Math.round(video.progress)} size="lg" animated={active} />
+            <Progress value={video.progress} aria-label={t('video.progress')} size="lg" animated={active} />
           )}
           {video.processingBlocked && (
             <Alert color="yellow" title={t('video.blocked')}>
