@@ -91,7 +91,7 @@ function EditCaption({ video, track, onClose }: { video: Video; track: CaptionSu
     },
   });
   const value = draft ?? query.data?.vtt ?? '';
-  const error = save.error ? (bodyFieldErrors(save.error).vtt ?? errorMessage(save.error, t)) : null;
+  const error = save.error ? errorMessage(save.error, t) : null;
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
