@@ -13,6 +13,7 @@ import { certificatesRoutes } from './pages/certificates/routes';
 import { playerRoutes } from './pages/player/routes';
 import { billingRoutes } from './pages/billing/routes';
 import { commerceRoutes } from './pages/commerce/routes';
+import { videoRoutes } from './pages/video/routes';
 import { gradebookRoutes } from './pages/gradebook/routes';
 import { growthRoutes } from './pages/growth/routes';
 import { RefCapture } from './pages/growth/RefCapture';
@@ -113,6 +114,7 @@ export function App() {
                 {playerRoutes()}
                 {billingRoutes()}
                 {commerceRoutes()}
+                {videoRoutes()}
                 {gradebookRoutes()}
                 {assignmentsRoutes()}
                 {quizRoutes()}

@@ -6344,6 +6344,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/videos/{videoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A video: status, progress, probe, renditions, failure reason, captions; staff with video.manage */
+        get: operations["VideoController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/{videoId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop processing a video (kills its running ffmpeg); 409 when it is not being processed */
+        post: operations["VideoController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/{videoId}/captions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Caption tracks of a video, by language */
+        get: operations["VideoController_listCaptions"];
+        put?: never;
+        /** Add a caption track from WebVTT or SRT text (SRT is converted); 400 for anything else, 409 when the language exists */
+        post: operations["VideoController_createCaption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/{videoId}/captions/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One caption track with its WebVTT text */
+        get: operations["VideoController_getCaption"];
+        /** Edit a caption track in place: label, default flag, and/or the WebVTT text (validated) */
+        put: operations["VideoController_updateCaption"];
+        post?: never;
+        /** Delete a caption track */
+        delete: operations["VideoController_deleteCaption"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/{videoId}/poster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The poster frame of a ready video (staff preview) */
+        get: operations["VideoController_poster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/{videoId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Process a failed or canceled video again from the start (409 otherwise) */
+        post: operations["VideoController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/{videoId}/storyboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storyboard sprite (scrub preview tiles) of a ready video (staff preview) */
+        get: operations["VideoController_storyboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/by-asset/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The video made from a library asset: status, progress, probe, renditions, failure reason, captions; staff with video.manage */
+        get: operations["VideoController_byAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/videos/reencode-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-encode every ready or failed video of the organization, behind new uploads; administrators
+         * @description Accepts Idempotency-Key. A ready video keeps its published output until the new one replaces it.
+         */
+        post: operations["VideoController_reencodeAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7414,6 +7573,28 @@ export interface components {
             /** @default true */
             atPeriodEnd: boolean;
         };
+        CaptionDto_Output: {
+            /** Format: uuid */
+            id: string;
+            isDefault: boolean;
+            label: string;
+            language: string;
+            /** Format: date-time */
+            updatedAt: string;
+            vtt: string;
+        };
+        CaptionPageDto_Output: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                isDefault: boolean;
+                label: string;
+                language: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            nextCursor: string | null;
+        };
         CartDto_Output: {
             count: number;
             currencies: string[];
@@ -8080,6 +8261,18 @@ export interface components {
             currency: string;
             title: string;
         };
+        CreateCaptionDto: {
+            /**
+             * @default auto
+             * @enum {string}
+             */
+            format: "auto" | "vtt" | "srt";
+            /** @default false */
+            isDefault: boolean;
+            label: string;
+            language: string;
+            text: string;
+        };
         CreateCodeSubmissionDto: {
             code: string;
             /** @enum {string} */
@@ -8181,7 +8374,7 @@ export interface components {
             description: string;
             key: string;
             name: string;
-            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage" | "commerce.manage")[];
+            permissions: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage" | "commerce.manage" | "video.manage")[];
         };
         CreateSectionDto: {
             position?: number;
@@ -11026,6 +11219,9 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        ReencodeAllResultDto_Output: {
+            queued: number;
+        };
         RefundRequestDto: {
             amountMinor?: number;
             lineIds?: string[];
@@ -11473,6 +11669,11 @@ export interface components {
             } | null;
             enabled: boolean;
         };
+        UpdateCaptionDto: {
+            isDefault?: boolean;
+            label?: string;
+            vtt?: string;
+        };
         UpdateCohortDto: {
             endsAt?: string | null;
             name?: string;
@@ -11563,7 +11764,7 @@ export interface components {
         UpdateRoleDto: {
             description?: string;
             name?: string;
-            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage" | "commerce.manage")[];
+            permissions?: ("organization.update" | "organization.delete" | "member.read" | "member.invite" | "member.update_role" | "member.remove" | "role.manage" | "course.read_all" | "course.create" | "course.update" | "course.publish" | "course.delete" | "enrollment.read" | "enrollment.manage" | "enrollment.manage_all" | "affiliate.manage" | "revenue.read_all" | "media.manage" | "billing.manage" | "commerce.manage" | "video.manage")[];
         };
         UpdateSectionDto: {
             title: string;
@@ -11588,6 +11789,57 @@ export interface components {
             /** Format: uuid */
             videoId: string;
             views: number;
+        };
+        VideoDto_Output: {
+            /** Format: uuid */
+            assetId: string;
+            attempts: number;
+            captions: {
+                /** Format: uuid */
+                id: string;
+                isDefault: boolean;
+                label: string;
+                language: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            dashManifest: string | null;
+            durationSeconds: number | null;
+            failureReason: string | null;
+            hasPoster: boolean;
+            hlsMaster: string | null;
+            /** Format: uuid */
+            id: string;
+            priority: number;
+            probe: {
+                audioCodec: string | null;
+                bitRate: number | null;
+                durationSeconds: number;
+                frameRate: number;
+                hasAudio: boolean;
+                height: number;
+                rotation: number;
+                videoCodec: string;
+                width: number;
+            } | null;
+            processingBlocked: string | null;
+            progress: number;
+            readyAt: string | null;
+            renditions: {
+                bandwidth: number;
+                codecs: string;
+                height: number | null;
+                /** @enum {string} */
+                kind: "video" | "audio";
+                name: string;
+                width: number | null;
+            }[];
+            /** @enum {string} */
+            status: "uploaded" | "probing" | "transcoding" | "packaging" | "ready" | "failed" | "canceled";
+            /** Format: date-time */
+            updatedAt: string;
         };
         WaitlistEntryPageDto_Output: {
             items: {
@@ -20819,6 +21071,294 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VideoAnalyticsDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_listCaptions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptionPageDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_createCaption: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCaptionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptionDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_getCaption: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                language: string;
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptionDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_updateCaption: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                language: string;
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCaptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptionDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_deleteCaption: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                language: string;
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VideoController_poster: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the JPEG image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+        };
+    };
+    VideoController_retry: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_storyboard: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the JPEG image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+        };
+    };
+    VideoController_byAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDto_Output"];
+                };
+            };
+        };
+    };
+    VideoController_reencodeAll: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReencodeAllResultDto_Output"];
                 };
             };
         };

@@ -12,6 +12,7 @@ import * as quiz from './quiz';
 import * as player from './player';
 import * as instructor from './instructor';
 import * as roster from './roster';
+import * as video from './video';
 import type { Messages } from './types';
 
 const en = {
@@ -29,6 +30,7 @@ const en = {
   quiz: quiz.en,
   player: player.en,
   roster: roster.en,
+  video: video.en,
   app: {
     cancel: 'Cancel',
     close: 'Close',

@@ -13,6 +13,7 @@ import * as player from './player';
 import type { Resources } from './en';
 import * as instructor from './instructor';
 import * as roster from './roster';
+import * as video from './video';
 
 const es: Resources = {
   account: account.es,
@@ -29,6 +30,7 @@ const es: Resources = {
   quiz: quiz.es,
   player: player.es,
   roster: roster.es,
+  video: video.es,
   app: {
     cancel: 'Cancelar',
     close: 'Cerrar',

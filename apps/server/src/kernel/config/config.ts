@@ -74,6 +74,11 @@ export const envSchema = z.object({
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(2),
   /** billing test clocks (simulated time for subscriptions); default: on unless NODE_ENV=production */
   BILLING_TEST_CLOCKS: bool.optional(),
+  /** the ffmpeg / ffprobe binaries for video processing (default: `ffmpeg` / `ffprobe` on PATH) */
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+  /** libx264 preset of the video ladder (tests use ultrafast) */
+  VIDEO_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'media.manage': "Upload, rename and delete files in the organization's media library",
   'billing.manage': 'Manage subscription plans, seat licences and billing test clocks',
   'commerce.manage': 'Manage coupons, promotions, bundles, tax rates, orders, refunds and invoices',
+  'video.manage': 'See video processing, retry and cancel it, and manage captions',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -33,7 +34,7 @@ export const BUILTIN_ROLES = {
   admin: { name: 'Administrator', permissions: ALL_PERMISSIONS.filter((p) => p !== 'organization.delete') },
   instructor: {
     name: 'Instructor',
-    permissions: ['member.read', 'course.create', 'course.publish', 'enrollment.read', 'enrollment.manage', 'media.manage'] as Permission[],
+    permissions: ['member.read', 'course.create', 'course.publish', 'enrollment.read', 'enrollment.manage', 'media.manage', 'video.manage'] as Permission[],
   },
   teaching_assistant: {
     name: 'Teaching assistant',

@@ -8,3 +8,7 @@ export { findLessonAsset } from './attachments.query.js';
 export type { LessonAsset } from './attachments.query.js';
 export { MEDIA_KINDS, MEDIA_ASSET_STATUSES } from './library.schema.js';
 export type { MediaKind, MediaAssetStatus } from './library.schema.js';
+// The library's tables, for the read side of the other media submodules (video processing reads its
+// source file, playback resolves a lesson's asset) and their test and demo fixtures. Writes in
+// application code go through MediaLibraryService.
+export { mediaAssets, mediaAttachments } from './library.schema.js';

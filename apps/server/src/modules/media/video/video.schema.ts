@@ -83,6 +83,10 @@ export const videos = pgTable(
     priority: integer('priority').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     readyAt: timestamp('ready_at', { withTimezone: true }),
+    /** every storage key of the published output (to delete it when a re-encode replaces it) */
+    outputKeys: jsonb('output_keys').$type<string[]>().notNull().default([]),
+    /** keys an unfinished job is uploading: never pointed at; deleted when the next attempt starts */
+    pendingOutput: jsonb('pending_output').$type<{ prefix: string; keys: string[] }>(),
     createdBy: uuid('created_by').notNull(),
     ...timestamps(),
   },

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../../../kernel/db/index.js';
 import type { Storage } from '../../../../kernel/storage/index.js';
-import { mediaAssets, mediaAttachments } from '../../library/library.schema.js';
+import { mediaAssets, mediaAttachments } from '../../library/index.js';
 import { type VideoOutput, type VideoStatus, videoCaptions, videos } from '../video.schema.js';
 import { streamContentType } from './stream.route.js';
 

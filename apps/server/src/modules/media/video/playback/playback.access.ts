@@ -5,7 +5,7 @@ import { DB, type Database } from '../../../../kernel/db/index.js';
 import { Conflict, Forbidden, NotFound } from '../../../../kernel/errors/index.js';
 import { type CourseInfo, CoursesService } from '../../../learning/courses/index.js';
 import { LearnerService } from '../../../learning/enrollment/index.js';
-import { findLessonAsset } from '../../library/attachments.query.js';
+import { findLessonAsset } from '../../library/index.js';
 import { videos } from '../video.schema.js';
 
 export type VideoRow = typeof videos.$inferSelect;
