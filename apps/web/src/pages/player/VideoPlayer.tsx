@@ -102,6 +102,10 @@ export function VideoPlayer({ lessonId, onCompleted }: { lessonId: string; onCom
           const hls = new HlsClass({
             // every request carries the newest token, so segments keep loading after a renewal
             xhrSetup: (xhr, url) => xhr.open('GET', withToken(url, tokenRef.current), true),
+            // captions are the player's own <track> elements (from the playback answer); hls.js must
+            // not add a second copy of the SUBTITLES group the master announces
+            enableWebVTT: false,
+            renderTextTracksNatively: false,
           });
           hlsRef.current = hls;
           hls.on(HlsClass.Events.MANIFEST_PARSED, (_e, data) => {
