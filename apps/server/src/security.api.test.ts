@@ -14,6 +14,21 @@ const PUBLIC = new Set([
   'POST /api/v1/verify/credential',
   'GET /api/v1/issuers/{organizationId}',
   'GET /api/v1/issuers/{organizationId}/jwks',
+  // the Open Badges achievement image (no learner data in it)
+  'GET /api/v1/certificates/{certificateId}/badge.svg',
+  // shop windows and the guest cart: prices are public, a guest cart lives on a cookie and merges at sign-in
+  'GET /api/v1/courses/{id}/pricing',
+  'GET /api/v1/bundles/{bundleId}',
+  'GET /api/v1/cart',
+  'POST /api/v1/cart/items',
+  'DELETE /api/v1/cart/items/{itemId}',
+  'POST /api/v1/checkout/quote',
+  'GET /api/v1/payments/providers',
+  // the provider calls this; the Stripe signature is its credential
+  'POST /api/v1/payments/stripe/webhook',
+  // referral links: record the click and set the attribution cookie
+  'GET /api/v1/ref/{code}',
+  'POST /api/v1/ref/{code}/visit',
 ]);
 
 let t: TestApp;

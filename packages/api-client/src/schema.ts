@@ -8979,6 +8979,13 @@ export interface components {
                         url: string;
                         width: number | null;
                     }[];
+                    video: {
+                        failureReason: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        progress: number;
+                        status: string;
+                    } | null;
                 };
                 /** Format: uuid */
                 courseId: string;
@@ -9069,6 +9076,13 @@ export interface components {
                 url: string;
                 width: number | null;
             }[];
+            video: {
+                failureReason: string | null;
+                /** Format: uuid */
+                id: string;
+                progress: number;
+                status: string;
+            } | null;
         };
         MediaAssetPageDto_Output: {
             items: {
@@ -9098,6 +9112,13 @@ export interface components {
                     url: string;
                     width: number | null;
                 }[];
+                video: {
+                    failureReason: string | null;
+                    /** Format: uuid */
+                    id: string;
+                    progress: number;
+                    status: string;
+                } | null;
             }[];
             nextCursor: string | null;
         };

@@ -175,7 +175,7 @@ export function MediaLibraryPage() {
       ) : (
         <Stack gap="xs" component="ul" p={0} m={0} aria-label={t('media.title')}>
           {items.map((a) => (
-            <AssetRow key={a.id} asset={a} live={live[a.id]} onRename={() => setRenaming(a)} onDelete={() => void remove(a)} />
+            <AssetRow key={a.id} asset={a} live={live[a.id] ?? (a.video ? { videoId: a.video.id, assetId: a.id, status: a.video.status, progress: a.video.progress, failureReason: a.video.failureReason } : undefined)} onRename={() => setRenaming(a)} onDelete={() => void remove(a)} />
           ))}
         </Stack>
       )}

@@ -189,6 +189,17 @@ describe('attachments, used by, delete', () => {
     expect((await t.http('GET', lessonUrl(), { as: instructor, headers: instructor.h() })).body.attachment.asset.id).toBe(videoId);
   });
 
+  it("shows a video's processing state in the list and on the asset, read when asked", async () => {
+    const [row] = await t.query<{ id: string }>('SELECT id FROM videos WHERE asset_id = $1', [videoId]);
+    await t.query(`UPDATE videos SET status = 'transcoding', progress = 42.5 WHERE id = $1`, [row!.id]);
+    const one = await t.http('GET', `/api/v1/media/${videoId}`, { as: instructor, headers: instructor.h() });
+    expect(one.body.video).toEqual({ id: row!.id, status: 'transcoding', progress: 42.5, failureReason: null });
+    const list = await t.http('GET', '/api/v1/media?kind=video&limit=50', { as: instructor, headers: instructor.h() });
+    expect(list.body.items.find((a: { id: string }) => a.id === videoId).video).toMatchObject({ status: 'transcoding', progress: 42.5 });
+    const images = await t.http('GET', '/api/v1/media?kind=image&limit=50', { as: instructor, headers: instructor.h() });
+    for (const a of images.body.items as { video: unknown }[]) expect(a.video).toBeNull();
+  });
+
   it('lists the lesson under "used by" and refuses to delete the asset with 409 naming it', async () => {
     const used = await t.http('GET', `/api/v1/media/${videoId}/used-by`, { as: instructor, headers: instructor.h() });
     expect(used.body.items).toEqual([{ courseId: course.id, courseTitle: 'Course', lessonId: course.lessons.v, lessonTitle: 'Lesson v', role: 'video' }]);
@@ -208,12 +219,20 @@ describe('attachments, used by, delete', () => {
     const key = `media/${owner.orgId}/${videoId}/original`;
     expect(await storage.exists(key)).toBe(true);
     const [videoRow] = await t.query<{ id: string }>('SELECT id FROM videos WHERE asset_id = $1', [videoId]);
+    // a published stream and a half-written one: both go with the asset
+    const outKey = `videos/${videoRow!.id}/out1/master.m3u8`;
+    const pendingKey = `videos/${videoRow!.id}/out2/seg-1.m4s`;
+    await storage.put(outKey, Buffer.from('#EXTM3U\n'));
+    await storage.put(pendingKey, Buffer.from('x'));
+    await t.query(`UPDATE videos SET output_keys = $2::jsonb, pending_output = $3::jsonb WHERE id = $1`, [videoRow!.id, JSON.stringify([outKey]), JSON.stringify({ prefix: `videos/${videoRow!.id}/out2/`, keys: [pendingKey] })]);
     const del = await t.http('DELETE', `/api/v1/media/${videoId}`, { as: instructor, headers: instructor.h() });
     expect(del.status).toBe(204);
     expect((await m.quota(instructor)).usedBytes).toBe(before.usedBytes - video.length);
     expect(await count(t, 'SELECT count(*) AS n FROM videos WHERE asset_id = $1', [videoId])).toBe(0);
     await t.drain();
     expect(await storage.exists(key)).toBe(false);
+    expect(await storage.exists(outKey)).toBe(false);
+    expect(await storage.exists(pendingKey)).toBe(false);
     expect(deleted.filter((e) => e.assetId === videoId)).toEqual([{ organizationId: owner.orgId, assetId: videoId, kind: 'video', videoId: videoRow!.id }]);
     expect((await t.http('GET', `/api/v1/media/${videoId}`, { as: instructor, headers: instructor.h() })).status).toBe(404);
   });

@@ -45,6 +45,8 @@ export const MediaAsset = z.object({
   url: z.string().nullable(),
   /** resized images (thumb 320, medium 800, large 1600, webp), once made */
   variants: z.array(AssetVariant),
+  /** a video's processing state when the list was read (live changes arrive as `media.video.status`) */
+  video: z.object({ id: z.uuid(), status: z.string(), progress: z.number(), failureReason: z.string().nullable() }).nullable(),
   createdBy: z.uuid(),
   createdAt: isoDate,
   updatedAt: isoDate,

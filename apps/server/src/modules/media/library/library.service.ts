@@ -28,6 +28,13 @@ export const MEDIA_MANAGE = 'media.manage';
  * lesson uses it), "used by", quota, and small files over multipart. Also the public door other
  * modules use (`lessonAsset`). Large files arrive through TusUploads.
  */
+interface VideoState {
+  id: string;
+  status: string;
+  progress: number;
+  failureReason: string | null;
+}
+
 @Injectable()
 export class MediaLibraryService {
   constructor(
@@ -51,9 +58,28 @@ export class MediaLibraryService {
 
   // ---- presenting ----
 
-  present(row: AssetRow, viewerId: string): z.input<typeof MediaAsset> {
+  /** The processing state of the given video assets (the video submodule's rows, read side). */
+  private async videoStates(assetIds: string[]): Promise<Map<string, VideoState>> {
+    if (assetIds.length === 0) return new Map();
+    const res = await this.db.execute<{ asset_id: string; id: string; status: string; progress: number; failure_reason: string | null }>(
+      sql`SELECT asset_id, id, status, progress, failure_reason FROM videos WHERE asset_id IN (${sql.join(assetIds.map((id) => sql`${id}::uuid`), sql`, `)})`,
+    );
+    return new Map(res.rows.map((r) => [r.asset_id, { id: r.id, status: r.status, progress: Number(r.progress), failureReason: r.failure_reason }]));
+  }
+
+  private async presentMany(rows: AssetRow[], viewerId: string): Promise<z.input<typeof MediaAsset>[]> {
+    const states = await this.videoStates(rows.filter((r) => r.kind === 'video').map((r) => r.id));
+    return rows.map((r) => this.present(r, viewerId, states.get(r.id) ?? null));
+  }
+
+  private async presentOne(row: AssetRow, viewerId: string): Promise<z.input<typeof MediaAsset>> {
+    return (await this.presentMany([row], viewerId))[0]!;
+  }
+
+  present(row: AssetRow, viewerId: string, video: VideoState | null = null): z.input<typeof MediaAsset> {
     const stored = row.status === 'stored';
     return {
+      video,
       id: row.id,
       kind: row.kind,
       status: row.status,
@@ -116,12 +142,13 @@ export class MediaLibraryService {
       .where(and(...where))
       .orderBy(desc(mediaAssets.id))
       .limit(q.limit + 1);
-    return toPage(rows, q.limit, (r) => [r.id], (r) => this.present(r, org.actor.userId));
+    const page = toPage(rows, q.limit, (r) => [r.id], (r) => r);
+    return { ...page, items: await this.presentMany(page.items, org.actor.userId) };
   }
 
   async get(ctx: RequestContext, assetId: string): Promise<z.input<typeof MediaAsset>> {
     const org = requirePermission(ctx, MEDIA_MANAGE);
-    return this.present(await this.assetOf(org, assetId), org.actor.userId);
+    return this.presentOne(await this.assetOf(org, assetId), org.actor.userId);
   }
 
   async rename(ctx: RequestContext, assetId: string, title: string): Promise<z.input<typeof MediaAsset>> {
@@ -133,7 +160,7 @@ export class MediaLibraryService {
       .where(and(eq(mediaAssets.id, assetId), eq(mediaAssets.organizationId, org.membership.orgId)))
       .returning();
     if (!row) throw new NotFound('Media file');
-    return this.present(row, org.actor.userId);
+    return this.presentOne(row, org.actor.userId);
   }
 
   async usedBy(ctx: RequestContext, assetId: string): Promise<z.input<typeof AssetUsage>> {
@@ -166,11 +193,18 @@ export class MediaLibraryService {
       const [used] = await tx.select({ id: mediaAttachments.id }).from(mediaAttachments).where(eq(mediaAttachments.assetId, assetId)).limit(1);
       if (used) return true;
       // the video's row goes with the asset (its foreign key cascades); processing hears of it
-      const video = asset.kind === 'video' ? await tx.execute<{ id: string }>(sql`SELECT id FROM videos WHERE asset_id = ${assetId}`) : null;
+      const video =
+        asset.kind === 'video'
+          ? await tx.execute<{ id: string; output_keys: string[]; pending_keys: string[] | null }>(
+              sql`SELECT id, output_keys, pending_output->'keys' AS pending_keys FROM videos WHERE asset_id = ${assetId} FOR UPDATE`,
+            )
+          : null;
+      // the published stream and any half-written one go with the original
+      const videoKeys = video?.rows[0] ? [...(video.rows[0].output_keys ?? []), ...(video.rows[0].pending_keys ?? [])] : [];
       await tx.delete(mediaAssets).where(eq(mediaAssets.id, assetId));
       await this.events.emit(tx, MediaAssetDeleted, { organizationId: asset.organizationId, assetId, kind: asset.kind, videoId: video?.rows[0]?.id ?? null });
       if (asset.status === 'stored') await addUsage(tx, asset.organizationId, -asset.sizeBytes);
-      const keys = asset.status === 'stored' ? [asset.storageKey, ...Object.values(asset.variants).map((v) => v.key)] : [];
+      const keys = asset.status === 'stored' ? [asset.storageKey, ...Object.values(asset.variants).map((v) => v.key), ...videoKeys] : [];
       await this.jobs.enqueue(tx, DeleteAssetFilesJob, { keys, tusUploadId: asset.status === 'uploading' ? asset.uploadId : null });
       return false;
     });
@@ -208,6 +242,6 @@ export class MediaLibraryService {
         throw err;
       });
     const row = await this.intake.storeDirect(org, assetId, file);
-    return this.present(row, org.actor.userId);
+    return this.presentOne(row, org.actor.userId);
   }
 }
