@@ -56,6 +56,12 @@ export const envSchema = z.object({
   CODE_RUNNER_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   /** first uid of the unprivileged users that sandboxes run as when Lyceum runs as root */
   CODE_RUNNER_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61000),
+  /** Stripe secret API key (sk_test_… / sk_live_…); the Stripe provider exists only when set */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** signing secret of the webhook endpoint (whsec_…), for POST /api/v1/payments/stripe/webhook */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** another Stripe API base URL (e.g. stripe-mock); default Stripe's own */
+  STRIPE_API_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
