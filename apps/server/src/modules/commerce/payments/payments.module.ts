@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
+import { PaymentsController } from './payments.controller.js';
 import { ManualPaymentProvider } from './manual.provider.js';
 import { PAYMENT_PROVIDERS, type PaymentProvider, type PaymentProviderName } from './provider.js';
 import { StripeWebhookController } from './stripe-webhook.controller.js';
@@ -9,7 +10,7 @@ import { PaymentWebhookRouter } from './webhook-router.js';
 
 /** Payment providers (manual built in; Stripe when configured) and the provider-webhook router. */
 @Module({
-  controllers: [StripeWebhookController],
+  controllers: [PaymentsController, StripeWebhookController],
   providers: [
     {
       provide: STRIPE_CLIENT,

@@ -85,6 +85,10 @@ async function stripeCheckout(buyer: Session, refId: string) {
 }
 
 describe('Stripe', () => {
+  it('is offered at checkout when configured', async () => {
+    expect(ok(await t.http('GET', '/api/v1/payments/providers'), 200).body).toEqual({ providers: ['manual', 'stripe'] });
+  });
+
   it('checkout creates a Checkout Session with the order total and redirects; the signed payment_intent.succeeded webhook marks it paid once and enrolls', async () => {
     const buyer = await signUp(t, 'stripe-buyer');
     const order = await stripeCheckout(buyer, course.id);
