@@ -36,6 +36,7 @@ export class OrdersModule implements OnModuleInit {
     this.events.subscribe(OrderRefunded, 'orders.revoke_access', (e, { tx }) => this.fulfillment.revoke(tx, e));
     this.webhooks.on('payment_intent.succeeded', (tx, e) => this.stripeEvents.paymentSucceeded(tx, e));
     this.webhooks.on('payment_intent.payment_failed', (tx, e) => this.stripeEvents.paymentFailed(tx, e));
+    this.webhooks.on('checkout.session.expired', (tx, e) => this.stripeEvents.sessionExpired(tx, e));
     this.webhooks.on('charge.refunded', (tx, e) => this.stripeEvents.chargeRefunded(tx, e));
   }
 }

@@ -10,7 +10,8 @@ import { RefundsService } from './refunds.service.js';
 /**
  * Orders' part of Stripe's webhook (dispatched by PaymentWebhookRouter inside the transaction
  * that records the event id): a PaymentIntent that succeeded marks its order paid through the same
- * `markPaid` as the manual provider (OrderPaid once), one that failed marks it failed, and a
+ * `markPaid` as the manual provider (OrderPaid once), a declined attempt is recorded, an expired
+ * Checkout Session fails the order, and a
  * refunded charge records the refund not yet recorded here (access revoked through OrderRefunded).
  */
 @Injectable()
@@ -40,12 +41,27 @@ export class StripeEventsService {
     await this.orders.markPaid(tx, orderId, pi.id, new Date(pi.created * 1000));
   }
 
+  /**
+   * A declined attempt. On a Checkout Session the buyer may try another card in the same session,
+   * so the order stays pending with the decline recorded; it fails when the session expires.
+   */
   async paymentFailed(tx: Tx, e: ProviderEvent): Promise<void> {
     const pi = (e.payload as Stripe.PaymentIntentPaymentFailedEvent).data.object;
     const orderId = await this.orderOf(tx, pi);
     if (!orderId) return void this.log.warn(`payment_intent.payment_failed ${pi.id}: no order of ours`);
     const err = pi.last_payment_error;
-    await this.orders.markFailed(tx, orderId, err?.decline_code ?? err?.code ?? 'payment_failed', err?.message ?? 'The payment failed.', pi.id);
+    await tx
+      .update(orders)
+      .set({ failureCode: err?.decline_code ?? err?.code ?? 'payment_failed', failureReason: err?.message ?? 'The payment failed.', updatedAt: new Date() })
+      .where(and(eq(orders.id, orderId), eq(orders.status, 'pending')));
+  }
+
+  /** The buyer never paid in the session: the order fails and its coupon uses are given back. */
+  async sessionExpired(tx: Tx, e: ProviderEvent): Promise<void> {
+    const session = (e.payload as Stripe.CheckoutSessionExpiredEvent).data.object;
+    const [row] = await tx.select().from(orders).where(and(eq(orders.providerPaymentId, session.id), eq(orders.provider, 'stripe')));
+    if (!row) return void this.log.warn(`checkout.session.expired ${session.id}: no order of ours`);
+    await this.orders.markFailed(tx, row.id, row.failureCode ?? 'expired', row.failureReason ?? 'The Stripe checkout expired before it was paid.');
   }
 
   async chargeRefunded(tx: Tx, e: ProviderEvent): Promise<void> {

@@ -144,13 +144,17 @@ describe('Stripe', () => {
     expect(Number(ev!.n)).toBe(0);
   });
 
-  it('payment_intent.payment_failed marks the order failed with the decline', async () => {
+  it('a declined attempt keeps the order pending with the decline (the buyer may retry in the session); an expired session fails it', async () => {
     const buyer = await signUp(t, 'stripe-declined');
     const order = await stripeCheckout(buyer, second.id);
     const failed = pi('pi_test_declined', order.id, { status: 'requires_payment_method', last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' } });
     ok(await post(event('payment_intent.payment_failed', failed)), 200);
+    const [row] = await t.query<{ status: string; failure_code: string; provider_payment_id: string }>('SELECT status, failure_code, provider_payment_id FROM orders WHERE id = $1', [order.id]);
+    expect(row).toMatchObject({ status: 'pending', failure_code: 'insufficient_funds' });
+    ok(await post(event('checkout.session.expired', { id: row!.provider_payment_id, object: 'checkout.session', status: 'expired', metadata: { orderId: order.id } })), 200);
     const body = ok(await t.http('GET', `/api/v1/orders/${order.id}`, { headers: buyer.headers() }), 200).body;
     expect(body.status).toBe('failed');
+    expect(body.failureReason).toBe('Your card has insufficient funds.');
     expect(await enrollmentStatus(t, buyer.userId, second.id)).toBeNull();
   });
 
