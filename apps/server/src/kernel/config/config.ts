@@ -79,6 +79,12 @@ export const envSchema = z.object({
   FFPROBE_PATH: z.string().min(1).optional(),
   /** libx264 preset of the video ladder (tests use ultrafast) */
   VIDEO_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /** Stripe secret API key (sk_test_… / sk_live_…); the Stripe provider exists only when set */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** signing secret of the webhook endpoint (whsec_…), for POST /api/v1/payments/stripe/webhook */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** another Stripe API base URL (e.g. stripe-mock); default Stripe's own */
+  STRIPE_API_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

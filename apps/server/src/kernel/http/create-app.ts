@@ -85,6 +85,7 @@ export async function createHttpApp(root: DynamicModule, opts: HttpAppOptions): 
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    rawBody: true, // provider webhooks verify signatures over the exact bytes (req.rawBody)
   });
   const fastify = app.getHttpAdapter().getInstance();
 

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, CloseButton, Divider, Grid, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, CloseButton, Divider, Grid, Group, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,10 @@ export function CheckoutPage() {
   const [codeInput, setCodeInput] = useState('');
   const [codeError, setCodeError] = useState<string | null>(null);
   const [card, setCard] = useState('');
+  const providers = useQuery({ queryKey: ['payment-providers'], queryFn: () => call<{ providers: string[] }>(api.GET('/api/v1/payments/providers')), staleTime: 5 * 60_000 });
+  const stripeOffered = providers.data?.providers.includes('stripe') ?? false;
+  const [method, setMethod] = useState<'card' | 'stripe' | null>(null);
+  const payWith = method ?? (stripeOffered ? 'stripe' : 'card');
   const [key, setKey] = useState(newKey);
   const [paying, setPaying] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -60,7 +64,7 @@ export function CheckoutPage() {
     try {
       const order = await call<Order>(
         api.POST('/api/v1/checkout', {
-          body: { currency: currency ?? undefined, couponCodes: codes, billingAddress: address, paymentMethod: { type: 'manual_card', cardNumber: card } },
+          body: { currency: currency ?? undefined, couponCodes: codes, billingAddress: address, paymentMethod: payWith === 'stripe' ? { type: 'stripe_checkout' } : { type: 'manual_card', cardNumber: card } },
           params: { header: { 'Idempotency-Key': key } },
         }),
       );
@@ -122,10 +126,34 @@ export function CheckoutPage() {
               <Title order={2} size="h4" id="pay-h" mb="sm">
                 {t('commerce.checkout.payment')}
               </Title>
-              <Text size="sm" c="dimmed" mb="sm">
-                {t('commerce.checkout.testCards')}
-              </Text>
-              <TextInput label={t('commerce.checkout.cardNumber')} required value={card} onChange={(e) => setCard(e.currentTarget.value)} inputMode="numeric" autoComplete="cc-number" error={fieldErrors['paymentMethod.cardNumber']} />
+              {stripeOffered && (
+                <Stack gap={4} mb="sm">
+                  <Text size="sm" fw={500} id="pay-method-label">
+                    {t('commerce.checkout.method')}
+                  </Text>
+                  <SegmentedControl
+                    aria-labelledby="pay-method-label"
+                    value={payWith}
+                    onChange={(v) => setMethod(v === 'stripe' ? 'stripe' : 'card')}
+                    data={[
+                      { value: 'stripe', label: t('commerce.checkout.methodStripe') },
+                      { value: 'card', label: t('commerce.checkout.methodCard') },
+                    ]}
+                  />
+                </Stack>
+              )}
+              {payWith === 'stripe' ? (
+                <Text size="sm" c="dimmed">
+                  {t('commerce.checkout.stripeNote')}
+                </Text>
+              ) : (
+                <>
+                  <Text size="sm" c="dimmed" mb="sm">
+                    {t('commerce.checkout.testCards')}
+                  </Text>
+                  <TextInput label={t('commerce.checkout.cardNumber')} required value={card} onChange={(e) => setCard(e.currentTarget.value)} inputMode="numeric" autoComplete="cc-number" error={fieldErrors['paymentMethod.cardNumber']} />
+                </>
+              )}
               {payError && (
                 <Alert color="red" mt="sm" role="alert">
                   {payError}

@@ -223,4 +223,15 @@ describe('checkout', () => {
     expect(res.body.code).toBe('idempotency_key_required');
     expect(Number((await t.query<{ n: string }>('SELECT count(*) n FROM orders WHERE user_id = $1', [buyer.userId]))[0]!.n)).toBe(0);
   });
+
+  it('without STRIPE_SECRET_KEY only the manual provider is offered, and a Stripe checkout is refused without creating an order', async () => {
+    expect(ok(await t.http('GET', '/api/v1/payments/providers'), 200).body).toEqual({ providers: ['manual'] });
+    const buyer = await signUp(t, 'no-stripe');
+    ok(await addToCart(t, buyer, c3.id), 201);
+    const res = await t.http('POST', '/api/v1/checkout', { headers: { ...buyer.headers(), 'idempotency-key': newKey() }, body: { billingAddress: US_ADDRESS, paymentMethod: { type: 'stripe_checkout' } } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('provider_unavailable');
+    expect(Number((await t.query<{ n: string }>('SELECT count(*) n FROM orders WHERE user_id = $1', [buyer.userId]))[0]!.n)).toBe(0);
+    expect((await t.http('POST', '/api/v1/payments/stripe/webhook', { headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, body: '{}' })).status).toBe(404);
+  });
 });

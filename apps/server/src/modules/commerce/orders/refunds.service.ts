@@ -57,27 +57,55 @@ export class RefundsService {
       if (amount <= 0) throw new Conflict('There is nothing left to refund on this order.', 'nothing_to_refund');
       const refundId = uuidv7();
       const providerRefundId = await this.callProvider(order, amount, refundId);
-      for (const p of plan) {
-        await tx
-          .update(orderLines)
-          .set({ refundedMinor: sql`${orderLines.refundedMinor} + ${p.amountMinor}`, revoked: p.revokeAccess ? true : sql`${orderLines.revoked}` })
-          .where(eq(orderLines.id, p.lineId));
-      }
-      const refunded = order.refundedMinor + amount;
-      const full = refunded === order.totalMinor;
-      const [updated] = await tx
-        .update(orders)
-        .set({ refundedMinor: refunded, status: full ? 'refunded' : 'partially_refunded', updatedAt: new Date() })
-        .where(eq(orders.id, order.id))
-        .returning();
-      const [r] = await tx
-        .insert(refunds)
-        .values({ id: refundId, orderId: order.id, organizationId: order.organizationId, amountMinor: amount, full, lines: plan, reason: body.reason, providerRefundId, createdBy: o.actor.userId })
-        .returning();
-      await this.emit(tx, updated!, r!.id, amount, full, plan, r!.createdAt);
-      return updated!;
+      return this.record(tx, order, { refundId, plan, amount, reason: body.reason, providerRefundId, createdBy: o.actor.userId });
     });
     return this.orders.present(row);
+  }
+
+  /**
+   * A refund made at the provider (e.g. in Stripe's dashboard) and reported by its webhook:
+   * `refundedTotal` is the provider's running total for the payment. Only the part we have not
+   * recorded yet is recorded (our own refunds are already in, so their echo changes nothing); a
+   * payment refunded in full revokes every line's access.
+   */
+  async recordProviderRefund(tx: Tx, orderId: string, refundedTotal: number, providerRefundId: string | null): Promise<boolean> {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+    if (!order || !REFUNDABLE.includes(order.status)) return false;
+    const amount = Math.min(refundedTotal, order.totalMinor) - order.refundedMinor;
+    if (amount <= 0) return false;
+    const lines = (await this.orders.linesOf(tx, [order.id])).get(order.id) ?? [];
+    const full = order.refundedMinor + amount === order.totalMinor;
+    const shares = allocate(amount, lines.map((l) => l.totalMinor - l.refundedMinor));
+    const plan = lines.map((l, i) => ({ lineId: l.id, amountMinor: shares[i]!, revokeAccess: full && !l.revoked })).filter((p) => p.amountMinor > 0 || p.revokeAccess);
+    await this.record(tx, order, { refundId: uuidv7(), plan, amount, reason: 'Refunded at the payment provider', providerRefundId, createdBy: null });
+    return true;
+  }
+
+  private async record(
+    tx: Tx,
+    order: OrderRow,
+    r: { refundId: string; plan: RefundLine[]; amount: number; reason: string; providerRefundId: string | null; createdBy: string | null },
+  ): Promise<OrderRow> {
+    const { refundId, plan, amount } = r;
+    for (const p of plan) {
+      await tx
+        .update(orderLines)
+        .set({ refundedMinor: sql`${orderLines.refundedMinor} + ${p.amountMinor}`, revoked: p.revokeAccess ? true : sql`${orderLines.revoked}` })
+        .where(eq(orderLines.id, p.lineId));
+    }
+    const refunded = order.refundedMinor + amount;
+    const full = refunded === order.totalMinor;
+    const [updated] = await tx
+      .update(orders)
+      .set({ refundedMinor: refunded, status: full ? 'refunded' : 'partially_refunded', updatedAt: new Date() })
+      .where(eq(orders.id, order.id))
+      .returning();
+    const [row] = await tx
+      .insert(refunds)
+      .values({ id: refundId, orderId: order.id, organizationId: order.organizationId, amountMinor: amount, full, lines: plan, reason: r.reason, providerRefundId: r.providerRefundId, createdBy: r.createdBy })
+      .returning();
+    await this.emit(tx, updated!, row!.id, amount, full, plan, row!.createdAt);
+    return updated!;
   }
 
   private async callProvider(order: OrderRow, amount: number, refundId: string): Promise<string | null> {
