@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../../kernel/db/index.js';
+import { Conflict } from '../../../kernel/errors/index.js';
 import { CoursesService } from '../../learning/courses/index.js';
 import { EnrollmentService } from '../../learning/enrollment/index.js';
 import { grantsAccess } from './billing.rules.js';
@@ -41,14 +42,24 @@ export class BillingAccess {
     for (const h of holders) {
       for (const courseId of courseIds) {
         if (have.has(`${h.userId}:${courseId}`)) continue;
-        const r = await this.enrollment.grantAccess(tx, {
-          course: { id: courseId, organizationId: sub.organizationId },
-          userId: h.userId,
-          source: 'subscription',
-          enrolledBy: null,
-          reactivateRevoked: false,
-          learner: h,
-        });
+        // a course at its seat limit refuses the grant (the waitlist's guard): the subscription does
+        // not jump the queue; the grant is retried at the next access sync. A savepoint keeps the rest.
+        const r = await tx
+          .transaction((sp) =>
+            this.enrollment.grantAccess(sp, {
+              course: { id: courseId, organizationId: sub.organizationId },
+              userId: h.userId,
+              source: 'subscription',
+              enrolledBy: null,
+              reactivateRevoked: false,
+              learner: h,
+            }),
+          )
+          .catch((err: unknown) => {
+            if (err instanceof Conflict && err.code === 'course_full') return null;
+            throw err;
+          });
+        if (!r) continue;
         if (r.outcome !== 'enrolled' && r.outcome !== 'reactivated') continue; // held another way (or revoked by staff): not ours
         await tx
           .insert(subscriptionGrants)

@@ -195,3 +195,19 @@ describe('whole-catalog plans', () => {
     expect(Number(g!.n)).toBe(1);
   });
 });
+
+describe('seat limits', () => {
+  it('a course at its seat limit is skipped, not a reason to refuse the whole subscription', async () => {
+    const full = await buildCourse(t, owner, { title: 'Full seminar' });
+    const holder = await addMember(t, owner.orgId, 'learner', { name: 'Seat Holder' });
+    ok(await t.http('PUT', `/api/v1/courses/${full.id}/capacity`, { as: owner, headers: owner.h(), body: { capacity: 1, claimWindowHours: 24 } }));
+    ok(await t.http('POST', `/api/v1/courses/${full.id}/enroll`, { as: holder, headers: holder.h() }), 201);
+    const plan = await createPlan(t, owner, { name: 'Two courses', scope: 'courses', courseIds: [courseB.id, full.id] });
+    const subscriber = await addMember(t, owner.orgId, 'learner', { name: 'Sam Subscriber' });
+    const res = await subscribe(t, subscriber, plan.id);
+    expect(res.status, res.text).toBe(201);
+    expect(await canLearn(t, subscriber, courseB)).toBe(true);
+    expect(await enrollmentStatus(t, subscriber.userId, full.id)).toBeNull();
+    expect(await enrollmentStatus(t, holder.userId, full.id)).toBe('active');
+  });
+});
