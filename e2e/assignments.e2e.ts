@@ -54,7 +54,7 @@ describe('assignment journey', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Add the first section' }).click();
     const section = page.getByRole('dialog', { name: 'Add a section' });
     await section.getByLabel('Section title').fill('Writing');
-    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('button', { name: 'Add a lesson to Writing' }).click();
     const lesson = page.getByRole('dialog', { name: 'Add a lesson' });
     await lesson.getByLabel('Lesson title').fill('Why rubrics');

@@ -60,7 +60,7 @@ describe('code exercise journey', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Add the first section' }).click();
     const section = page.getByRole('dialog', { name: 'Add a section' });
     await section.getByLabel('Section title').fill('Warm-up');
-    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('button', { name: 'Add a lesson to Warm-up' }).click();
     const lesson = page.getByRole('dialog', { name: 'Add a lesson' });
     await lesson.getByLabel('Lesson title').fill('Sum of two numbers');

@@ -118,10 +118,10 @@ describe('instructor journey', { timeout: 600_000 }, () => {
 
     // a bad slug is reported beside the field
     await page.getByLabel('Address (slug)').fill('Not A Slug');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('lowercase letters, digits and single hyphens').waitFor();
     await page.getByLabel('Address (slug)').fill(`watercolor-${Date.now().toString(36)}`);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await toast('The details are saved.').waitFor();
     await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
     await page.reload();
@@ -142,12 +142,12 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Add the first section' }).click();
     let dialog = page.getByRole('dialog', { name: 'Add a section' });
     await dialog.getByLabel('Section title').fill('Getting started');
-    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await sectionCard('Getting started').waitFor();
     await page.getByRole('button', { name: 'Add a section' }).click();
     dialog = page.getByRole('dialog', { name: 'Add a section' });
     await dialog.getByLabel('Section title').fill('Going further');
-    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await sectionCard('Going further').waitFor();
 
     for (const [section, lesson] of [
@@ -197,7 +197,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
       }
       // the previous lesson's toast may still be up: wait for a new one (the save and the outline refetch are done)
       const toastsBefore = await page.locator('.mantine-Notification-root').filter({ hasText: 'The lesson is saved.' }).count();
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.waitForFunction(
         (n) => [...document.querySelectorAll('.mantine-Notification-root')].filter((e) => e.textContent?.includes('The lesson is saved.')).length > n,
         toastsBefore,
@@ -284,7 +284,7 @@ describe('instructor journey', { timeout: 600_000 }, () => {
     await page.goto(editorUrl);
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
     await page.getByLabel('Summary').fill('Paint light, colour and texture with water.');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await toast('The details are saved.').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="course-state"]')?.textContent === 'Published, with unpublished changes');
     await checkA11y(page, 'course details (unpublished changes)');

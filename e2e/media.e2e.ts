@@ -183,7 +183,7 @@ describe('media library journey', { timeout: 600_000 }, () => {
     await row('Lecture one').getByRole('button', { name: 'Rename' }).click();
     const dialog = page.getByRole('dialog', { name: 'Rename “Lecture one”' });
     await dialog.getByRole('textbox', { name: 'Title' }).fill('Lecture one (2026)');
-    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await row('Lecture one (2026)').waitFor();
   });
 
