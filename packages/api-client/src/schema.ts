@@ -5761,6 +5761,23 @@ export interface paths {
         patch: operations["RolesController_update"];
         trace?: never;
     };
+    "/api/v1/payments/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payment providers configured here (the checkout page offers these) */
+        get: operations["PaymentsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permissions": {
         parameters: {
             query?: never;
@@ -9598,6 +9615,9 @@ export interface components {
             points?: number | null;
             required?: boolean;
             weight?: number;
+        };
+        PaymentOptionsDto_Output: {
+            providers: ("manual" | "stripe")[];
         };
         PayoutDto_Output: {
             amountMinor: number;
@@ -20020,6 +20040,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoleDto_Output"];
+                };
+            };
+        };
+    };
+    PaymentsController_list: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOptionsDto_Output"];
                 };
             };
         };
