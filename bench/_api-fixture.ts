@@ -37,11 +37,14 @@ async function api(base: string, method: string, url: string, body?: unknown, he
 const TOPICS = ['Python', 'Statistics', 'Watercolor', 'Guitar', 'Spanish', 'Kubernetes', 'Photography', 'Accounting', 'Rust', 'Nutrition'];
 const LEVELS = ['beginner', 'intermediate', 'advanced', 'all'];
 
-export async function createFixture(totalCourses: number, realCourses = 40): Promise<Fixture> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lyceum-bench-api-'));
+/**
+ * Lyceum (built) on a fresh embedded PostgreSQL, migrated, no workers, no rate limits, listening on a
+ * free port. `env` adds or overrides settings. `close()` stops both and removes the data directory.
+ */
+export async function startBenchServer(name: string, env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `lyceum-bench-${name}-`));
   chmodSync(dataDir, 0o755);
-  const log = pino({ level: 'warn' });
-  const embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, 'pg'), log, persistent: false });
+  const embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, 'pg'), log: pino({ level: 'warn' }), persistent: false });
   const admin = new pg.Client({ connectionString: embedded.url });
   await admin.connect();
   await admin.query('CREATE DATABASE bench');
@@ -64,10 +67,21 @@ export async function createFixture(totalCourses: number, realCourses = 40): Pro
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
     RUN_WORKERS: 'false',
     SEED_DEMO: 'false',
+    ...env,
   });
-  // Request logs off: the baseline logs nothing either.
+  // Request logs off: the baselines log nothing either.
   const rt = await boot({ config, logger: pino({ level: 'warn' }), listen: true, workers: false, migrate: false, databaseUrl });
   const base = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    await rt.close();
+    await embedded.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { dataDir, databaseUrl, base, rt, embedded, close };
+}
+
+export async function createFixture(totalCourses: number, realCourses = 40): Promise<Fixture> {
+  const { dataDir, databaseUrl, base, rt, embedded } = await startBenchServer('api');
 
   const signUp = await api(base, 'POST', '/api/auth/sign-up/email', { email: 'bench@lyceum.local', password: 'bench-password-1', name: 'Bench Instructor' });
   const auth = { authorization: `Bearer ${signUp.json.token}` };

@@ -3,17 +3,12 @@
 // code, as a buyer would) and once, as the baseline, the same 50 buyers without a coupon.
 // Alternating rounds, medians. Asserts per round: one order per buyer (none lost, none
 // duplicated) and exactly `limit` redemptions; exits non-zero otherwise.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { startBenchServer } from './_api-fixture.js';
 import path from 'node:path';
 import pg from 'pg';
-import pino from 'pino';
-import { alternate, freePort, median, percentile, report, round2 } from './_lib.js';
+import { alternate, median, percentile, report, round2 } from './_lib.js';
 
 const dist = path.resolve(import.meta.dirname, '../apps/server/dist');
-const { startEmbeddedPostgres, migrateDatabase } = await import(path.join(dist, 'kernel/db/index.js'));
-const { loadConfig } = await import(path.join(dist, 'kernel/config/index.js'));
-const { boot } = await import(path.join(dist, 'runtime.js'));
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 50);
 const LIMIT = Number(process.env.BENCH_COUPON_LIMIT ?? 10);
@@ -42,35 +37,9 @@ async function must(method: string, url: string, body?: unknown, headers: Record
   return r.json;
 }
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lyceum-bench-checkout-'));
-chmodSync(dataDir, 0o755);
-const embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, 'pg'), log: pino({ level: 'warn' }), persistent: false });
-const admin = new pg.Client({ connectionString: embedded.url });
-await admin.connect();
-await admin.query('CREATE DATABASE bench');
-await admin.end();
-const dbUrl = new URL(embedded.url);
-dbUrl.pathname = '/bench';
-const databaseUrl = dbUrl.toString();
-await migrateDatabase(databaseUrl);
-const port = await freePort();
-const config = loadConfig({
-  NODE_ENV: 'production',
-  DATA_DIR: dataDir,
-  DATABASE_URL: databaseUrl,
-  DATABASE_POOL_MAX: '12',
-  AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-  PORT: String(port),
-  PUBLIC_URL: `http://127.0.0.1:${port}`,
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_PER_MINUTE: '100000000',
-  RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-  RUN_WORKERS: 'false',
-  SEED_DEMO: 'false',
-});
-const rt = await boot({ config, logger: pino({ level: 'warn' }), listen: true, workers: false, migrate: false, databaseUrl });
-base = `http://127.0.0.1:${port}`;
+const server = await startBenchServer('checkout', { DATABASE_POOL_MAX: '12' });
+const { databaseUrl } = server;
+base = server.base;
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 
 let failed = false;
@@ -181,8 +150,6 @@ try {
   });
 } finally {
   await pool.end();
-  await rt.close();
-  await embedded.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await server.close();
 }
 if (failed) process.exit(1);

@@ -1,22 +1,18 @@
 // segment-serve: GETs of a 2 MB CMAF segment through Lyceum's signed stream route
 // (/api/v1/stream/<token>/…: token HMAC, live-session lookup, storage head + stream) against
 // @fastify/static serving the same file from disk, alternating rounds, median req/s and MB/s.
+import { startBenchServer } from './_api-fixture.js';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
-import pg from 'pg';
-import pino from 'pino';
 import { alternate, freePort, median, report, round2 } from './_lib.js';
 import { load } from './_load.js';
 
 const dist = path.resolve(import.meta.dirname, '../apps/server/dist');
-const { startEmbeddedPostgres, migrateDatabase, DB } = await import(path.join(dist, 'kernel/db/index.js'));
-const { loadConfig } = await import(path.join(dist, 'kernel/config/index.js'));
+const { DB } = await import(path.join(dist, 'kernel/db/index.js'));
 const { STORAGE } = await import(path.join(dist, 'kernel/storage/index.js'));
-const { boot } = await import(path.join(dist, 'runtime.js'));
 const { createReadyVideo } = await import(path.join(dist, 'modules/media/video/playback/demo-video.js'));
 
 const SEGMENT_BYTES = 2 * 1024 * 1024;
@@ -35,37 +31,12 @@ async function api(base: string, method: string, url: string, body?: unknown, he
   return text ? JSON.parse(text) : undefined;
 }
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lyceum-bench-segments-'));
-chmodSync(dataDir, 0o755);
-const embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, 'pg'), log: pino({ level: 'warn' }), persistent: false });
-const admin = new pg.Client({ connectionString: embedded.url });
-await admin.connect();
-await admin.query('CREATE DATABASE bench');
-await admin.end();
-const u = new URL(embedded.url);
-u.pathname = '/bench';
-const databaseUrl = u.toString();
-await migrateDatabase(databaseUrl);
-const port = await freePort();
-const config = loadConfig({
-  NODE_ENV: 'production',
-  DATA_DIR: dataDir,
-  DATABASE_URL: databaseUrl,
-  AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-  PORT: String(port),
-  PUBLIC_URL: `http://127.0.0.1:${port}`,
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_PER_MINUTE: '100000000',
-  RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-  RUN_WORKERS: 'false',
-  SEED_DEMO: 'false',
+const server = await startBenchServer('segments', {
   // no heartbeats during the load: keep the session and its token valid for the whole run
   PLAYBACK_SESSION_TTL_SECONDS: '3600',
   PLAYBACK_TOKEN_TTL_SECONDS: '3600',
 });
-const rt = await boot({ config, logger: pino({ level: 'warn' }), listen: true, workers: false, migrate: false, databaseUrl });
-const base = `http://127.0.0.1:${port}`;
+const { dataDir, databaseUrl, rt, base } = server;
 
 // a course with a video lesson, a ready video, and one more 2 MB segment in its output
 const owner = await api(base, 'POST', '/api/auth/sign-up/email', { email: 'bench@lyceum.local', password: 'bench-password-1', name: 'Bench Instructor' });
@@ -121,6 +92,4 @@ report({
 });
 
 await bare.close();
-await rt.close();
-await embedded.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await server.close();

@@ -65,10 +65,10 @@ export class VideoService {
     const keys = sql.join(waiting.map((w) => sql`${processJobKey(w.id)}`), sql`, `);
     const pending = await this.db.execute<{ key: string }>(sql`SELECT key FROM graphile_worker._private_jobs WHERE key IN (${keys})`);
     const has = new Set(pending.rows.map((r) => r.key));
-    const todo = waiting.filter((w) => !has.has(processJobKey(w.id)));
-    for (const w of todo) await this.enqueue(this.db, w);
-    if (todo.length) this.log.log(`queued ${todo.length} video(s) that were waiting for ffmpeg`);
-    return todo.length;
+    const unqueued = waiting.filter((w) => !has.has(processJobKey(w.id)));
+    for (const w of unqueued) await this.enqueue(this.db, w);
+    if (unqueued.length) this.log.log(`queued ${unqueued.length} video(s) that were waiting for ffmpeg`);
+    return unqueued.length;
   }
 
   async rowFor(ctx: RequestContext, videoId: string): Promise<VideoRow> {
