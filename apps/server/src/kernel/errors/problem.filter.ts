@@ -44,13 +44,14 @@ export function toProblem(err: unknown): { problem: Omit<Problem, 'instance' | '
   if (err instanceof AppError) {
     return {
       problem: {
+        // extension members first: an extra can add to a problem, never replace its own members
+        ...(err.extra ?? {}),
         type: TYPE_BASE + err.code,
         title: err.title,
         status: err.status,
         detail: err.message,
         code: err.code,
         ...(err.errors?.length ? { errors: err.errors } : {}),
-        ...(err.extra ?? {}),
       },
       internal: false,
       retryAfter: err instanceof TooManyRequests ? err.retryAfterSeconds : undefined,
