@@ -1,7 +1,7 @@
 import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { renderCertificatePdf, type CertificatePdfFacts } from './certificate-pdf.js';
-import { extractPdfText } from './pdf-text.fixtures.js';
+import { embeddedGlyphs, extractPdfText } from './pdf-text.fixtures.js';
 
 const facts = (learnerName: string, courseTitle = 'Kurs języka polskiego'): CertificatePdfFacts => ({
   code: 'ABCD-1234',
@@ -39,10 +39,50 @@ describe('certificate PDF text in every script the fonts carry', () => {
     expect(bytes.byteLength).toBeLessThan(150_000);
   });
 
-  it('CJK, which no bundled font draws, falls back to U+FFFD on the page and keeps the full name in the metadata', async () => {
-    const bytes = await renderCertificatePdf(facts('Łukasz Żółć 李小龍'));
+  it('draws Chinese, Japanese and Korean names and titles with real glyphs, each run in a font that has it', async () => {
+    const name = '王小明 山田太郎 김민준';
+    const course = '日本語入門：ひらがなとカタカナ';
+    const issuer = '國立臺灣大學 北京大学 서울대학교';
+    const bytes = await renderCertificatePdf({ ...facts(name, course), issuerName: issuer });
+    const glyphs = await embeddedGlyphs(bytes);
+    const chars = new Set([...`${name}${course}${issuer}`].filter((c) => c.trim()));
+    for (const ch of chars) {
+      const painted = glyphs.filter((g) => g.text === ch);
+      expect(painted.length, `glyph for ${ch}`).toBeGreaterThan(0);
+      expect(painted.every((g) => g.drawn), `outline for ${ch}`).toBe(true);
+    }
+    expect(glyphs.some((g) => g.text === '\uFFFD')).toBe(false);
+    // Hangul from Noto Sans KR, kana from Noto Sans JP
+    expect(glyphs.find((g) => g.text === '김')!.font).toMatch(/NotoSansKR/);
+    expect(glyphs.find((g) => g.text === 'ひ')!.font).toMatch(/NotoSansJP/);
     const { lines, info } = await extractPdfText(bytes);
-    expect(lines).toContain('Łukasz Żółć \uFFFD\uFFFD\uFFFD');
-    expect(info.Subject).toBe('Awarded to Łukasz Żółć 李小龍');
+    const text = lines.join('').replace(/\s/g, '');
+    for (const s of [name, course, `Issued by ${issuer}`]) expect(text).toContain(s.replace(/\s/g, ''));
+    expect(info.Subject).toBe(`Awarded to ${name}`);
+    // only the glyphs used are embedded
+    expect(bytes.byteLength).toBeLessThan(150_000);
+  });
+
+  it('the CJK glyphs are drawn at the weight of their line: the bold course title is heavier than the regular text', async () => {
+    const bytes = await renderCertificatePdf({ ...facts('山田', '山田'), description: '山田' });
+    const glyphs = (await embeddedGlyphs(bytes)).filter((g) => g.text === '山');
+    // one 山 at 400 (the description), one at 700 (course title and, in bold too, the learner name)
+    expect(new Set(glyphs.map((g) => g.font)).size).toBe(2);
+  });
+
+  it('keeps Hebrew and Arabic in DejaVu (the serif name falls back to DejaVu Sans Bold), with nothing missing', async () => {
+    const bytes = await renderCertificatePdf(facts('أحمد علي', 'שלום עולם'));
+    const glyphs = await embeddedGlyphs(bytes);
+    expect(glyphs.some((g) => g.text === '\uFFFD' || !g.drawn)).toBe(false);
+    const rtl = glyphs.filter((g) => /[\u0590-\u06FF]/u.test(g.text));
+    expect(new Set(rtl.map((g) => g.text))).toEqual(new Set([...'أحمدعليשלוםעולם']));
+    expect(rtl.every((g) => /^DejaVuSans/.test(g.font))).toBe(true);
+  });
+
+  it('a character no font has (an emoji) still becomes U+FFFD, and the metadata keeps it', async () => {
+    const bytes = await renderCertificatePdf(facts('Łukasz 🦊'));
+    const { lines, info } = await extractPdfText(bytes);
+    expect(lines).toContain('Łukasz \uFFFD');
+    expect(info.Subject).toBe('Awarded to Łukasz 🦊');
   });
 });
