@@ -63,11 +63,23 @@ describe('certificate PDF text in every script the fonts carry', () => {
     expect(bytes.byteLength).toBeLessThan(150_000);
   });
 
-  it('the CJK glyphs are drawn at the weight of their line: the bold course title is heavier than the regular text', async () => {
+  it('the CJK glyphs are drawn at the weight of their line, not the variable font default (Thin)', async () => {
     const bytes = await renderCertificatePdf({ ...facts('山田', '山田'), description: '山田' });
     const glyphs = (await embeddedGlyphs(bytes)).filter((g) => g.text === '山');
-    // one 山 at 400 (the description), one at 700 (course title and, in bold too, the learner name)
-    expect(new Set(glyphs.map((g) => g.font)).size).toBe(2);
+    // one 山 at 400 (the description), one at 700 (the course title; the learner name shares it)
+    expect(glyphs).toHaveLength(2);
+    expect(glyphs.every((g) => g.drawn)).toBe(true);
+    expect(glyphs[0]!.outline).not.toBe(glyphs[1]!.outline);
+    const { cjkPieceFor, cjkPieceFont } = await import('./cjk-fonts.js');
+    const fontkit = (await import('@pdf-lib/fontkit')).default;
+    const piece = cjkPieceFor('sc', '山'.codePointAt(0)!)!;
+    // the embedded outlines are exactly the font's at 400 and 700 (pdf-lib copies the glyph as is)
+    const outlineAt = async (weight: 100 | 400 | 700) => {
+      const f = fontkit.create(Buffer.from(await cjkPieceFont('sc', piece, weight)));
+      return f.glyphForCodePoint('山'.codePointAt(0)!).path.toSVG();
+    };
+    expect(new Set(glyphs.map((g) => g.outline))).toEqual(new Set([await outlineAt(400), await outlineAt(700)]));
+    expect(glyphs.map((g) => g.outline)).not.toContain(await outlineAt(100));
   });
 
   it('keeps Hebrew and Arabic in DejaVu (the serif name falls back to DejaVu Sans Bold), with nothing missing', async () => {

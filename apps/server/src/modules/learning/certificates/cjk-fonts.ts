@@ -78,8 +78,8 @@ export function cjkPieceFor(family: CjkFamily, codePoint: number): string | null
 
 const instanced = new Map<string, Promise<Uint8Array>>();
 
-/** The piece as a static TrueType font at the weight (read and instanced once per process). */
-export function cjkPieceFont(family: CjkFamily, piece: string, weight: CjkWeight): Promise<Uint8Array> {
+/** The piece as a static TrueType font at the weight (wght axis, 100-900), read and instanced once per process. */
+export function cjkPieceFont(family: CjkFamily, piece: string, weight: number): Promise<Uint8Array> {
   const key = `${family}/${piece}/${weight}`;
   let font = instanced.get(key);
   if (!font) {

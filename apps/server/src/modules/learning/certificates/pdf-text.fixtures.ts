@@ -29,6 +29,8 @@ export interface EmbeddedGlyph {
   glyphId: number;
   /** false for .notdef (glyph 0) and for glyphs of visible characters with an empty outline */
   drawn: boolean;
+  /** the outline as an SVG path */
+  outline: string;
 }
 
 function hexText(hex: string): string {
@@ -46,7 +48,12 @@ export async function embeddedGlyphs(bytes: Uint8Array): Promise<EmbeddedGlyph[]
   const doc = await PDFDocument.load(bytes);
   const fonts = doc.getPage(0).node.Resources()!.lookup(PDFName.of('Font'), PDFDict);
   const out: EmbeddedGlyph[] = [];
+  const seen = new Set<string>();
   for (const key of fonts.keys()) {
+    // a font drawn more than once can be listed under several resource names
+    const ref = String(fonts.get(key));
+    if (seen.has(ref)) continue;
+    seen.add(ref);
     const type0 = doc.context.lookup(fonts.get(key)) as PDFDict;
     const name = type0.get(PDFName.of('BaseFont'))!.toString().slice(1);
     const cidFont = doc.context.lookup(type0.lookup(PDFName.of('DescendantFonts'), PDFArray).get(0)) as PDFDict;
@@ -60,8 +67,8 @@ export async function embeddedGlyphs(bytes: Uint8Array): Promise<EmbeddedGlyph[]
     }
     for (const [cid, text] of map) {
       // pdf-lib embeds Identity-H fonts whose CIDs are the subset's glyph ids, mapped with bfchar
-      const glyph = font.getGlyph(cid);
-      out.push({ text, font: name, glyphId: cid, drawn: cid !== 0 && (glyph.path.toSVG() !== '' || !text.trim()) });
+      const outline = font.getGlyph(cid).path.toSVG();
+      out.push({ text, font: name, glyphId: cid, drawn: cid !== 0 && (outline !== '' || !text.trim()), outline });
     }
   }
   return out;
