@@ -1,6 +1,6 @@
-import { fill, PDFDocument, PDFName, PDFString, type PDFFont, type PDFPage, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor } from 'pdf-lib';
+import { fill, PDFDocument, PDFName, PDFString, type PDFPage, type RGB, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { embedCertificateFonts, MISSING_GLYPH } from './certificate-fonts.js';
+import { CertificateTextStyle, embedCertificateFonts, type TextRun } from './certificate-fonts.js';
 
 export interface CertificatePdfFacts {
   code: string;
@@ -37,17 +37,25 @@ const INK = rgb(0.12, 0.16, 0.22);
 const ACCENT = rgb(0.15, 0.35, 0.6);
 const MUTED = rgb(0.38, 0.42, 0.48);
 
-/** Characters the font cannot draw (CJK in DejaVu) become U+FFFD rather than failing the render. */
-function printable(font: PDFFont, text: string): string {
-  const supported = new Set(font.getCharacterSet());
-  return [...text.replace(/[\r\n\t]+/g, ' ')].map((ch) => (supported.has(ch.codePointAt(0)!) ? ch : MISSING_GLYPH)).join('');
+/** Draws the runs of a string from x, one after the other. */
+function drawRuns(page: PDFPage, runs: TextRun[], x: number, y: number, size: number, color: RGB): void {
+  for (const run of runs) {
+    page.drawText(run.text, { x, y, size, font: run.font, color });
+    x += run.font.widthOfTextAtSize(run.text, size);
+  }
 }
 
-function centered(page: PDFPage, font: PDFFont, text: string, y: number, maxSize: number, color = INK, maxWidth = W - 160): void {
-  const t = printable(font, text);
+/** A line centred on the page, shrunk (down to 8 pt) until it fits the width. */
+async function centered(page: PDFPage, style: CertificateTextStyle, text: string, y: number, maxSize: number, color = INK, maxWidth = W - 160): Promise<void> {
+  const runs = await style.runs(text);
   let size = maxSize;
-  while (size > 8 && font.widthOfTextAtSize(t, size) > maxWidth) size -= 1;
-  page.drawText(t, { x: (W - font.widthOfTextAtSize(t, size)) / 2, y, size, font, color });
+  while (size > 8 && CertificateTextStyle.width(runs, size) > maxWidth) size -= 1;
+  drawRuns(page, runs, (W - CertificateTextStyle.width(runs, size)) / 2, y, size, color);
+}
+
+/** A line ending at x (right-aligned). */
+function rightAligned(page: PDFPage, runs: TextRun[], x: number, y: number, size: number, color: RGB): void {
+  drawRuns(page, runs, x - CertificateTextStyle.width(runs, size), y, size, color);
 }
 
 function formatDay(d: Date): string {
@@ -75,16 +83,16 @@ export async function renderCertificatePdf(f: CertificatePdfFacts): Promise<Uint
 
   page.drawRectangle({ x: 24, y: 24, width: W - 48, height: H - 48, borderColor: ACCENT, borderWidth: 3 });
   page.drawRectangle({ x: 34, y: 34, width: W - 68, height: H - 68, borderColor: ACCENT, borderWidth: 0.8 });
-  if (f.preview) centered(page, bold, 'PREVIEW - NOT A CERTIFICATE', H - 62, 12, rgb(0.75, 0.2, 0.2));
+  if (f.preview) await centered(page, bold, 'PREVIEW - NOT A CERTIFICATE', H - 62, 12, rgb(0.75, 0.2, 0.2));
 
-  centered(page, bold, f.title.toUpperCase(), H - 120, 30, ACCENT);
-  centered(page, regular, 'This certifies that', H - 175, 14, MUTED);
-  centered(page, serif, f.learnerName, H - 230, 40);
-  centered(page, regular, 'has completed the course', H - 270, 14, MUTED);
-  centered(page, bold, f.courseTitle, H - 310, 24);
-  centered(page, regular, `on ${formatDay(f.completedAt)}`, H - 340, 13, MUTED);
-  if (f.description) centered(page, regular, f.description, H - 370, 11, MUTED);
-  centered(page, bold, `Issued by ${f.issuerName}`, H - 400, 13);
+  await centered(page, bold, f.title.toUpperCase(), H - 120, 30, ACCENT);
+  await centered(page, regular, 'This certifies that', H - 175, 14, MUTED);
+  await centered(page, serif, f.learnerName, H - 230, 40);
+  await centered(page, regular, 'has completed the course', H - 270, 14, MUTED);
+  await centered(page, bold, f.courseTitle, H - 310, 24);
+  await centered(page, regular, `on ${formatDay(f.completedAt)}`, H - 340, 13, MUTED);
+  if (f.description) await centered(page, regular, f.description, H - 370, 11, MUTED);
+  await centered(page, bold, `Issued by ${f.issuerName}`, H - 400, 13);
 
   // signature block, bottom left
   const lineY = 110;
@@ -94,8 +102,8 @@ export async function renderCertificatePdf(f: CertificatePdfFacts): Promise<Uint
     page.drawImage(img, { x: 80, y: lineY + 6, width: img.width * scale, height: img.height * scale });
   }
   page.drawLine({ start: { x: 80, y: lineY }, end: { x: 300, y: lineY }, thickness: 0.8, color: INK });
-  page.drawText(printable(bold, f.signerName), { x: 80, y: lineY - 16, size: 11, font: bold, color: INK });
-  if (f.signerTitle) page.drawText(printable(regular, f.signerTitle), { x: 80, y: lineY - 30, size: 10, font: regular, color: MUTED });
+  drawRuns(page, await bold.runs(f.signerName), 80, lineY - 16, 11, INK);
+  if (f.signerTitle) drawRuns(page, await regular.runs(f.signerTitle), 80, lineY - 30, 10, MUTED);
 
   // id and QR code, bottom right: the QR modules are drawn as filled squares
   const qr = qrModules(f.verifyUrl);
@@ -119,11 +127,11 @@ export async function renderCertificatePdf(f: CertificatePdfFacts): Promise<Uint
   );
   page.node.set(PDFName.of('Annots'), doc.context.obj([link]));
   const idText = `Certificate ID ${f.code}`;
-  page.drawText(idText, { x: QR_BOX.x + QR_BOX.width - bold.widthOfTextAtSize(idText, 10), y: QR_BOX.y - 16, size: 10, font: bold, color: INK });
-  const verifyText = printable(regular, `Verify: ${f.verifyUrl}`);
-  const vSize = Math.min(8, (W - 380) / Math.max(regular.widthOfTextAtSize(verifyText, 1), 1));
-  page.drawText(verifyText, { x: QR_BOX.x + QR_BOX.width - regular.widthOfTextAtSize(verifyText, vSize), y: QR_BOX.y - 28, size: vSize, font: regular, color: MUTED });
-  page.drawText(`Issued ${formatDay(f.issuedAt)}`, { x: 340, y: lineY - 16, size: 10, font: regular, color: MUTED });
+  rightAligned(page, await bold.runs(idText), QR_BOX.x + QR_BOX.width, QR_BOX.y - 16, 10, INK);
+  const verifyRuns = await regular.runs(`Verify: ${f.verifyUrl}`);
+  const vSize = Math.min(8, (W - 380) / Math.max(CertificateTextStyle.width(verifyRuns, 1), 1));
+  rightAligned(page, verifyRuns, QR_BOX.x + QR_BOX.width, QR_BOX.y - 28, vSize, MUTED);
+  drawRuns(page, await regular.runs(`Issued ${formatDay(f.issuedAt)}`), 340, lineY - 16, 10, MUTED);
 
   return doc.save();
 }

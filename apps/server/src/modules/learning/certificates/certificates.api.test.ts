@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member } from '../enrollment/enrollment.fixtures.js';
 import { CourseCompleted } from '../learning.events.js';
 import { QR_BOX, qrModules } from './certificate-pdf.js';
-import { extractPdfText } from './pdf-text.fixtures.js';
+import { embeddedGlyphs, extractPdfText } from './pdf-text.fixtures.js';
 import { CODE_PATTERN } from './certificates.dto.js';
 import { CertificatesService } from './certificates.service.js';
 
@@ -361,6 +361,34 @@ async function signWithOrgKey(orgId: string, claims: Record<string, unknown>): P
   const key = await t.app.get(SigningKeys).forSigning(orgId);
   return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).sign(key.privateKey);
 }
+
+describe('certificates in Chinese, Japanese and Korean', () => {
+  it('a learner named in three CJK scripts gets a PDF whose name, course and issuer are drawn with real glyphs', async () => {
+    const name = '王小明 山田太郎 김민준';
+    const courseTitle = '日本語入門：ひらがなとカタカナ';
+    const issuerName = '國立臺灣大學 서울대학교';
+    const cjkLearner = await addMember(t, owner.orgId, 'learner', { name });
+    const cjk = await buildCourse(t, instructor, { title: courseTitle, visibility: 'organization' });
+    const tpl = await t.http('PUT', tplUrl(cjk), { as: instructor, headers: instructor.h(), body: { ...template, issuerName, signerName: '李小龍' } });
+    expect(tpl.status, tpl.text).toBe(200);
+    await complete(cjkLearner, cjk);
+    const mine = await t.http('GET', '/api/v1/me/certificates', { as: cjkLearner, headers: cjkLearner.h() });
+    expect(mine.body.items).toHaveLength(1);
+    expect(mine.body.items[0]).toMatchObject({ learnerName: name, courseTitle, issuerName, pdfReady: true });
+    const file = await t.app.inject({ method: 'GET', url: mine.body.items[0].pdfUrl, headers: cjkLearner.h() });
+    expect(file.statusCode).toBe(200);
+    const glyphs = await embeddedGlyphs(file.rawPayload);
+    for (const ch of new Set([...`${name}${courseTitle}${issuerName}李小龍`].filter((c) => c.trim()))) {
+      const painted = glyphs.filter((g) => g.text === ch);
+      expect(painted.length, `glyph for ${ch}`).toBeGreaterThan(0);
+      expect(painted.every((g) => g.drawn), `outline for ${ch}`).toBe(true);
+    }
+    expect(glyphs.some((g) => g.text === '\uFFFD' || !g.drawn)).toBe(false);
+    const { text } = await pdfText(file.rawPayload);
+    const flat = text.replace(/\s/g, '');
+    for (const s of [name, courseTitle, `Issued by ${issuerName}`]) expect(flat).toContain(s.replace(/\s/g, ''));
+  });
+});
 
 describe('public verification limits', () => {
   it('rate-limits the public verification page per client', async () => {
