@@ -11297,6 +11297,8 @@ export interface components {
                 instructorId: string | null;
                 instructorName: string | null;
                 instructorShareMinor: number;
+                refundsMinor: number | null;
+                salesMinor: number | null;
             }[];
         };
         RevenueSettingsDto_Output: {
@@ -20642,6 +20644,7 @@ export interface operations {
     RevenueController_report: {
         parameters: {
             query: {
+                courseId?: string;
                 from: string;
                 groupBy?: "organization" | "course" | "instructor";
                 to: string;
@@ -20694,6 +20697,7 @@ export interface operations {
     RevenueController_csv: {
         parameters: {
             query: {
+                courseId?: string;
                 from: string;
                 groupBy?: "organization" | "course" | "instructor";
                 to: string;

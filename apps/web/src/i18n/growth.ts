@@ -91,6 +91,12 @@ export const en = {
     empty: 'No revenue in this period.',
     downloadCsv: 'Download CSV',
     ownShare: 'Your share of the revenue of the courses you teach.',
+    courseFilter: 'Course',
+    allCourses: 'All courses',
+    currency: 'Currency',
+    series: { sales: 'Gross sales', refunds: 'Refunds', net: 'Net revenue', share: 'Instructor share' },
+    chartTitle: 'Revenue per day ({{currency}})',
+    chartDesc: 'Line chart from {{from}} to {{to}}. Totals: {{totals}}. The table below lists every day.',
   },
 };
 
@@ -184,5 +190,11 @@ export const es: Messages<typeof en> = {
     empty: 'No hay ingresos en este periodo.',
     downloadCsv: 'Descargar CSV',
     ownShare: 'Tu parte de los ingresos de los cursos que impartes.',
+    courseFilter: 'Curso',
+    allCourses: 'Todos los cursos',
+    currency: 'Moneda',
+    series: { sales: 'Ventas brutas', refunds: 'Reembolsos', net: 'Ingresos netos', share: 'Parte del instructor' },
+    chartTitle: 'Ingresos por día ({{currency}})',
+    chartDesc: 'Gráfico de líneas del {{from}} al {{to}}. Totales: {{totals}}. La tabla de abajo muestra cada día.',
   },
 };
