@@ -6,6 +6,7 @@ import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, LoadMore, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import { type Coupon, type CouponInput, type CouponPage, formatMoney, type Order, type OrderPage, parseMoney, type TaxRatePage } from './model';
 import { OrderView } from './OrderView';
+import { RefundAmountForm } from './RefundAmountForm';
 
 function OrdersTab() {
   const { t, i18n } = useTranslation();
@@ -58,6 +59,7 @@ function OrdersTab() {
                 </Button>
               </Group>
             )}
+            {refundable && o.refundedMinor < o.totalMinor && <RefundAmountForm order={o} />}
           </Stack>
         );
       })}
