@@ -8961,6 +8961,7 @@ export interface components {
                 /** Format: date-time */
                 occurredAt: string;
                 paidAt: string | null;
+                rateSource: ("affiliate" | "course" | "plan" | "default") | null;
                 reason: string | null;
                 /** @enum {string} */
                 status: "pending" | "approved" | "paid" | "reversed" | "refused";

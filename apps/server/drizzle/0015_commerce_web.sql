@@ -1,0 +1,1 @@
+ALTER TABLE "commission_entries" ADD COLUMN "rate_source" text;
