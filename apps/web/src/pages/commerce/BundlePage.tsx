@@ -63,7 +63,7 @@ function Savings({ price }: { price: Bundle['prices'][number] }) {
   const { t, i18n } = useTranslation();
   if (price.separateMinor === null || price.savingsMinor === null || price.savingsMinor <= 0) return null;
   return (
-    <Text size="sm" c="green.8" data-testid="bundle-savings">
+    <Text size="sm" fw={600} data-testid="bundle-savings">
       {t('commerce.bundles.savings', { amount: formatMoney(price.savingsMinor, price.currency, i18n.language), separate: formatMoney(price.separateMinor, price.currency, i18n.language) })}
     </Text>
   );

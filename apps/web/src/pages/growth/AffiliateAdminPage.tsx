@@ -136,12 +136,12 @@ export function AffiliateAdminPage() {
                     <Group gap="xs" wrap="nowrap">
                       {a.status !== 'approved' && (
                         <Button size="xs" onClick={() => act.mutate({ a, action: 'approve' })} disabled={act.isPending} aria-label={t('growth.affiliate.approve', { name: a.name })}>
-                          {t('growth.affiliate.approved')}
+                          {t('growth.affiliate.approveButton')}
                         </Button>
                       )}
                       {a.status !== 'suspended' && (
                         <Button size="xs" variant="default" onClick={() => act.mutate({ a, action: 'suspend' })} disabled={act.isPending} aria-label={t('growth.affiliate.suspend', { name: a.name })}>
-                          {t('growth.affiliate.statuses.suspended')}
+                          {t('growth.affiliate.suspendButton')}
                         </Button>
                       )}
                     </Group>
