@@ -19,6 +19,7 @@ const PUBLIC = new Set([
   // shop windows and the guest cart: prices are public, a guest cart lives on a cookie and merges at sign-in
   'GET /api/v1/courses/{id}/pricing',
   'GET /api/v1/bundles/{bundleId}',
+  'GET /api/v1/courses/{id}/bundles',
   'GET /api/v1/cart',
   'POST /api/v1/cart/items',
   'DELETE /api/v1/cart/items/{itemId}',

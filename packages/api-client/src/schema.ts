@@ -3669,7 +3669,7 @@ export interface paths {
         /** The organization's bundles, newest first (commerce.manage) */
         get: operations["PricingController_listBundles"];
         put?: never;
-        /** Create a bundle: several courses of the organization at one price (commerce.manage) */
+        /** Create a bundle: several courses of the organization at one price per currency (commerce.manage) */
         post: operations["PricingController_createBundle"];
         delete?: never;
         options?: never;
@@ -3686,7 +3686,8 @@ export interface paths {
         };
         /** Public: an active bundle whose courses the caller can see */
         get: operations["PricingController_getBundle"];
-        put?: never;
+        /** Replace a bundle's title, courses, prices (one per currency) and whether it is on sale (commerce.manage) */
+        put: operations["PricingController_updateBundle"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4820,6 +4821,23 @@ export interface paths {
         put?: never;
         /** Archive: hidden from the catalog, closed to new learners (needs course.publish) */
         post: operations["CoursesController_archive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{id}/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public for courses the caller can see: the active bundles holding this course, with their prices and savings */
+        get: operations["PricingController_courseBundles"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7540,37 +7558,71 @@ export interface components {
         };
         BundleDto_Output: {
             active: boolean;
-            amountMinor: number;
             courses: {
                 /** Format: uuid */
                 id: string;
+                slug: string | null;
                 title: string;
             }[];
             /** Format: date-time */
             createdAt: string;
-            currency: string;
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             organizationId: string;
+            prices: {
+                amountMinor: number;
+                currency: string;
+                savingsMinor: number | null;
+                separateMinor: number | null;
+            }[];
             title: string;
         };
-        BundlePageDto_Output: {
+        BundleListDto_Output: {
             items: {
                 active: boolean;
-                amountMinor: number;
                 courses: {
                     /** Format: uuid */
                     id: string;
+                    slug: string | null;
                     title: string;
                 }[];
                 /** Format: date-time */
                 createdAt: string;
-                currency: string;
                 /** Format: uuid */
                 id: string;
                 /** Format: uuid */
                 organizationId: string;
+                prices: {
+                    amountMinor: number;
+                    currency: string;
+                    savingsMinor: number | null;
+                    separateMinor: number | null;
+                }[];
+                title: string;
+            }[];
+        };
+        BundlePageDto_Output: {
+            items: {
+                active: boolean;
+                courses: {
+                    /** Format: uuid */
+                    id: string;
+                    slug: string | null;
+                    title: string;
+                }[];
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                organizationId: string;
+                prices: {
+                    amountMinor: number;
+                    currency: string;
+                    savingsMinor: number | null;
+                    separateMinor: number | null;
+                }[];
                 title: string;
             }[];
             nextCursor: string | null;
@@ -8273,9 +8325,13 @@ export interface components {
             text: string;
         };
         CreateBundleDto: {
-            amountMinor: number;
+            amountMinor?: number;
             courseIds: string[];
-            currency: string;
+            currency?: string;
+            prices?: {
+                amountMinor: number;
+                currency: string;
+            }[];
             title: string;
         };
         CreateCaptionDto: {
@@ -8961,6 +9017,7 @@ export interface components {
                 /** Format: date-time */
                 occurredAt: string;
                 paidAt: string | null;
+                rateSource: ("affiliate" | "course" | "plan" | "default") | null;
                 reason: string | null;
                 /** @enum {string} */
                 status: "pending" | "approved" | "paid" | "reversed" | "refused";
@@ -11297,6 +11354,8 @@ export interface components {
                 instructorId: string | null;
                 instructorName: string | null;
                 instructorShareMinor: number;
+                refundsMinor: number | null;
+                salesMinor: number | null;
             }[];
         };
         RevenueSettingsDto_Output: {
@@ -11709,6 +11768,15 @@ export interface components {
                 subscriptionCount: number;
             } | null;
             enabled: boolean;
+        };
+        UpdateBundleDto: {
+            active: boolean;
+            courseIds: string[];
+            prices: {
+                amountMinor: number;
+                currency: string;
+            }[];
+            title: string;
         };
         UpdateCaptionDto: {
             isDefault?: boolean;
@@ -15946,6 +16014,33 @@ export interface operations {
             };
         };
     };
+    PricingController_updateBundle: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                bundleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBundleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleDto_Output"];
+                };
+            };
+        };
+    };
     CartController_get: {
         parameters: {
             query?: never;
@@ -18345,6 +18440,29 @@ export interface operations {
             };
         };
     };
+    PricingController_courseBundles: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleListDto_Output"];
+                };
+            };
+        };
+    };
     CoursesController_setCover: {
         parameters: {
             query?: never;
@@ -20642,6 +20760,7 @@ export interface operations {
     RevenueController_report: {
         parameters: {
             query: {
+                courseId?: string;
                 from: string;
                 groupBy?: "organization" | "course" | "instructor";
                 to: string;
@@ -20694,6 +20813,7 @@ export interface operations {
     RevenueController_csv: {
         parameters: {
             query: {
+                courseId?: string;
                 from: string;
                 groupBy?: "organization" | "course" | "instructor";
                 to: string;

@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Card, Grid, Group, List, Skeleton, Stack, Text, Title, Typography } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CourseBundles } from './commerce/BundlePage';
 import { PriceCard } from './commerce/PriceCard';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -237,6 +238,7 @@ export function CoursePage() {
                 </Button>
               </WaitlistGate>
             )}
+            {!c.isFree && !enrolled && <CourseBundles courseId={c.id} />}
           </Stack>
         </Card>
       </Grid.Col>

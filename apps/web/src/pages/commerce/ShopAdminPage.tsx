@@ -5,7 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, LoadMore, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
 import { type Coupon, type CouponInput, type CouponPage, formatMoney, type Order, type OrderPage, parseMoney, type TaxRatePage } from './model';
+import { BundlesTab } from './BundlesTab';
 import { OrderView } from './OrderView';
+import { RefundAmountForm } from './RefundAmountForm';
 
 function OrdersTab() {
   const { t, i18n } = useTranslation();
@@ -58,6 +60,7 @@ function OrdersTab() {
                 </Button>
               </Group>
             )}
+            {refundable && o.refundedMinor < o.totalMinor && <RefundAmountForm order={o} />}
           </Stack>
         );
       })}
@@ -272,11 +275,15 @@ export function ShopAdminPage() {
       <Tabs defaultValue="orders" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="orders">{t('commerce.admin.orders')}</Tabs.Tab>
+          <Tabs.Tab value="bundles">{t('commerce.admin.bundles')}</Tabs.Tab>
           <Tabs.Tab value="coupons">{t('commerce.admin.coupons')}</Tabs.Tab>
           <Tabs.Tab value="tax">{t('commerce.admin.tax')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="orders" pt="md">
           <OrdersTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="bundles" pt="md">
+          <BundlesTab />
         </Tabs.Panel>
         <Tabs.Panel value="coupons" pt="md">
           <CouponsTab />

@@ -13,6 +13,10 @@ export type CouponPage = S['CouponPageDto_Output'];
 export type CouponInput = S['CouponInputDto'];
 export type TaxRate = S['TaxRateDto_Output'];
 export type TaxRatePage = S['TaxRatePageDto_Output'];
+export type Bundle = S['BundleDto_Output'];
+export type BundlePage = S['BundlePageDto_Output'];
+export type BundleList = S['BundleListDto_Output'];
+export type BundleInput = S['UpdateBundleDto'];
 
 export const cartKey = ['cart'] as const;
 export const myOrdersKey = ['my-orders'] as const;

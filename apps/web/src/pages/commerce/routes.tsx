@@ -7,6 +7,7 @@ const CheckoutPage = lazy(() => import('./CheckoutPage').then((m) => ({ default:
 const OrderPage = lazy(() => import('./OrderPage').then((m) => ({ default: m.OrderPage })));
 const MyOrdersPage = lazy(() => import('./MyOrdersPage').then((m) => ({ default: m.MyOrdersPage })));
 const ShopAdminPage = lazy(() => import('./ShopAdminPage').then((m) => ({ default: m.ShopAdminPage })));
+const BundlePage = lazy(() => import('./BundlePage').then((m) => ({ default: m.BundlePage })));
 const PricingTab = lazy(() => import('./PricingTab').then((m) => ({ default: m.PricingTab })));
 
 /** Cart, checkout, orders and the shop admin, placed by App.tsx. */
@@ -14,6 +15,7 @@ export function commerceRoutes() {
   return (
     <Fragment>
       <Route path="cart" element={<CartPage />} />
+      <Route path="bundles/:bundleId" element={<BundlePage />} />
       <Route element={<RequireAuth />}>
         <Route path="checkout" element={<CheckoutPage />} />
         <Route path="orders/:orderId" element={<OrderPage />} />

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api';
 import { bodyFieldErrors, EmptyState, ErrorState, LoadMore, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
+import { CommissionRulesCard } from './CommissionRulesCard';
 import { type Affiliate, type AffiliatePage, type AffiliateSettings, formatMoney, type Payout, type PayoutReport } from './model';
 
 function SettingsCard() {
@@ -33,9 +34,18 @@ function SettingsCard() {
           {t('growth.affiliate.settings')}
         </Title>
         <Group grow align="flex-start" wrap="wrap">
-          <NumberInput label={t('growth.affiliate.cookieDays')} min={1} max={365} value={form.cookieDays} onChange={(v) => setForm({ ...form, cookieDays: num(v) })} error={errors['body.cookieDays']} />
-          <NumberInput label={t('growth.affiliate.refundWindowDays')} min={0} max={365} value={form.refundWindowDays} onChange={(v) => setForm({ ...form, refundWindowDays: num(v) })} error={errors['body.refundWindowDays']} />
-          <NumberInput label={t('growth.affiliate.defaultCommissionBp')} min={0} max={10000} value={form.defaultCommissionBp} onChange={(v) => setForm({ ...form, defaultCommissionBp: num(v) })} error={errors['body.defaultCommissionBp']} />
+          <NumberInput label={t('growth.affiliate.cookieDays')} min={1} max={365} value={form.cookieDays} onChange={(v) => setForm({ ...form, cookieDays: num(v) })} error={errors.cookieDays} />
+          <NumberInput label={t('growth.affiliate.refundWindowDays')} min={0} max={365} value={form.refundWindowDays} onChange={(v) => setForm({ ...form, refundWindowDays: num(v) })} error={errors.refundWindowDays} />
+          <NumberInput
+            label={t('growth.affiliate.defaultCommission')}
+            min={0}
+            max={100}
+            decimalScale={2}
+            suffix=" %"
+            value={form.defaultCommissionBp / 100}
+            onChange={(v) => setForm({ ...form, defaultCommissionBp: Math.round(num(v) * 100) })}
+            error={errors.defaultCommissionBp}
+          />
         </Group>
         <Group>
           <Button onClick={() => save.mutate(form)} loading={save.isPending}>
@@ -126,12 +136,12 @@ export function AffiliateAdminPage() {
                     <Group gap="xs" wrap="nowrap">
                       {a.status !== 'approved' && (
                         <Button size="xs" onClick={() => act.mutate({ a, action: 'approve' })} disabled={act.isPending} aria-label={t('growth.affiliate.approve', { name: a.name })}>
-                          {t('growth.affiliate.approved')}
+                          {t('growth.affiliate.approveButton')}
                         </Button>
                       )}
                       {a.status !== 'suspended' && (
                         <Button size="xs" variant="default" onClick={() => act.mutate({ a, action: 'suspend' })} disabled={act.isPending} aria-label={t('growth.affiliate.suspend', { name: a.name })}>
-                          {t('growth.affiliate.statuses.suspended')}
+                          {t('growth.affiliate.suspendButton')}
                         </Button>
                       )}
                     </Group>
@@ -187,6 +197,7 @@ export function AffiliateAdminPage() {
         </Table.ScrollContainer>
       )}
       <SettingsCard />
+      <CommissionRulesCard />
     </Stack>
   );
 }

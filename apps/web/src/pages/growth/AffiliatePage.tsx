@@ -155,6 +155,7 @@ export function AffiliatePage() {
                     <Table.Tr>
                       <Table.Th>{t('growth.affiliate.date')}</Table.Th>
                       <Table.Th>{t('growth.affiliate.description')}</Table.Th>
+                      <Table.Th>{t('growth.affiliate.rateApplied')}</Table.Th>
                       <Table.Th>{t('growth.affiliate.amount')}</Table.Th>
                       <Table.Th>{t('growth.affiliate.status')}</Table.Th>
                     </Table.Tr>
@@ -164,6 +165,9 @@ export function AffiliatePage() {
                       <Table.Tr key={e.id}>
                         <Table.Td>{formatDate(e.occurredAt, i18n.language)}</Table.Td>
                         <Table.Td>{e.description}</Table.Td>
+                        <Table.Td data-testid="entry-rate">
+                          {e.commissionBp / 100} %{e.rateSource ? ` · ${t(`growth.affiliate.rateSources.${e.rateSource}`)}` : ''}
+                        </Table.Td>
                         <Table.Td>{formatMoney(e.amountMinor - e.clawedBackMinor, e.currency, i18n.language)}</Table.Td>
                         <Table.Td>{t(`growth.affiliate.entryStatus.${e.status}`)}</Table.Td>
                       </Table.Tr>

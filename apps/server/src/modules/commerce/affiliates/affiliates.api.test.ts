@@ -170,6 +170,11 @@ describe('commission ledger', () => {
     expect(dash).toMatchObject({ conversions: 1, totals: [{ currency: 'USD', pendingMinor: 1000, approvedMinor: 0, paidMinor: 0, reversedMinor: 0 }] });
     const ledger = await t.http('GET', '/api/v1/affiliate/me/ledger', { as: aff, headers: aff.h() });
     expect(ledger.body.items).toHaveLength(2);
+    // the dashboard tells which rate applied to each line
+    expect(ledger.body.items.map((e: { commissionBp: number; rateSource: string }) => [e.commissionBp, e.rateSource]).sort()).toEqual([
+      [1000, 'default'],
+      [2000, 'course'],
+    ]);
   });
 
   it("refuses self-referral, and ignores another organization's orders and suspended codes", async () => {
@@ -196,6 +201,8 @@ describe('commission ledger', () => {
     });
     const [row] = await t.query<{ amount_minor: number; commission_bp: number; status: string }>('SELECT amount_minor, commission_bp, status FROM commission_entries WHERE source_id = $1', [chargeId]);
     expect(row).toEqual({ amount_minor: percentOf(1990, 1500), commission_bp: 1500, status: 'pending' });
+    const [source] = await t.query<{ rate_source: string }>('SELECT rate_source FROM commission_entries WHERE source_id = $1', [chargeId]);
+    expect(source!.rate_source).toBe('plan');
   });
 
   it('entries are approved by the cron job only after the refund window', async () => {
@@ -265,5 +272,34 @@ describe('commission ledger', () => {
     expect(rows.filter((r) => r.kind === 'order').every((r) => r.status === 'paid')).toBe(true);
     const report = await t.http('GET', '/api/v1/affiliates/payouts/report', { as: owner, headers: owner.h() });
     expect(report.body.items.find((r: { currency: string }) => r.currency === 'USD')).toMatchObject({ amountMinor: -400 });
+  });
+});
+
+describe('commission rules', () => {
+  it('only the organization admins delete a rule; the default rate applies again, and an own rate beats both', async () => {
+    const other = await buildCourse(t, owner, { title: 'Rules course' });
+    const put = await t.http('PUT', '/api/v1/affiliates/rules', { as: owner, headers: owner.h(), body: { targetKind: 'course', targetId: other.id, commissionBp: 3300 } });
+    expect(put.status, put.text).toBe(200);
+    const ruleId = put.body.id as string;
+    expect((await t.http('DELETE', `/api/v1/affiliates/rules/${ruleId}`, { as: stranger, headers: stranger.h() })).status).toBe(404);
+    expect((await t.http('DELETE', `/api/v1/affiliates/rules/${ruleId}`, { as: learner, headers: learner.h() })).status).toBe(403);
+    expect((await t.http('DELETE', `/api/v1/affiliates/rules/${ruleId}`)).status).toBe(401);
+    expect((await t.http('GET', '/api/v1/affiliates/rules', { as: owner, headers: owner.h() })).body.items.map((r: { id: string }) => r.id)).toContain(ruleId);
+    const ruled = order(buyer.userId, [line('course', other.id, 1000, 0, 0)]);
+    await publish(OrderPaid, ruled);
+    expect(await entriesOf(ruled.orderId)).toEqual([expect.objectContaining({ commission_bp: 3300 })]);
+
+    expect((await t.http('DELETE', `/api/v1/affiliates/rules/${ruleId}`, { as: owner, headers: owner.h() })).status).toBe(204);
+    expect((await t.http('DELETE', `/api/v1/affiliates/rules/${ruleId}`, { as: owner, headers: owner.h() })).status).toBe(404);
+    const after = order(buyer.userId, [line('course', other.id, 1000, 0, 0)]);
+    await publish(OrderPaid, after);
+    const [row] = await t.query<{ commission_bp: number; rate_source: string }>('SELECT commission_bp, rate_source FROM commission_entries WHERE order_id = $1', [after.orderId]);
+    expect(row).toEqual({ commission_bp: 1000, rate_source: 'default' });
+
+    expect((await t.http('POST', `/api/v1/affiliates/${codeId}/approve`, { as: owner, headers: owner.h(), body: { commissionBp: 2500 } })).status).toBe(200);
+    const own = order(buyer.userId, [line('course', course.id, 1000, 0, 0)]);
+    await publish(OrderPaid, own);
+    const [mine] = await t.query<{ commission_bp: number; rate_source: string }>('SELECT commission_bp, rate_source FROM commission_entries WHERE order_id = $1', [own.orderId]);
+    expect(mine).toEqual({ commission_bp: 2500, rate_source: 'affiliate' });
   });
 });

@@ -1,7 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../../kernel/http/pagination.js';
-import { LEDGER_STATUSES, REFERRER_STATUSES, RULE_TARGETS } from './affiliates.schema.js';
+import { LEDGER_STATUSES, RATE_SOURCES, REFERRER_STATUSES, RULE_TARGETS } from './affiliates.schema.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 const bp = z.number().int().min(0).max(10_000);
@@ -94,6 +94,8 @@ export const LedgerEntry = z.object({
   currency: z.string(),
   baseMinor: z.number().int(),
   commissionBp: z.number().int(),
+  /** which rate applied: the affiliate's own, a course or plan rule, or the default (null: not recorded) */
+  rateSource: z.enum(RATE_SOURCES).nullable(),
   amountMinor: z.number().int(),
   clawedBackMinor: z.number().int(),
   status: z.enum(LEDGER_STATUSES),

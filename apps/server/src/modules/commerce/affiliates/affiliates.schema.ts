@@ -59,6 +59,9 @@ export const referralCodes = pgTable(
 );
 
 export const RULE_TARGETS = ['course', 'plan'] as const;
+/** where an entry's rate came from: the affiliate's own rate, a course or plan rule, or the organization's default */
+export const RATE_SOURCES = ['affiliate', 'course', 'plan', 'default'] as const;
+export type RateSource = (typeof RATE_SOURCES)[number];
 export type RuleTarget = (typeof RULE_TARGETS)[number];
 
 /** The commission for one course or plan, in basis points. */
@@ -126,6 +129,8 @@ export const commissionEntries = pgTable(
     /** the commissionable amount (net of discounts, excluding tax) */
     baseMinor: integer('base_minor').notNull(),
     commissionBp: integer('commission_bp').notNull(),
+    /** which rate applied (null on entries recorded before this was kept) */
+    rateSource: text('rate_source', { enum: RATE_SOURCES }),
     amountMinor: integer('amount_minor').notNull(),
     /** refunded so far on this line (tax included) and the commission taken back for it */
     refundedMinor: integer('refunded_minor').notNull().default(0),

@@ -44,7 +44,7 @@ export class LedgerService {
       const base = line.subtotalMinor - line.discountMinor;
       if (base <= 0) continue;
       const target = line.kind === 'course' ? { kind: 'course' as const, id: line.refId } : line.kind === 'plan' ? { kind: 'plan' as const, id: line.refId } : null;
-      const bp = await this.referrals.rateFor(tx, code, target);
+      const rate = await this.referrals.rateFor(tx, code, target);
       await tx
         .insert(commissionEntries)
         .values({
@@ -60,8 +60,9 @@ export class LedgerService {
           currency: e.currency,
           lineTotalMinor: line.totalMinor,
           baseMinor: base,
-          commissionBp: bp,
-          amountMinor: self ? 0 : percentOf(base, bp),
+          commissionBp: rate.bp,
+          rateSource: rate.source,
+          amountMinor: self ? 0 : percentOf(base, rate.bp),
           status: self ? 'refused' : 'pending',
           reason: self ? 'self_referral' : null,
           approveAt: new Date(paidAt.getTime() + settings.refundWindowDays * DAY),
@@ -77,7 +78,7 @@ export class LedgerService {
     const settings = await this.referrals.settings(e.organizationId, tx);
     const paidAt = new Date(e.paidAt);
     const self = code.userId === e.userId;
-    const bp = await this.referrals.rateFor(tx, code, { kind: 'plan', id: e.planId });
+    const rate = await this.referrals.rateFor(tx, code, { kind: 'plan', id: e.planId });
     await tx
       .insert(commissionEntries)
       .values({
@@ -93,8 +94,9 @@ export class LedgerService {
         currency: e.currency,
         lineTotalMinor: e.totalMinor,
         baseMinor: e.netMinor,
-        commissionBp: bp,
-        amountMinor: self ? 0 : percentOf(e.netMinor, bp),
+        commissionBp: rate.bp,
+        rateSource: rate.source,
+        amountMinor: self ? 0 : percentOf(e.netMinor, rate.bp),
         status: self ? 'refused' : 'pending',
         reason: self ? 'self_referral' : null,
         approveAt: new Date(paidAt.getTime() + settings.refundWindowDays * DAY),
@@ -145,6 +147,7 @@ export class LedgerService {
             lineTotalMinor: 0,
             baseMinor: 0,
             commissionBp: entry.commissionBp,
+            rateSource: entry.rateSource,
             amountMinor: -delta,
             status: 'approved',
             approveAt: now,
@@ -200,6 +203,7 @@ export class LedgerService {
       currency: r.currency,
       baseMinor: r.baseMinor,
       commissionBp: r.commissionBp,
+      rateSource: r.rateSource,
       amountMinor: r.amountMinor,
       clawedBackMinor: r.clawedBackMinor,
       status: r.status,

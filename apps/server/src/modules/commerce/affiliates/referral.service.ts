@@ -8,7 +8,7 @@ import { Conflict, Invalid, NotFound } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { CoursesService } from '../../learning/courses/index.js';
 import type { AffiliateSettingsView, AffiliateView, CommissionRuleView, DashboardView } from './affiliates.dto.js';
-import { affiliateSettings, commissionEntries, commissionRules, type ReferrerStatus, referralClicks, referralCodes, type RuleTarget } from './affiliates.schema.js';
+import { affiliateSettings, commissionEntries, commissionRules, type RateSource, type ReferrerStatus, referralClicks, referralCodes, type RuleTarget } from './affiliates.schema.js';
 
 export type CodeRow = typeof referralCodes.$inferSelect;
 export const REF_COOKIE = 'lyceum_ref';
@@ -96,16 +96,16 @@ export class ReferralService {
   }
 
   /** The rate for a line: an approved affiliate's own rate, else the course/plan rule, else the org default. */
-  async rateFor(db: DbOrTx, code: CodeRow, target: { kind: RuleTarget; id: string } | null): Promise<number> {
-    if (code.status === 'approved' && code.commissionBp !== null) return code.commissionBp;
+  async rateFor(db: DbOrTx, code: CodeRow, target: { kind: RuleTarget; id: string } | null): Promise<{ bp: number; source: RateSource }> {
+    if (code.status === 'approved' && code.commissionBp !== null) return { bp: code.commissionBp, source: 'affiliate' };
     if (target) {
       const [rule] = await db
         .select()
         .from(commissionRules)
         .where(and(eq(commissionRules.organizationId, code.organizationId), eq(commissionRules.targetKind, target.kind), eq(commissionRules.targetId, target.id)));
-      if (rule) return rule.commissionBp;
+      if (rule) return { bp: rule.commissionBp, source: target.kind };
     }
-    return (await this.settings(code.organizationId, db)).defaultCommissionBp;
+    return { bp: (await this.settings(code.organizationId, db)).defaultCommissionBp, source: 'default' };
   }
 
   // ---- affiliates ----

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Ctx, Public, type RequestContext } from '../../../kernel/auth/index.js';
-import { BundleDto, BundlePageDto, BundleParamsDto, CoursePricingDto, CreateBundleDto, ListBundlesQueryDto, PricingCourseParamsDto, PutCoursePricingDto } from './pricing.dto.js';
+import { BundleDto, BundleListDto, BundlePageDto, BundleParamsDto, CoursePricingDto, CreateBundleDto, ListBundlesQueryDto, PricingCourseParamsDto, PutCoursePricingDto, UpdateBundleDto } from './pricing.dto.js';
 import { PricingService } from './pricing.service.js';
 
 @ApiTags('pricing')
@@ -25,8 +25,16 @@ export class PricingController {
     return this.pricing.putPricing(ctx, p.id, body);
   }
 
+  @Public()
+  @Get('courses/:id/bundles')
+  @ApiOperation({ summary: 'Public for courses the caller can see: the active bundles holding this course, with their prices and savings' })
+  @ZodResponse({ status: 200, type: BundleListDto })
+  courseBundles(@Ctx() ctx: RequestContext, @Param() p: PricingCourseParamsDto) {
+    return this.pricing.bundlesOfCourse(ctx, p.id);
+  }
+
   @Post('bundles')
-  @ApiOperation({ summary: 'Create a bundle: several courses of the organization at one price (commerce.manage)' })
+  @ApiOperation({ summary: 'Create a bundle: several courses of the organization at one price per currency (commerce.manage)' })
   @ZodResponse({ status: 201, type: BundleDto })
   createBundle(@Ctx() ctx: RequestContext, @Body() body: CreateBundleDto) {
     return this.pricing.createBundle(ctx, body);
@@ -37,6 +45,13 @@ export class PricingController {
   @ZodResponse({ status: 200, type: BundlePageDto })
   listBundles(@Ctx() ctx: RequestContext, @Query() q: ListBundlesQueryDto) {
     return this.pricing.listBundles(ctx, q);
+  }
+
+  @Put('bundles/:bundleId')
+  @ApiOperation({ summary: "Replace a bundle's title, courses, prices (one per currency) and whether it is on sale (commerce.manage)" })
+  @ZodResponse({ status: 200, type: BundleDto })
+  updateBundle(@Ctx() ctx: RequestContext, @Param() p: BundleParamsDto, @Body() body: UpdateBundleDto) {
+    return this.pricing.updateBundle(ctx, p.bundleId, body);
   }
 
   @Public()

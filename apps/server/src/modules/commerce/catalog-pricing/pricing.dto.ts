@@ -55,17 +55,37 @@ export const CoursePricing = z.object({
 });
 export class CoursePricingDto extends createZodDto(CoursePricing) {}
 
-export const CreateBundle = z.strictObject({
-  title: z.string().trim().min(1, 'Give the bundle a title.').max(200),
-  courseIds: z
-    .array(z.uuid())
-    .min(2, 'A bundle holds at least two courses.')
-    .max(50)
-    .refine((ids) => new Set(ids).size === ids.length, 'Each course once.'),
-  currency: currencyCode,
-  amountMinor: minor,
-});
+const BundlePriceInput = z.strictObject({ currency: currencyCode, amountMinor: minor });
+const bundlePrices = z
+  .array(BundlePriceInput)
+  .min(1, 'Give the bundle a price in at least one currency.')
+  .max(20)
+  .refine((ps) => new Set(ps.map((p) => p.currency)).size === ps.length, 'Give each currency once.');
+const bundleCourseIds = z
+  .array(z.uuid())
+  .min(2, 'A bundle holds at least two courses.')
+  .max(50)
+  .refine((ids) => new Set(ids).size === ids.length, 'Each course once.');
+const bundleTitle = z.string().trim().min(1, 'Give the bundle a title.').max(200);
+
+/** One price per currency in `prices`; `currency` + `amountMinor` is the shorthand for a single price. */
+export const CreateBundle = z
+  .strictObject({
+    title: bundleTitle,
+    courseIds: bundleCourseIds,
+    prices: bundlePrices.optional(),
+    currency: currencyCode.optional(),
+    amountMinor: minor.optional(),
+  })
+  .refine((b) => (b.prices ? b.currency === undefined && b.amountMinor === undefined : b.currency !== undefined && b.amountMinor !== undefined), {
+    message: 'Give the prices (one per currency), or one currency and amount, not both.',
+    path: ['prices'],
+  })
+  .transform(({ title, courseIds, prices, currency, amountMinor }) => ({ title, courseIds, prices: prices ?? [{ currency: currency!, amountMinor: amountMinor! }] }));
 export class CreateBundleDto extends createZodDto(CreateBundle) {}
+
+export const UpdateBundle = z.strictObject({ title: bundleTitle, courseIds: bundleCourseIds, prices: bundlePrices, active: z.boolean() });
+export class UpdateBundleDto extends createZodDto(UpdateBundle) {}
 
 export const BundleParams = z.strictObject({ bundleId: z.uuid() });
 export class BundleParamsDto extends createZodDto(BundleParams) {}
@@ -74,12 +94,21 @@ export const Bundle = z.object({
   id: z.uuid(),
   organizationId: z.uuid(),
   title: z.string(),
-  courses: z.array(z.object({ id: z.uuid(), title: z.string() })),
-  currency: z.string(),
-  amountMinor: z.number().int(),
+  courses: z.array(z.object({ id: z.uuid(), title: z.string(), slug: z.string().nullable() })),
+  prices: z.array(
+    z.object({
+      currency: z.string(),
+      amountMinor: z.number().int(),
+      /** what the courses cost bought one by one now, in this currency; null when one has no price in it */
+      separateMinor: z.number().int().nullable(),
+      /** separateMinor - amountMinor (null as above; may be 0 or less) */
+      savingsMinor: z.number().int().nullable(),
+    }),
+  ),
   active: z.boolean(),
   createdAt: isoDate,
 });
 export class BundleDto extends createZodDto(Bundle) {}
 export class BundlePageDto extends createZodDto(pageOf(Bundle)) {}
 export class ListBundlesQueryDto extends createZodDto(z.strictObject({ ...pageQuery })) {}
+export class BundleListDto extends createZodDto(z.object({ items: z.array(Bundle) })) {}

@@ -37,11 +37,24 @@ export const bundles = pgTable(
     organizationId: uuid('organization_id').notNull(),
     title: text('title').notNull(),
     courseIds: uuid('course_ids').array().notNull(),
-    currency: text('currency').notNull(),
-    amountMinor: integer('amount_minor').notNull(),
     active: boolean('active').notNull().default(true),
     createdBy: uuid('created_by').notNull(),
     ...timestamps(),
   },
-  (t) => [index('bundles_org_idx').on(t.organizationId, t.id), check('bundles_amount_ck', sql`${t.amountMinor} >= 0`)],
+  (t) => [index('bundles_org_idx').on(t.organizationId, t.id)],
+);
+
+/** A bundle's price in one currency (like course prices: one row per currency). */
+export const bundlePrices = pgTable(
+  'bundle_prices',
+  {
+    bundleId: uuid('bundle_id')
+      .notNull()
+      .references(() => bundles.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').notNull(),
+    currency: text('currency').notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    ...timestamps(),
+  },
+  (t) => [primaryKey({ columns: [t.bundleId, t.currency] }), check('bundle_prices_amount_ck', sql`${t.amountMinor} >= 0`)],
 );

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type RequestContext, requirePermission, requireUser } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, inTransaction } from '../../../kernel/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { type CourseInfo, CoursesService } from '../../learning/courses/index.js';
-import type { Bundle, CoursePricing, CreateBundle, PutPricing } from './pricing.dto.js';
+import type { Bundle, CoursePricing, CreateBundle, PutPricing, UpdateBundle } from './pricing.dto.js';
 import { currentPrice } from './pricing.rules.js';
-import { bundles, coursePrices } from './pricing.schema.js';
+import { bundlePrices, bundles, coursePrices } from './pricing.schema.js';
 
 type PriceRow = typeof coursePrices.$inferSelect;
 type BundleRow = typeof bundles.$inferSelect;
@@ -101,33 +101,69 @@ export class PricingService {
 
   // ---- bundles ----
 
-  private async presentBundle(b: BundleRow, db: DbOrTx = this.db): Promise<z.input<typeof Bundle>> {
-    const infos = await Promise.all(b.courseIds.map((id) => this.courses.getCourseInfo(id, db)));
-    return {
-      id: b.id,
-      organizationId: b.organizationId,
-      title: b.title,
-      courses: infos.map((c, i) => ({ id: b.courseIds[i]!, title: c?.title ?? '(removed course)' })),
-      currency: b.currency,
-      amountMinor: b.amountMinor,
-      active: b.active,
-      createdAt: b.createdAt.toISOString(),
-    };
+  private async presentBundles(rows: BundleRow[], db: DbOrTx = this.db): Promise<z.input<typeof Bundle>[]> {
+    if (!rows.length) return [];
+    const priceRows = await db.select().from(bundlePrices).where(inArray(bundlePrices.bundleId, rows.map((b) => b.id)));
+    const separate = await this.currentPrices([...new Set(rows.flatMap((b) => b.courseIds))], db);
+    const out: z.input<typeof Bundle>[] = [];
+    for (const b of rows) {
+      const infos = await Promise.all(b.courseIds.map((id) => this.courses.getCourseInfo(id, db)));
+      const prices = priceRows
+        .filter((p) => p.bundleId === b.id)
+        .sort((x, y) => x.currency.localeCompare(y.currency))
+        .map((p) => {
+          const each = b.courseIds.map((id) => separate.get(id)?.[p.currency]);
+          const separateMinor = each.every((v) => v !== undefined) ? each.reduce<number>((sum, v) => sum + v!, 0) : null;
+          return { currency: p.currency, amountMinor: p.amountMinor, separateMinor, savingsMinor: separateMinor === null ? null : separateMinor - p.amountMinor };
+        });
+      out.push({
+        id: b.id,
+        organizationId: b.organizationId,
+        title: b.title,
+        courses: infos.map((c, i) => ({ id: b.courseIds[i]!, title: c?.title ?? '(removed course)', slug: c?.slug ?? null })),
+        prices,
+        active: b.active,
+        createdAt: b.createdAt.toISOString(),
+      });
+    }
+    return out;
+  }
+
+  private async checkBundleCourses(orgId: string, courseIds: readonly string[], db: DbOrTx): Promise<void> {
+    for (const [i, id] of courseIds.entries()) {
+      const c = await this.courses.getCourseInfo(id, db);
+      if (!c || c.organizationId !== orgId) {
+        throw new Invalid('Every course of a bundle must be a course of this organization.', [{ field: `body.courseIds.${i}`, message: 'unknown course' }]);
+      }
+    }
+  }
+
+  private async writeBundlePrices(tx: DbOrTx, bundleId: string, orgId: string, prices: readonly { currency: string; amountMinor: number }[]): Promise<void> {
+    await tx.delete(bundlePrices).where(eq(bundlePrices.bundleId, bundleId));
+    await tx.insert(bundlePrices).values(prices.map((p) => ({ bundleId, organizationId: orgId, currency: p.currency, amountMinor: p.amountMinor })));
   }
 
   async createBundle(ctx: RequestContext, body: z.output<typeof CreateBundle>): Promise<z.input<typeof Bundle>> {
     const o = requirePermission(ctx, 'commerce.manage');
-    for (const [i, id] of body.courseIds.entries()) {
-      const c = await this.courses.getCourseInfo(id);
-      if (!c || c.organizationId !== o.membership.orgId) {
-        throw new Invalid('Every course of a bundle must be a course of this organization.', [{ field: `body.courseIds.${i}`, message: 'unknown course' }]);
-      }
-    }
-    const [row] = await this.db
-      .insert(bundles)
-      .values({ organizationId: o.membership.orgId, title: body.title, courseIds: body.courseIds, currency: body.currency, amountMinor: body.amountMinor, createdBy: o.actor.userId })
-      .returning();
-    return this.presentBundle(row!);
+    return inTransaction(this.db, async (tx) => {
+      await this.checkBundleCourses(o.membership.orgId, body.courseIds, tx);
+      const [row] = await tx.insert(bundles).values({ organizationId: o.membership.orgId, title: body.title, courseIds: body.courseIds, createdBy: o.actor.userId }).returning();
+      await this.writeBundlePrices(tx, row!.id, o.membership.orgId, body.prices);
+      return (await this.presentBundles([row!], tx))[0]!;
+    });
+  }
+
+  /** Replace a bundle's title, courses, prices and whether it is on sale (commerce.manage of its organization). */
+  async updateBundle(ctx: RequestContext, bundleId: string, body: z.output<typeof UpdateBundle>): Promise<z.input<typeof Bundle>> {
+    const o = requirePermission(ctx, 'commerce.manage');
+    return inTransaction(this.db, async (tx) => {
+      const [b] = await tx.select().from(bundles).where(and(eq(bundles.id, bundleId), eq(bundles.organizationId, o.membership.orgId))).for('update');
+      if (!b) throw new NotFound('Bundle');
+      await this.checkBundleCourses(o.membership.orgId, body.courseIds, tx);
+      const [row] = await tx.update(bundles).set({ title: body.title, courseIds: body.courseIds, active: body.active, updatedAt: new Date() }).where(eq(bundles.id, b.id)).returning();
+      await this.writeBundlePrices(tx, b.id, o.membership.orgId, body.prices);
+      return (await this.presentBundles([row!], tx))[0]!;
+    });
   }
 
   async listBundles(ctx: RequestContext, q: { limit: number; cursor?: string }): Promise<Page<z.input<typeof Bundle>>> {
@@ -140,7 +176,7 @@ export class PricingService {
       .orderBy(desc(bundles.id))
       .limit(q.limit + 1);
     const page = toPage(rows, q.limit, (r) => [r.id], (r) => r);
-    return { items: await Promise.all(page.items.map((b) => this.presentBundle(b))), nextCursor: page.nextCursor };
+    return { items: await this.presentBundles(page.items), nextCursor: page.nextCursor };
   }
 
   /** Public: an active bundle whose courses are all visible to the caller. */
@@ -149,7 +185,25 @@ export class PricingService {
     if (!b || (!b.active && ctx.membership?.orgId !== b.organizationId)) throw new NotFound('Bundle');
     const infos = await Promise.all(b.courseIds.map((id) => this.courses.getCourseInfo(id)));
     if (ctx.membership?.orgId !== b.organizationId && infos.some((c) => !c || !visibleToBuyer(ctx, c))) throw new NotFound('Bundle');
-    return this.presentBundle(b);
+    return (await this.presentBundles([b]))[0]!;
+  }
+
+  /** Public: the active bundles that hold a course the caller can see, each with all its courses visible to them. */
+  async bundlesOfCourse(ctx: RequestContext, courseId: string): Promise<{ items: z.input<typeof Bundle>[] }> {
+    const course = await this.courses.getCourseInfo(courseId);
+    if (!course || (!visibleToBuyer(ctx, course) && !this.courses.canEditCourse(ctx, course))) throw new NotFound('Course');
+    const rows = await this.db
+      .select()
+      .from(bundles)
+      .where(and(eq(bundles.organizationId, course.organizationId), eq(bundles.active, true), arrayContains(bundles.courseIds, [courseId])))
+      .orderBy(desc(bundles.id))
+      .limit(20);
+    const visible: BundleRow[] = [];
+    for (const b of rows) {
+      const infos = await Promise.all(b.courseIds.map((id) => this.courses.getCourseInfo(id)));
+      if (infos.every((c) => c && visibleToBuyer(ctx, c))) visible.push(b);
+    }
+    return { items: await this.presentBundles(visible) };
   }
 
   // ---- for cart and checkout ----
@@ -179,15 +233,17 @@ export class PricingService {
     if (!b || !b.active) throw new NotFound('Bundle');
     const infos = await Promise.all(b.courseIds.map((id) => this.courses.getCourseInfo(id, db)));
     if (infos.some((c) => !c || !visibleToBuyer(ctx, c))) throw new NotFound('Bundle');
-    return { kind, refId, organizationId: b.organizationId, title: b.title, courseIds: [...b.courseIds], prices: { [b.currency]: b.amountMinor } };
+    const priceRows = await db.select().from(bundlePrices).where(eq(bundlePrices.bundleId, b.id));
+    if (!priceRows.length) throw new Conflict('This bundle has no price yet, so it cannot be bought.', 'not_for_sale');
+    return { kind, refId, organizationId: b.organizationId, title: b.title, courseIds: [...b.courseIds], prices: Object.fromEntries(priceRows.map((r) => [r.currency, r.amountMinor])) };
   }
 
   /** Course prices of many courses at once (catalog badges); currency -> current minor. */
-  async currentPrices(courseIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+  async currentPrices(courseIds: readonly string[], db: DbOrTx = this.db): Promise<Map<string, Record<string, number>>> {
     const out = new Map<string, Record<string, number>>();
     if (!courseIds.length) return out;
     const now = new Date();
-    const rows = await this.db.select().from(coursePrices).where(inArray(coursePrices.courseId, [...courseIds]));
+    const rows = await db.select().from(coursePrices).where(inArray(coursePrices.courseId, [...courseIds]));
     for (const r of rows) out.set(r.courseId, { ...(out.get(r.courseId) ?? {}), [r.currency]: currentPrice(r, now).minor });
     return out;
   }

@@ -109,6 +109,24 @@ describe('the revenue read model', () => {
     expect([sum('Ann'), sum('Ben'), sum('Cat')]).toEqual([117, 117, 1599 + 117 + 400]);
     const org = await report(owner, 'from=2026-03-01&to=2026-03-03');
     expect(org.body.items.reduce((s: number, r: { grossMinor: number }) => s + r.grossMinor, 0)).toBe(1999 + 1001 + 500);
+    // the chart's series: sales and refunds of each day apart, net = sales - refunds
+    expect(org.body.items.map((r: { day: string; salesMinor: number; refundsMinor: number; grossMinor: number }) => [r.day, r.salesMinor, r.refundsMinor, r.grossMinor])).toEqual([
+      ['2026-03-01', 2999, 0, 2999],
+      ['2026-03-02', 1501, 0, 1501],
+      ['2026-03-03', 0, 1000, -1000],
+    ]);
+    // one course only: its sales (the bundle's part included), refunds and share
+    const duoOnly = await report(owner, `from=2026-03-01&to=2026-03-03&courseId=${duo.id}`);
+    expect(duoOnly.body.items.map((r: { day: string; salesMinor: number; refundsMinor: number; instructorShareMinor: number }) => [r.day, r.salesMinor, r.refundsMinor, r.instructorShareMinor])).toEqual([
+      ['2026-03-01', 1000, 0, 700],
+      ['2026-03-02', 501, 0, 351],
+      ['2026-03-03', 0, 1000, -700],
+    ]);
+    const annOnSolo = await report(ann, `from=2026-03-01&to=2026-03-03&groupBy=instructor&courseId=${solo.id}`);
+    expect(annOnSolo.body.items).toEqual([]);
+    const catOnSolo = await report(cat, `from=2026-03-01&to=2026-03-03&groupBy=instructor&courseId=${solo.id}`);
+    expect(catOnSolo.body.items.map((r: { instructorShareMinor: number }) => r.instructorShareMinor)).toEqual([1599, 400]);
+    expect((await report(owner, 'from=2026-03-01&to=2026-03-03&courseId=not-a-uuid')).status).toBe(400);
   });
 
   it('instructors see only their own share; other reports, strangers and anonymous callers are refused', async () => {

@@ -9,6 +9,8 @@ export const RevenueQuery = z
     from: day,
     to: day,
     groupBy: z.enum(['organization', 'course', 'instructor']).default('organization'),
+    /** only this course's revenue (and, by instructor, only their share of it) */
+    courseId: z.uuid().optional(),
   })
   .refine((q) => q.from <= q.to, { message: '"from" must not be after "to".', path: ['from'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: 'Ask for at most 366 days at a time.', path: ['to'] });
@@ -24,6 +26,10 @@ export const RevenueRow = z.object({
   instructorName: z.string().nullable(),
   /** net of discounts and refunds, excluding tax; null on instructor rows */
   grossMinor: z.number().int().nullable(),
+  /** what was sold that day (net of discounts, excluding tax), before refunds; null on instructor rows */
+  salesMinor: z.number().int().nullable(),
+  /** what was refunded that day (a positive amount): grossMinor = salesMinor - refundsMinor; null on instructor rows */
+  refundsMinor: z.number().int().nullable(),
   instructorShareMinor: z.number().int(),
 });
 export type RevenueRowView = z.infer<typeof RevenueRow>;

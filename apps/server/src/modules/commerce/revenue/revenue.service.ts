@@ -160,34 +160,36 @@ export class RevenueService {
     if (!admin && q.groupBy !== 'instructor') throw new Forbidden('Only administrators see the revenue of the organization and its courses; instructors see their own share.', 'missing_permission');
     const org = o.membership.orgId;
     const range = between(revenueEntries.day, q.from, q.to);
+    const sales = sql<number>`coalesce(sum(${revenueEntries.grossMinor}) filter (where ${revenueEntries.kind} <> 'refund'), 0)::int`;
+    const refunded = sql<number>`coalesce(-sum(${revenueEntries.grossMinor}) filter (where ${revenueEntries.kind} = 'refund'), 0)::int`;
     let items: RevenueRowView[];
     if (q.groupBy === 'instructor') {
       const rows = await this.db
         .select({ day: revenueInstructorShares.day, currency: revenueInstructorShares.currency, instructorId: revenueInstructorShares.instructorId, share: sql<number>`sum(${revenueInstructorShares.amountMinor})::int` })
         .from(revenueInstructorShares)
-        .where(and(eq(revenueInstructorShares.organizationId, org), between(revenueInstructorShares.day, q.from, q.to), admin ? undefined : eq(revenueInstructorShares.instructorId, o.actor.userId)))
+        .where(and(eq(revenueInstructorShares.organizationId, org), between(revenueInstructorShares.day, q.from, q.to), admin ? undefined : eq(revenueInstructorShares.instructorId, o.actor.userId), q.courseId ? eq(revenueInstructorShares.courseId, q.courseId) : undefined))
         .groupBy(revenueInstructorShares.day, revenueInstructorShares.currency, revenueInstructorShares.instructorId)
         .orderBy(asc(revenueInstructorShares.day), asc(revenueInstructorShares.currency), asc(revenueInstructorShares.instructorId));
       const names = await this.users.publicProfiles([...new Set(rows.map((r) => r.instructorId))]);
-      items = rows.map((r) => ({ day: r.day, currency: r.currency, courseId: null, courseTitle: null, instructorId: r.instructorId, instructorName: names.get(r.instructorId)?.name ?? null, grossMinor: null, instructorShareMinor: r.share }));
+      items = rows.map((r) => ({ day: r.day, currency: r.currency, courseId: null, courseTitle: null, instructorId: r.instructorId, instructorName: names.get(r.instructorId)?.name ?? null, grossMinor: null, salesMinor: null, refundsMinor: null, instructorShareMinor: r.share }));
     } else if (q.groupBy === 'course') {
       const rows = await this.db
-        .select({ day: revenueEntries.day, currency: revenueEntries.currency, courseId: revenueEntries.courseId, gross: sql<number>`sum(${revenueEntries.grossMinor})::int`, share: sql<number>`sum(${revenueEntries.instructorShareMinor})::int` })
+        .select({ day: revenueEntries.day, currency: revenueEntries.currency, courseId: revenueEntries.courseId, gross: sql<number>`sum(${revenueEntries.grossMinor})::int`, sales, refunded, share: sql<number>`sum(${revenueEntries.instructorShareMinor})::int` })
         .from(revenueEntries)
-        .where(and(eq(revenueEntries.organizationId, org), range, isNotNull(revenueEntries.courseId)))
+        .where(and(eq(revenueEntries.organizationId, org), range, q.courseId ? eq(revenueEntries.courseId, q.courseId) : isNotNull(revenueEntries.courseId)))
         .groupBy(revenueEntries.day, revenueEntries.currency, revenueEntries.courseId)
         .orderBy(asc(revenueEntries.day), asc(revenueEntries.currency), asc(revenueEntries.courseId));
       const titles = new Map<string, string>();
       for (const r of rows) if (r.courseId && !titles.has(r.courseId)) titles.set(r.courseId, (await this.courses.getCourseInfo(r.courseId))?.title ?? '');
-      items = rows.map((r) => ({ day: r.day, currency: r.currency, courseId: r.courseId, courseTitle: r.courseId ? (titles.get(r.courseId) ?? null) : null, instructorId: null, instructorName: null, grossMinor: r.gross, instructorShareMinor: r.share }));
+      items = rows.map((r) => ({ day: r.day, currency: r.currency, courseId: r.courseId, courseTitle: r.courseId ? (titles.get(r.courseId) ?? null) : null, instructorId: null, instructorName: null, grossMinor: r.gross, salesMinor: r.sales, refundsMinor: r.refunded, instructorShareMinor: r.share }));
     } else {
       const rows = await this.db
-        .select({ day: revenueEntries.day, currency: revenueEntries.currency, gross: sql<number>`sum(${revenueEntries.grossMinor})::int`, share: sql<number>`sum(${revenueEntries.instructorShareMinor})::int` })
+        .select({ day: revenueEntries.day, currency: revenueEntries.currency, gross: sql<number>`sum(${revenueEntries.grossMinor})::int`, sales, refunded, share: sql<number>`sum(${revenueEntries.instructorShareMinor})::int` })
         .from(revenueEntries)
-        .where(and(eq(revenueEntries.organizationId, org), range))
+        .where(and(eq(revenueEntries.organizationId, org), range, q.courseId ? eq(revenueEntries.courseId, q.courseId) : undefined))
         .groupBy(revenueEntries.day, revenueEntries.currency)
         .orderBy(asc(revenueEntries.day), asc(revenueEntries.currency));
-      items = rows.map((r) => ({ day: r.day, currency: r.currency, courseId: null, courseTitle: null, instructorId: null, instructorName: null, grossMinor: r.gross, instructorShareMinor: r.share }));
+      items = rows.map((r) => ({ day: r.day, currency: r.currency, courseId: null, courseTitle: null, instructorId: null, instructorName: null, grossMinor: r.gross, salesMinor: r.sales, refundsMinor: r.refunded, instructorShareMinor: r.share }));
     }
     return { groupBy: q.groupBy, items };
   }
