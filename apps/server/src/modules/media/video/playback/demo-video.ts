@@ -12,8 +12,8 @@ import { type VideoOutput, type VideoStatus, videoCaptions, videos } from '../vi
 import { streamContentType } from './stream.route.js';
 
 /*
- * A ready video built the way processing publishes one, for tests, the demo data (which the browser
- * journey plays) and the benchmark: a testsrc2 + sine clip encoded by ffmpeg into two H.264 renditions and AAC audio,
+ * A ready video built the way processing publishes one, for the playback tests and the benchmark
+ * (the demo data runs the real pipeline instead, see demo-video.seed.ts): a testsrc2 + sine clip encoded by ffmpeg into two H.264 renditions and AAC audio,
  * packaged as CMAF (HLS and DASH over the same 4 s segments), with a poster and a storyboard, stored
  * under `videos/<videoId>/<outputId>/`, plus the media_assets, media_attachments and videos rows.
  */
