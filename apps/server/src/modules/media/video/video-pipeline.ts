@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,7 @@ import { DB, type Database, PG_POOL } from '../../../kernel/db/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import type { JobContext } from '../../../kernel/jobs/index.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
+import { addMediaUsage } from '../library/index.js';
 import { VideoFailed, VideoReady } from '../media.events.js';
 import { HlsKeyVault } from './hls-keys.js';
 import { RunAborted, runProcess } from './processing/ffmpeg-run.js';
@@ -192,6 +193,8 @@ export class VideoPipeline {
     await uploadFiles(this.storage, prefix, out, localNames, revision.files);
     await this.hooks.afterUpload?.(video.id, prefix);
 
+    const localBytes = (await Promise.all(localNames.map(async (n) => (await stat(path.join(out, n))).size))).reduce((a, b) => a + b, 0);
+    const revisionBytes = [...revision.files.values()].reduce((n, text) => n + Buffer.byteLength(text, 'utf8'), 0);
     const output: VideoOutput = {
       prefix,
       hlsMaster: revision.hlsMaster,
@@ -202,6 +205,8 @@ export class VideoPipeline {
       renditions: renditionsFrom(baseMaster, rungs, probe.hasAudio),
       segmentSeconds: SEGMENT_SECONDS,
       encrypted: Boolean(contentKey),
+      bytes: localBytes + revisionBytes,
+      revisionBytes,
     };
     const previous = await this.publish(video.id, output, keys, probe, contentKey ? this.keys.seal(contentKey) : null);
     if (previous === null) {
@@ -261,6 +266,8 @@ export class VideoPipeline {
         .set({ output, outputKeys: keys, encryptionKey: sealedKey, pendingOutput: null, status: 'ready', progress: 100, failureReason: null, readyAt: new Date(), updatedAt: new Date() })
         .where(eq(videos.id, id))
         .returning();
+      // the quota counts the published output instead of the one it replaces
+      await addMediaUsage(tx, cur.organizationId, (output.bytes ?? 0) - (cur.output?.bytes ?? 0));
       await this.events.emit(tx, VideoReady, { organizationId: cur.organizationId, videoId: id, assetId: cur.assetId, durationSeconds: probe.durationSeconds });
       return { row: row!, previous: cur.outputKeys };
     });

@@ -64,6 +64,10 @@ export interface VideoOutput {
    * `encrypted` setting may already be changed while the previous output is still served.
    */
   encrypted?: boolean;
+  /** bytes stored under `prefix` for this output (counted in the library's quota); absent: not counted */
+  bytes?: number;
+  /** of which the current caption revision's files (replaced when captions change) */
+  revisionBytes?: number;
 }
 
 export const videos = pgTable(
