@@ -6450,6 +6450,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/videos/{videoId}/encryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Turn HLS AES-128 encryption of a video on or off; staff with video.manage
+         * @description A ready video is re-encoded (its current output plays until the new one is published); 409 while it is being processed. Encrypted videos are offered as HLS only (no DASH).
+         */
+        put: operations["VideoController_setEncryption"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/videos/{videoId}/poster": {
         parameters: {
             query?: never;
@@ -11611,6 +11631,9 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        SetVideoEncryptionDto: {
+            encrypted: boolean;
+        };
         SubscribeDto: {
             billingAddress?: {
                 city?: string;
@@ -11916,11 +11939,13 @@ export interface components {
             createdAt: string;
             dashManifest: string | null;
             durationSeconds: number | null;
+            encrypted: boolean;
             failureReason: string | null;
             hasPoster: boolean;
             hlsMaster: string | null;
             /** Format: uuid */
             id: string;
+            outputEncrypted: boolean;
             priority: number;
             probe: {
                 audioCodec: string | null;
@@ -21427,6 +21452,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    VideoController_setEncryption: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                videoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetVideoEncryptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoDto_Output"];
+                };
             };
         };
     };

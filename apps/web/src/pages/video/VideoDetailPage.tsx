@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Image, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Image, Paper, Progress, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -119,6 +119,16 @@ export function VideoDetailPage() {
     onError: (e) => notifyError(e, t),
   });
 
+  const encryption = useMutation({
+    mutationFn: (v: { id: string; encrypted: boolean }) =>
+      call<Video>(api.PUT('/api/v1/videos/{videoId}/encryption', { params: { path: { videoId: v.id } }, body: { encrypted: v.encrypted } })),
+    onSuccess: (v) => {
+      qc.setQueryData(key, v);
+      notify({ color: 'green', message: t(v.encrypted ? 'video.encryption.on' : 'video.encryption.off') });
+    },
+    onError: (e) => notifyError(e, t),
+  });
+
   if (query.isLoading) return <PageLoading />;
   if (query.error || !video) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   const active = ACTIVE_STATUSES.includes(video.status);
@@ -176,6 +186,32 @@ export function VideoDetailPage() {
             <Alert color="red" title={t('video.failedTitle')} role="alert">
               {video.failureReason}
             </Alert>
+          )}
+        </Stack>
+      </Paper>
+
+      <Paper withBorder p="md">
+        <Title order={2} size="h4" mb="sm">
+          {t('video.encryption.heading')}
+        </Title>
+        <Stack gap="xs">
+          <Switch
+            data-testid="encryption-switch"
+            label={t('video.encryption.label')}
+            description={t('video.encryption.hint')}
+            checked={encryption.isPending ? encryption.variables.encrypted : video.encrypted}
+            disabled={encryption.isPending || (active && video.status !== 'uploaded')}
+            onChange={(e) => encryption.mutate({ id: video.id, encrypted: e.currentTarget.checked })}
+          />
+          {active && video.status !== 'uploaded' && (
+            <Text size="sm" c="dimmed">
+              {t('video.encryption.locked')}
+            </Text>
+          )}
+          {video.status === 'ready' && (
+            <Text size="sm" data-testid="encryption-published">
+              {t(video.outputEncrypted ? 'video.encryption.published' : 'video.encryption.notPublished')}
+            </Text>
           )}
         </Stack>
       </Paper>

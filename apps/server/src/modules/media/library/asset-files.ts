@@ -6,6 +6,7 @@ import { JobsService } from '../../../kernel/jobs/index.js';
 import { DeleteAssetFilesJob, UPLOAD_IDLE_HOURS } from './library.jobs.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { mediaAssets } from './library.schema.js';
+import { addUsage } from './quota.js';
 import { IMAGE_SIZES } from './media-types.js';
 import { TusUploads } from './tus-uploads.js';
 
@@ -55,7 +56,14 @@ export class AssetFiles {
       await this.storage.put(key, data, { contentType: 'image/webp' });
       variants[size.name] = { key, width: info.width, height: info.height, contentType: 'image/webp', sizeBytes: data.length };
     }
-    const updated = await this.db.update(mediaAssets).set({ variants, updatedAt: new Date() }).where(eq(mediaAssets.id, assetId)).returning({ id: mediaAssets.id });
+    const bytes = (v: Variants) => Object.values(v).reduce((n, x) => n + x.sizeBytes, 0);
+    // the quota counts the variants too; a rerun (same keys) adds only the difference
+    const updated = await inTransaction(this.db, async (tx) => {
+      const [cur] = await tx.select({ variants: mediaAssets.variants }).from(mediaAssets).where(eq(mediaAssets.id, assetId)).for('update');
+      if (!cur) return [];
+      await addUsage(tx, asset.organizationId, bytes(variants) - bytes(cur.variants));
+      return tx.update(mediaAssets).set({ variants, updatedAt: new Date() }).where(eq(mediaAssets.id, assetId)).returning({ id: mediaAssets.id });
+    });
     // deleted while resizing: its delete job knew no variants, so remove them here
     if (updated.length === 0) for (const v of Object.values(variants)) await this.storage.delete(v.key);
   }

@@ -5,6 +5,8 @@
 export { MediaLibraryModule } from './library.module.js';
 export { MediaLibraryService } from './library.service.js';
 export { findLessonAsset } from './attachments.query.js';
+/** Processed outputs (a video's renditions, poster, storyboard, caption files) count against the quota too. */
+export { addUsage as addMediaUsage } from './quota.js';
 export type { LessonAsset } from './attachments.query.js';
 export { MEDIA_KINDS, MEDIA_ASSET_STATUSES } from './library.schema.js';
 export type { MediaKind, MediaAssetStatus } from './library.schema.js';

@@ -195,15 +195,17 @@ export class MediaLibraryService {
       // the video's row goes with the asset (its foreign key cascades); processing hears of it
       const video =
         asset.kind === 'video'
-          ? await tx.execute<{ id: string; output_keys: string[]; pending_keys: string[] | null }>(
-              sql`SELECT id, output_keys, pending_output->'keys' AS pending_keys FROM videos WHERE asset_id = ${assetId} FOR UPDATE`,
+          ? await tx.execute<{ id: string; output_keys: string[]; pending_keys: string[] | null; output_bytes: string | null }>(
+              sql`SELECT id, output_keys, pending_output->'keys' AS pending_keys, output->>'bytes' AS output_bytes FROM videos WHERE asset_id = ${assetId} FOR UPDATE`,
             )
           : null;
       // the published stream and any half-written one go with the original
       const videoKeys = video?.rows[0] ? [...(video.rows[0].output_keys ?? []), ...(video.rows[0].pending_keys ?? [])] : [];
       await tx.delete(mediaAssets).where(eq(mediaAssets.id, assetId));
       await this.events.emit(tx, MediaAssetDeleted, { organizationId: asset.organizationId, assetId, kind: asset.kind, videoId: video?.rows[0]?.id ?? null });
-      if (asset.status === 'stored') await addUsage(tx, asset.organizationId, -asset.sizeBytes);
+      // the quota gives back the original, its image sizes and the video's published output
+      const processedBytes = Object.values(asset.variants).reduce((n, v) => n + v.sizeBytes, 0) + Number(video?.rows[0]?.output_bytes ?? 0);
+      if (asset.status === 'stored') await addUsage(tx, asset.organizationId, -(asset.sizeBytes + processedBytes));
       const keys = asset.status === 'stored' ? [asset.storageKey, ...Object.values(asset.variants).map((v) => v.key), ...videoKeys] : [];
       await this.jobs.enqueue(tx, DeleteAssetFilesJob, { keys, tusUploadId: asset.status === 'uploading' ? asset.uploadId : null });
       return false;

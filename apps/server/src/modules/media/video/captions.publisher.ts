@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { DB, type Database, PG_POOL } from '../../../kernel/db/index.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { HLS_MASTER_NAME, MPD_NAME } from './processing/ladder.js';
+import { addMediaUsage } from '../library/index.js';
 import { captionRevision, deleteKeys, isRevisionFile, readText, uploadFiles } from './processing/output-files.js';
 import { withVideoLock } from './video-lock.js';
 import { videoCaptions, videos } from './video.schema.js';
@@ -45,11 +46,22 @@ export class CaptionsPublisher {
     await uploadFiles(this.storage, out.prefix, '', [], next.files);
     const oldRevision = video.outputKeys.filter((k) => isRevisionFile(k.slice(out.prefix.length)));
     const kept = video.outputKeys.filter((k) => !isRevisionFile(k.slice(out.prefix.length)));
-    const [switched] = await this.db
-      .update(videos)
-      .set({ output: { ...out, hlsMaster: next.hlsMaster, dashManifest: next.dashManifest }, outputKeys: [...kept, ...newKeys], pendingOutput: null, updatedAt: new Date() })
-      .where(and(eq(videos.id, videoId), eq(videos.status, 'ready')))
-      .returning({ id: videos.id });
+    const revisionBytes = [...next.files.values()].reduce((n, text) => n + Buffer.byteLength(text, 'utf8'), 0);
+    const switched = await this.db.transaction(async (tx) => {
+      const [r] = await tx
+        .update(videos)
+        .set({
+          output: { ...out, hlsMaster: next.hlsMaster, dashManifest: next.dashManifest, ...(out.bytes !== undefined ? { bytes: out.bytes - (out.revisionBytes ?? 0) + revisionBytes, revisionBytes } : {}) },
+          outputKeys: [...kept, ...newKeys],
+          pendingOutput: null,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(videos.id, videoId), eq(videos.status, 'ready')))
+        .returning({ id: videos.id });
+      // the quota counts the new caption revision instead of the old one
+      if (r && out.bytes !== undefined) await addMediaUsage(tx, video.organizationId, revisionBytes - (out.revisionBytes ?? 0));
+      return r;
+    });
     if (!switched) {
       await deleteKeys(this.storage, newKeys);
       return;

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,8 +13,11 @@ import { DB, type Database, PG_POOL } from '../../../kernel/db/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import type { JobContext } from '../../../kernel/jobs/index.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
+import { addMediaUsage } from '../library/index.js';
 import { VideoFailed, VideoReady } from '../media.events.js';
+import { HlsKeyVault } from './hls-keys.js';
 import { RunAborted, runProcess } from './processing/ffmpeg-run.js';
+import { encryptHlsOutput } from './processing/hls-encryption.js';
 import { buildLadderArgs, HLS_MASTER_NAME, MPD_NAME, planLadder, progressFromLine, SEGMENT_SECONDS } from './processing/ladder.js';
 import { captionRevision, deleteKeys, uploadFiles } from './processing/output-files.js';
 import { PermanentVideoError, probeFile } from './processing/probe.js';
@@ -69,6 +72,7 @@ export class VideoPipeline {
     private readonly toolchain: FfmpegToolchain,
     private readonly events: EventBus,
     private readonly notifier: VideoStatusNotifier,
+    private readonly keys: HlsKeyVault,
   ) {}
 
   /** Kills this process's ffmpeg for `videoId`, if one runs here (other nodes notice the DB state). */
@@ -139,7 +143,8 @@ export class VideoPipeline {
   }
 
   private async run(video: VideoRow, work: string, signal: AbortSignal): Promise<void> {
-    await this.advance(video.id, 'probing', { progress: 0, failureReason: null, attempts: sql`${videos.attempts} + 1` });
+    // `encrypted` is read from this update's row: the setting cannot change once a video is probing
+    const started = await this.advance(video.id, 'probing', { progress: 0, failureReason: null, attempts: sql`${videos.attempts} + 1` });
     const asset = await findSourceAsset(this.db, video.organizationId, video.assetId);
     if (!asset) throw new PermanentVideoError('The uploaded file is gone from the library, so there is nothing to convert.');
     const source = path.join(work, 'source');
@@ -168,8 +173,14 @@ export class VideoPipeline {
 
     await this.advance(video.id, 'packaging', { progress: 100 });
     await this.thumbnails(source, out, probe, signal);
+    const contentKey = started.encrypted ? this.contentKey(started) : null;
+    if (contentKey) {
+      // the segments are encrypted whole (HLS AES-128), which DASH cannot play: no MPD (ADR 0009)
+      await encryptHlsOutput(out, contentKey);
+      await rm(path.join(out, MPD_NAME));
+    }
     const baseMaster = await readFile(path.join(out, HLS_MASTER_NAME), 'utf8');
-    const baseMpd = await readFile(path.join(out, MPD_NAME), 'utf8');
+    const baseMpd = contentKey ? '' : await readFile(path.join(out, MPD_NAME), 'utf8');
     const captions = await this.db.select().from(videoCaptions).where(eq(videoCaptions.videoId, video.id)).orderBy(asc(videoCaptions.language));
     const rev = uuidv7().replace(/-/g, '').slice(-12);
     const revision = captionRevision(rev, baseMaster, baseMpd, captions, probe.durationSeconds);
@@ -182,6 +193,8 @@ export class VideoPipeline {
     await uploadFiles(this.storage, prefix, out, localNames, revision.files);
     await this.hooks.afterUpload?.(video.id, prefix);
 
+    const localBytes = (await Promise.all(localNames.map(async (n) => (await stat(path.join(out, n))).size))).reduce((a, b) => a + b, 0);
+    const revisionBytes = [...revision.files.values()].reduce((n, text) => n + Buffer.byteLength(text, 'utf8'), 0);
     const output: VideoOutput = {
       prefix,
       hlsMaster: revision.hlsMaster,
@@ -191,14 +204,29 @@ export class VideoPipeline {
       storyboardVtt: STORYBOARD_VTT,
       renditions: renditionsFrom(baseMaster, rungs, probe.hasAudio),
       segmentSeconds: SEGMENT_SECONDS,
+      encrypted: Boolean(contentKey),
+      bytes: localBytes + revisionBytes,
+      revisionBytes,
     };
-    const previous = await this.publish(video.id, output, keys, probe);
+    const previous = await this.publish(video.id, output, keys, probe, contentKey ? this.keys.seal(contentKey) : null);
     if (previous === null) {
       await deleteKeys(this.storage, keys); // canceled while uploading
       await this.db.update(videos).set({ pendingOutput: null }).where(eq(videos.id, video.id));
       return;
     }
     await deleteKeys(this.storage, previous);
+  }
+
+  /** The video's key when it has one (so a re-encode keeps serving viewers of the old output), else a new one. */
+  private contentKey(video: VideoRow): Buffer {
+    if (video.encryptionKey) {
+      try {
+        return this.keys.open(video.encryptionKey);
+      } catch {
+        this.log.warn(`video ${video.id}: its stored key cannot be opened (AUTH_SECRET changed?); a new key is made`);
+      }
+    }
+    return this.keys.newKey();
   }
 
   private async reportProgress(id: string, pct: number, signal: AbortSignal): Promise<void> {
@@ -229,15 +257,17 @@ export class VideoPipeline {
    * The pointer switch: output, ready and VideoReady in one transaction. Returns the keys of the
    * output it replaced (to delete), or null when the video was canceled meanwhile.
    */
-  private async publish(id: string, output: VideoOutput, keys: string[], probe: VideoProbe): Promise<string[] | null> {
+  private async publish(id: string, output: VideoOutput, keys: string[], probe: VideoProbe, sealedKey: Buffer | null): Promise<string[] | null> {
     const done = await this.db.transaction(async (tx) => {
       const [cur] = await tx.select().from(videos).where(eq(videos.id, id)).for('update');
       if (!cur || cur.status !== 'packaging') return null;
       const [row] = await tx
         .update(videos)
-        .set({ output, outputKeys: keys, pendingOutput: null, status: 'ready', progress: 100, failureReason: null, readyAt: new Date(), updatedAt: new Date() })
+        .set({ output, outputKeys: keys, encryptionKey: sealedKey, pendingOutput: null, status: 'ready', progress: 100, failureReason: null, readyAt: new Date(), updatedAt: new Date() })
         .where(eq(videos.id, id))
         .returning();
+      // the quota counts the published output instead of the one it replaces
+      await addMediaUsage(tx, cur.organizationId, (output.bytes ?? 0) - (cur.output?.bytes ?? 0));
       await this.events.emit(tx, VideoReady, { organizationId: cur.organizationId, videoId: id, assetId: cur.assetId, durationSeconds: probe.durationSeconds });
       return { row: row!, previous: cur.outputKeys };
     });

@@ -11,6 +11,7 @@ import {
   CreateCaptionDto,
   ListCaptionsQueryDto,
   ReencodeAllResultDto,
+  SetVideoEncryptionDto,
   UpdateCaptionDto,
   VideoAssetParamsDto,
   VideoDto,
@@ -56,6 +57,16 @@ export class VideoController {
   @ZodResponse({ status: 200, type: VideoDto })
   cancel(@Ctx() ctx: RequestContext, @Param() p: VideoParamsDto) {
     return this.videos.cancel(ctx, p.videoId);
+  }
+
+  @Put('videos/:videoId/encryption')
+  @ApiOperation({
+    summary: 'Turn HLS AES-128 encryption of a video on or off; staff with video.manage',
+    description: 'A ready video is re-encoded (its current output plays until the new one is published); 409 while it is being processed. Encrypted videos are offered as HLS only (no DASH).',
+  })
+  @ZodResponse({ status: 200, type: VideoDto })
+  setEncryption(@Ctx() ctx: RequestContext, @Param() p: VideoParamsDto, @Body() body: SetVideoEncryptionDto) {
+    return this.videos.setEncryption(ctx, p.videoId, body.encrypted);
   }
 
   @Post('videos/reencode-all')

@@ -83,11 +83,18 @@ export const Video = z.object({
   hlsMaster: z.string().nullable(),
   dashManifest: z.string().nullable(),
   captions: z.array(CaptionSummary),
+  /** the setting: processing encrypts this video's HLS segments (AES-128, no DASH) */
+  encrypted: z.boolean(),
+  /** whether the published output is encrypted (differs from `encrypted` until a re-encode finishes) */
+  outputEncrypted: z.boolean(),
   readyAt: isoDate.nullable(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
 export class VideoDto extends createZodDto(Video) {}
+
+export const SetVideoEncryption = z.strictObject({ encrypted: z.boolean() });
+export class SetVideoEncryptionDto extends createZodDto(SetVideoEncryption) {}
 
 export const ReencodeAllResult = z.object({ queued: z.number().int() });
 export class ReencodeAllResultDto extends createZodDto(ReencodeAllResult) {}

@@ -4,6 +4,7 @@ import { JobsService } from '../../../kernel/jobs/index.js';
 import { MediaAssetStored } from '../media.events.js';
 import { CaptionsPublisher } from './captions.publisher.js';
 import { CaptionsService } from './captions.service.js';
+import { HlsKeyVault } from './hls-keys.js';
 import { FfmpegToolchain } from './processing/toolchain.js';
 import { VideoPipeline } from './video-pipeline.js';
 import { VideoStatusNotifier } from './video-status.js';
@@ -14,8 +15,8 @@ import { VideoService } from './video.service.js';
 /** Video processing: probe, CMAF ladder (HLS + DASH over one set of segments), thumbnails, captions, jobs. */
 @Module({
   controllers: [VideoController],
-  providers: [FfmpegToolchain, VideoPipeline, VideoStatusNotifier, VideoService, CaptionsService, CaptionsPublisher],
-  exports: [VideoService, FfmpegToolchain],
+  providers: [FfmpegToolchain, VideoPipeline, VideoStatusNotifier, VideoService, CaptionsService, CaptionsPublisher, HlsKeyVault],
+  exports: [VideoService, FfmpegToolchain, HlsKeyVault],
 })
 export class VideoModule implements OnModuleInit {
   constructor(

@@ -58,6 +58,16 @@ export interface VideoOutput {
   renditions: VideoRendition[];
   /** segment duration target in seconds */
   segmentSeconds: number;
+  /**
+   * true when the media segments are HLS AES-128 encrypted under `videos.encryption_key` (then
+   * `dashManifest` is ''); absent means clear. The published output says so itself, because the
+   * `encrypted` setting may already be changed while the previous output is still served.
+   */
+  encrypted?: boolean;
+  /** bytes stored under `prefix` for this output (counted in the library's quota); absent: not counted */
+  bytes?: number;
+  /** of which the current caption revision's files (replaced when captions change) */
+  revisionBytes?: number;
 }
 
 export const videos = pgTable(
@@ -76,8 +86,9 @@ export const videos = pgTable(
     probe: jsonb('probe').$type<VideoProbe>(),
     output: jsonb('output').$type<VideoOutput>(),
     durationSeconds: real('duration_seconds'),
-    /** HLS AES-128: when true the segments are encrypted with `encryption_key` */
+    /** the setting: processing encrypts this video's HLS segments (AES-128); `output.encrypted` says what is published */
     encrypted: boolean('encrypted').notNull().default(false),
+    /** the published encrypted output's AES-128 key, sealed by HlsKeyVault (never the bare key) */
     encryptionKey: bytea('encryption_key'),
     /** higher runs first (an instructor's first upload > a bulk re-encode) */
     priority: integer('priority').notNull().default(0),

@@ -96,6 +96,8 @@ export class VideoService {
       hlsMaster: v.output?.hlsMaster ?? null,
       dashManifest: v.output ? v.output.dashManifest : null,
       captions: caps.map((c) => ({ id: c.id, language: c.language, label: c.label, isDefault: c.isDefault, updatedAt: c.updatedAt.toISOString() })),
+      encrypted: v.encrypted,
+      outputEncrypted: v.output?.encrypted ?? false,
       readyAt: v.readyAt?.toISOString() ?? null,
       createdAt: v.createdAt.toISOString(),
       updatedAt: v.updatedAt.toISOString(),
@@ -144,6 +146,34 @@ export class VideoService {
       return r;
     });
     this.pipeline.abortLocal(v.id);
+    this.notify(row);
+    return this.present(row);
+  }
+
+  /**
+   * Turns HLS AES-128 encryption of one video on or off. A ready video is re-encoded (as in
+   * reencodeAll: it keeps its published output until the new one replaces it); a waiting, failed or
+   * canceled one uses the setting when it is next processed. While it is being processed (probing to packaging) the
+   * setting is locked: 409, because the running job has already chosen.
+   */
+  async setEncryption(ctx: RequestContext, videoId: string, encrypted: boolean) {
+    const v = await this.rowFor(ctx, videoId);
+    if (v.encrypted === encrypted) return this.present(v);
+    const row = await inTransaction(this.db, async (tx) => {
+      const settable: VideoStatus[] = ['uploaded', 'ready', 'failed', 'canceled'];
+      const [cur] = await tx.select().from(videos).where(eq(videos.id, v.id)).for('update');
+      if (!cur || !settable.includes(cur.status)) {
+        throw new Conflict(`Encryption can be changed once processing has finished; this video is ${cur?.status ?? v.status}.`, 'video_busy');
+      }
+      const reencode = cur.status === 'ready';
+      const [r] = await tx
+        .update(videos)
+        .set({ encrypted, updatedAt: new Date(), ...(reencode ? { status: 'uploaded' as const, progress: 0, failureReason: null } : {}) })
+        .where(eq(videos.id, v.id))
+        .returning();
+      if (reencode) await this.enqueue(tx, r!);
+      return r!;
+    });
     this.notify(row);
     return this.present(row);
   }

@@ -7,12 +7,13 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../../../kernel/db/index.js';
 import type { Storage } from '../../../../kernel/storage/index.js';
 import { mediaAssets, mediaAttachments } from '../../library/index.js';
+import type { HlsKeyVault } from '../hls-keys.js';
 import { type VideoOutput, type VideoStatus, videoCaptions, videos } from '../video.schema.js';
 import { streamContentType } from './stream.route.js';
 
 /*
- * A ready video built the way processing publishes one, for tests, the demo data (which the browser
- * journey plays) and the benchmark: a testsrc2 + sine clip encoded by ffmpeg into two H.264 renditions and AAC audio,
+ * A ready video built the way processing publishes one, for the playback tests and the benchmark
+ * (the demo data runs the real pipeline instead, see demo-video.seed.ts): a testsrc2 + sine clip encoded by ffmpeg into two H.264 renditions and AAC audio,
  * packaged as CMAF (HLS and DASH over the same 4 s segments), with a poster and a storyboard, stored
  * under `videos/<videoId>/<outputId>/`, plus the media_assets, media_attachments and videos rows.
  */
@@ -84,8 +85,9 @@ export interface ReadyVideoSpec {
   courseId: string;
   lessonId: string;
   createdBy: string;
-  /** HLS AES-128 (MPEG-TS segments, no DASH) */
+  /** HLS AES-128 (MPEG-TS segments, no DASH); needs `keys` to seal FIXTURE_AES_KEY as processing does */
   encrypted?: boolean;
+  keys?: HlsKeyVault;
   /** default: an English caption track */
   captions?: boolean;
   /** insert the videos row in this state instead of ready (no output) */
@@ -107,6 +109,7 @@ export interface ReadyVideo {
 /** Stores a packaged clip and inserts the rows that make `lessonId` a lesson with that video. */
 export async function createReadyVideo(db: Database, storage: Storage, spec: ReadyVideoSpec): Promise<ReadyVideo> {
   const encrypted = spec.encrypted ?? false;
+  if (encrypted && !spec.keys) throw new Error('an encrypted fixture video needs the HlsKeyVault to seal its key');
   const videoId = uuidv7();
   const assetId = uuidv7();
   const outputId = uuidv7();
@@ -141,6 +144,7 @@ export async function createReadyVideo(db: Database, storage: Storage, spec: Rea
           { name: 'audio', kind: 'audio', width: null, height: null, bandwidth: 64000, codecs: 'mp4a.40.2' },
         ],
     segmentSeconds: 4,
+    encrypted,
   };
   await db.transaction(async (tx) => {
     await tx.insert(mediaAssets).values({
@@ -164,7 +168,7 @@ export async function createReadyVideo(db: Database, storage: Storage, spec: Rea
       output: status === 'ready' ? output : null,
       durationSeconds: status === 'ready' ? seconds : null,
       encrypted,
-      encryptionKey: encrypted ? FIXTURE_AES_KEY : null,
+      encryptionKey: encrypted ? spec.keys!.seal(FIXTURE_AES_KEY) : null,
       readyAt: status === 'ready' ? new Date() : null,
       createdBy: spec.createdBy,
     });

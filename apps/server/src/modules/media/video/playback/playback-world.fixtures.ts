@@ -4,6 +4,7 @@ import { DB, type Database } from '../../../../kernel/db/index.js';
 import { STORAGE, type Storage } from '../../../../kernel/storage/index.js';
 import type { HttpResult, Session, TestApp } from '../../../../test/harness.js';
 import { OrganizationsService } from '../../../identity/index.js';
+import { HlsKeyVault } from '../hls-keys.js';
 import { createReadyVideo, type ReadyVideo, type ReadyVideoSpec } from './demo-video.js';
 
 /*
@@ -85,7 +86,7 @@ export async function playbackWorld(t: TestApp, opts: { encrypted?: boolean } = 
   const db = t.app.get<symbol, Database>(DB);
   const storage = t.app.get<symbol, Storage>(STORAGE);
   const base: Omit<ReadyVideoSpec, 'lessonId'> = { organizationId: owner.orgId, courseId: course.id, createdBy: owner.userId };
-  const video = await createReadyVideo(db, storage, { ...base, lessonId: course.lessons.v!, encrypted: opts.encrypted ?? false });
+  const video = await createReadyVideo(db, storage, { ...base, lessonId: course.lessons.v!, encrypted: opts.encrypted ?? false, keys: t.app.get(HlsKeyVault) });
   const preview = await createReadyVideo(db, storage, { ...base, lessonId: course.lessons.p!, captions: false });
   await createReadyVideo(db, storage, { ...base, lessonId: course.lessons.w!, status: 'transcoding' });
   return { owner, learner, outsider, stranger, course, video, preview, db, storage };

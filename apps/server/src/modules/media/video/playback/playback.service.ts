@@ -116,7 +116,7 @@ export class PlaybackService {
         lessonId,
         courseId: lv.course.id,
         durationSeconds: video.durationSeconds,
-        encrypted: video.encrypted,
+        encrypted: video.output.encrypted ?? false,
         resumePosition,
         heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS,
         stream,

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DB, type Database } from '../../../../kernel/db/index.js';
 import { Forbidden, NotFound, sendProblem } from '../../../../kernel/errors/index.js';
 import { isValidStorageKey, parseRange, RangeNotSatisfiable, STORAGE, type Storage } from '../../../../kernel/storage/index.js';
+import { HlsKeyVault } from '../hls-keys.js';
 import { videoCaptions, videos } from '../video.schema.js';
 import { playbackSessions } from './playback.schema.js';
 import { PlaybackService, STREAM_PREFIX } from './playback.service.js';
@@ -56,6 +57,7 @@ export class StreamRoute implements OnModuleInit {
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly tokens: StreamTokens,
     private readonly playback: PlaybackService,
+    private readonly keys: HlsKeyVault,
   ) {}
 
   onModuleInit(): void {
@@ -83,7 +85,7 @@ export class StreamRoute implements OnModuleInit {
     const claims = this.tokens.verify(slash > 0 ? rest.slice(0, slash) : rest);
     const path = slash > 0 ? rest.slice(slash + 1) : '';
     const [row] = await this.db
-      .select({ s: playbackSessions, output: videos.output, encrypted: videos.encrypted, key: videos.encryptionKey, status: videos.status })
+      .select({ s: playbackSessions, output: videos.output, key: videos.encryptionKey, status: videos.status })
       .from(playbackSessions)
       .innerJoin(videos, eq(videos.id, playbackSessions.videoId))
       .where(eq(playbackSessions.id, claims.sessionId));
@@ -96,8 +98,9 @@ export class StreamRoute implements OnModuleInit {
 
     if (path === 'key' || path.endsWith('/key')) {
       // The HLS AES-128 key: for this live session only, never stored by any cache.
-      if (!row.encrypted || !row.key) throw new NotFound('Key');
-      return reply.header('content-type', 'application/octet-stream').header('cache-control', 'no-store').header('content-length', String(row.key.length)).send(row.key);
+      if (!row.output.encrypted || !row.key) throw new NotFound('Key');
+      const key = this.keys.open(row.key);
+      return reply.header('content-type', 'application/octet-stream').header('cache-control', 'no-store').header('content-length', String(key.length)).send(key);
     }
 
     const caption = /^captions\/([A-Za-z0-9-]{2,35})\.vtt$/.exec(path);

@@ -1,6 +1,8 @@
+import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import webvtt from 'webvtt-parser';
 import { srtToVtt, toWebVtt, validateVtt } from '../captions.format.js';
+import { encryptSegment, withKeyTags } from './hls-encryption.js';
 import { buildLadderArgs, planLadder, progressFromLine } from './ladder.js';
 import { captionPlaylist, withDashCaptions, withHlsCaptions } from './manifests.js';
 import { parseProbe, PermanentVideoError } from './probe.js';
@@ -138,5 +140,38 @@ describe('toolchain self-test parsing', () => {
     const mux = '  E dash            DASH Muxer\n  E hls             Apple HTTP Live Streaming\n';
     expect(missingCapabilities(enc, mux)).toEqual([]);
     expect(missingCapabilities(' A..... aac   AAC\n', '  E hls   HLS\n')).toEqual(['the libx264 encoder', 'the dash muxer']);
+  });
+});
+
+describe('HLS AES-128 key tags', () => {
+  const playlist = ['#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-TARGETDURATION:4', '#EXT-X-MEDIA-SEQUENCE:1', '#EXT-X-MAP:URI="init-0.m4s"', '#EXTINF:4.000000,', '#EXT-X-PROGRAM-DATE-TIME:2026-12-02T03:29:48.000+0000', 'seg-0-00001.m4s', '#EXTINF:2.000000,', 'seg-0-00002.m4s', '#EXT-X-ENDLIST', ''].join('\n');
+  const ivs = [Buffer.alloc(16, 1), Buffer.alloc(16, 2)];
+
+  it('announces each segment with its own IV after the init map, so the init segment stays clear', () => {
+    const { text, segments } = withKeyTags(playlist, ivs);
+    expect(segments).toEqual(['seg-0-00001.m4s', 'seg-0-00002.m4s']);
+    const lines = text.split('\n');
+    expect(lines.slice(4, 9)).toEqual([
+      '#EXT-X-MAP:URI="init-0.m4s"',
+      `#EXT-X-KEY:METHOD=AES-128,URI="key",IV=0x${'01'.repeat(16)}`,
+      '#EXTINF:4.000000,',
+      '#EXT-X-PROGRAM-DATE-TIME:2026-12-02T03:29:48.000+0000',
+      'seg-0-00001.m4s',
+    ]);
+    expect(lines[9]).toBe(`#EXT-X-KEY:METHOD=AES-128,URI="key",IV=0x${'02'.repeat(16)}`);
+  });
+
+  it('refuses a playlist it cannot encrypt correctly', () => {
+    expect(() => withKeyTags(playlist, ivs.slice(0, 1))).toThrow(/IV for segment 2/);
+    expect(() => withKeyTags(playlist.replace('#EXTINF:2', '#EXT-X-KEY:METHOD=NONE\n#EXTINF:2'), ivs)).toThrow(/EXT-X-KEY/);
+  });
+
+  it('encrypts a segment with AES-128-CBC and PKCS#7 padding', () => {
+    const key = Buffer.alloc(16, 7);
+    const plain = Buffer.from('0000001873747970', 'hex');
+    const enc = encryptSegment(plain, key, ivs[0]!);
+    expect(enc.length).toBe(16);
+    const d = createDecipheriv('aes-128-cbc', key, ivs[0]!);
+    expect(Buffer.concat([d.update(enc), d.final()]).equals(plain)).toBe(true);
   });
 });
