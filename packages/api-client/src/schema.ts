@@ -8057,6 +8057,9 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             currency: string | null;
+            /** @enum {string} */
+            duration: "once" | "repeating" | "forever";
+            durationMonths: number | null;
             endsAt: string | null;
             firstPurchaseOnly: boolean;
             /** Format: uuid */
@@ -8068,7 +8071,8 @@ export interface components {
             percentBasisPoints: number | null;
             perUserLimit: number | null;
             /** @enum {string} */
-            scope: "all" | "courses" | "plans";
+            scope: "all" | "courses" | "categories" | "plans";
+            scopeCategories: string[];
             scopeIds: string[];
             stackable: boolean;
             startsAt: string | null;
@@ -8084,6 +8088,13 @@ export interface components {
             automatic: boolean;
             code?: string | null;
             currency?: string | null;
+            /**
+             * @default once
+             * @enum {string}
+             */
+            duration: "once" | "repeating" | "forever";
+            /** @default null */
+            durationMonths: number | null;
             /** @default null */
             endsAt: string | null;
             /** @default false */
@@ -8101,7 +8112,9 @@ export interface components {
              * @default all
              * @enum {string}
              */
-            scope: "all" | "courses" | "plans";
+            scope: "all" | "courses" | "categories" | "plans";
+            /** @default [] */
+            scopeCategories: string[];
             /** @default [] */
             scopeIds: string[];
             /** @default false */
@@ -8120,6 +8133,9 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 currency: string | null;
+                /** @enum {string} */
+                duration: "once" | "repeating" | "forever";
+                durationMonths: number | null;
                 endsAt: string | null;
                 firstPurchaseOnly: boolean;
                 /** Format: uuid */
@@ -8131,7 +8147,8 @@ export interface components {
                 percentBasisPoints: number | null;
                 perUserLimit: number | null;
                 /** @enum {string} */
-                scope: "all" | "courses" | "plans";
+                scope: "all" | "courses" | "categories" | "plans";
+                scopeCategories: string[];
                 scopeIds: string[];
                 stackable: boolean;
                 startsAt: string | null;
@@ -11253,8 +11270,8 @@ export interface components {
                 discountMinor: number;
                 /** Format: uuid */
                 id: string;
-                /** Format: uuid */
-                orderId: string;
+                orderId: string | null;
+                subscriptionId: string | null;
                 /** Format: uuid */
                 userId: string;
             }[];
@@ -11409,6 +11426,10 @@ export interface components {
             currentPeriodEnd: string;
             /** Format: date-time */
             currentPeriodStart: string;
+            discount: {
+                chargesLeft: number | null;
+                name: string;
+            } | null;
             endedAt: string | null;
             failedAttempts: number;
             hasAccess: boolean;
@@ -11449,6 +11470,10 @@ export interface components {
                 currentPeriodEnd: string;
                 /** Format: date-time */
                 currentPeriodStart: string;
+                discount: {
+                    chargesLeft: number | null;
+                    name: string;
+                } | null;
                 endedAt: string | null;
                 failedAttempts: number;
                 hasAccess: boolean;
@@ -11560,6 +11585,7 @@ export interface components {
                 name?: string;
                 postalCode?: string;
             };
+            couponCode?: string;
             currency?: string;
             paymentMethod: {
                 cardNumber: string;
@@ -11582,6 +11608,10 @@ export interface components {
             currentPeriodEnd: string;
             /** Format: date-time */
             currentPeriodStart: string;
+            discount: {
+                chargesLeft: number | null;
+                name: string;
+            } | null;
             endedAt: string | null;
             failedAttempts: number;
             hasAccess: boolean;
@@ -11621,6 +11651,10 @@ export interface components {
                 currentPeriodEnd: string;
                 /** Format: date-time */
                 currentPeriodStart: string;
+                discount: {
+                    chargesLeft: number | null;
+                    name: string;
+                } | null;
                 endedAt: string | null;
                 failedAttempts: number;
                 hasAccess: boolean;

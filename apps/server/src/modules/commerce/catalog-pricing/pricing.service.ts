@@ -21,6 +21,8 @@ export interface PricedItem {
   title: string;
   /** the courses it grants */
   courseIds: string[];
+  /** the live category of each of those courses (same order; null when a course has none) */
+  courseCategories: (string | null)[];
   /** currency -> what it costs now, in minor units */
   prices: Record<string, number>;
 }
@@ -172,6 +174,7 @@ export class PricingService {
         organizationId: course.organizationId,
         title: course.title,
         courseIds: [course.id],
+        courseCategories: [course.category],
         prices: Object.fromEntries(rows.map((r) => [r.currency, currentPrice(r, now).minor])),
       };
     }
@@ -179,7 +182,7 @@ export class PricingService {
     if (!b || !b.active) throw new NotFound('Bundle');
     const infos = await Promise.all(b.courseIds.map((id) => this.courses.getCourseInfo(id, db)));
     if (infos.some((c) => !c || !visibleToBuyer(ctx, c))) throw new NotFound('Bundle');
-    return { kind, refId, organizationId: b.organizationId, title: b.title, courseIds: [...b.courseIds], prices: { [b.currency]: b.amountMinor } };
+    return { kind, refId, organizationId: b.organizationId, title: b.title, courseIds: [...b.courseIds], courseCategories: infos.map((c) => c?.category ?? null), prices: { [b.currency]: b.amountMinor } };
   }
 
   /** Course prices of many courses at once (catalog badges); currency -> current minor. */
