@@ -4765,7 +4765,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Claim the seat offered to me: enrolls me in the course */
+        /** Claim the seat offered to me: enrolls me in a free course; puts a paid course in my cart (paymentRequired), to pay at checkout while the offer holds the seat */
         post: operations["WaitlistController_claim"];
         delete?: never;
         options?: never;
@@ -11962,6 +11962,7 @@ export interface components {
                 /** @enum {string} */
                 status: "pending" | "claimed" | "expired" | "declined";
             } | null;
+            paymentRequired: boolean;
             seatsHeld: number;
             seatsTaken: number;
         };

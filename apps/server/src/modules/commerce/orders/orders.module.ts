@@ -8,6 +8,7 @@ import { CouponsModule } from '../coupons/index.js';
 import { InvoicesModule } from '../invoices/index.js';
 import { PaymentsModule, PaymentWebhookRouter } from '../payments/index.js';
 import { TaxModule } from '../tax/index.js';
+import { WaitlistModule } from '../waitlist/index.js';
 import { CheckoutService } from './checkout.service.js';
 import { FulfillmentService } from './fulfillment.service.js';
 import { OrdersController } from './orders.controller.js';
@@ -18,7 +19,7 @@ import { StripeEventsService } from './stripe-events.service.js';
 
 /** Checkout, orders, fulfillment (enrollments from OrderPaid) and refunds. */
 @Module({
-  imports: [CartModule, CouponsModule, TaxModule, InvoicesModule, PaymentsModule, CoursesModule, EnrollmentModule],
+  imports: [CartModule, CouponsModule, TaxModule, InvoicesModule, PaymentsModule, CoursesModule, EnrollmentModule, WaitlistModule],
   controllers: [OrdersController],
   providers: [OrdersService, QuoteService, CheckoutService, FulfillmentService, RefundsService, StripeEventsService],
   exports: [OrdersService],
