@@ -5580,6 +5580,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel my pending order (nothing was charged; its coupon uses are given back); 409 once it is paid, failed or canceled */
+        post: operations["OrdersController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{orderId}/refunds": {
         parameters: {
             query?: never;
@@ -8847,10 +8864,13 @@ export interface components {
                 /** Format: uuid */
                 organizationId: string;
                 pdfPath: string;
+                refundedMinor: number;
                 /** @enum {string} */
                 source: "order" | "subscription";
                 /** Format: uuid */
                 sourceId: string;
+                /** @enum {string} */
+                status: "paid" | "partially_refunded" | "refunded";
                 taxMinor: number;
                 totalMinor: number;
             }[];
@@ -19680,6 +19700,29 @@ export interface operations {
         };
     };
     OrdersController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto_Output"];
+                };
+            };
+        };
+    };
+    OrdersController_cancel: {
         parameters: {
             query?: never;
             header?: {
