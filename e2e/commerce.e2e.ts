@@ -133,4 +133,34 @@ describe('commerce journey', { timeout: 600_000 }, () => {
     await page.goto('/courses/memory-palace');
     await page.getByText('You are enrolled in this course.').waitFor();
   });
+
+  step('an admin creates a category promotion with a validity window; a missing category shows as a field error', async () => {
+    const adminPage = await staff.newPage();
+    page = adminPage;
+    await adminPage.goto('/shop');
+    await adminPage.getByRole('tab', { name: 'Coupons and promotions' }).click();
+    const form = adminPage.getByRole('form', { name: 'New coupon or promotion' });
+    await form.getByLabel('Name').fill('Memory week');
+    await form.getByRole('combobox', { name: 'Applies to' }).click();
+    await adminPage.getByRole('option', { name: 'Course categories' }).click();
+    await form.getByLabel('Valid from (optional)').fill('2026-01-01T09:00');
+    await form.getByLabel('Valid until (optional)').fill('2026-01-08T09:00');
+    await form.getByRole('button', { name: 'Create coupon' }).click();
+    await form.getByText('Choose the categories the coupon applies to.').waitFor();
+    await form.getByLabel('Categories').fill('Memory');
+    await form.getByLabel('Categories').press('Enter');
+    await form.getByRole('button', { name: 'Create coupon' }).click();
+    await adminPage.locator('.mantine-Notification-root').filter({ hasText: 'Coupon created.' }).first().waitFor();
+    const row = adminPage.getByTestId('coupon-row').filter({ hasText: 'Memory week' });
+    await row.filter({ hasText: 'Automatic' }).filter({ hasText: 'Categories: Memory' }).filter({ hasText: '2026' }).waitFor();
+    await checkA11y(adminPage, 'shop admin coupon form');
+
+    await adminPage.getByRole('button', { name: 'Edit Memory week' }).click();
+    const edit = adminPage.getByRole('form', { name: 'Edit Memory week' });
+    await edit.getByLabel('Valid until (optional)').fill('2025-12-01T09:00');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.getByText('The coupon must end after it starts.').waitFor();
+    await edit.getByRole('button', { name: 'Cancel editing' }).click();
+    await adminPage.getByRole('form', { name: 'New coupon or promotion' }).waitFor();
+  });
 });

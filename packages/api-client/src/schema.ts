@@ -4766,7 +4766,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Claim the seat offered to me: enrolls me in the course */
+        /** Claim the seat offered to me: enrolls me in a free course; puts a paid course in my cart (paymentRequired), to pay at checkout while the offer holds the seat */
         post: operations["WaitlistController_claim"];
         delete?: never;
         options?: never;
@@ -5592,6 +5592,23 @@ export interface paths {
         get: operations["OrdersController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel my pending order (nothing was charged; its coupon uses are given back); 409 once it is paid, failed or canceled */
+        post: operations["OrdersController_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8129,6 +8146,9 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             currency: string | null;
+            /** @enum {string} */
+            duration: "once" | "repeating" | "forever";
+            durationMonths: number | null;
             endsAt: string | null;
             firstPurchaseOnly: boolean;
             /** Format: uuid */
@@ -8140,7 +8160,8 @@ export interface components {
             percentBasisPoints: number | null;
             perUserLimit: number | null;
             /** @enum {string} */
-            scope: "all" | "courses" | "plans";
+            scope: "all" | "courses" | "categories" | "plans";
+            scopeCategories: string[];
             scopeIds: string[];
             stackable: boolean;
             startsAt: string | null;
@@ -8156,6 +8177,13 @@ export interface components {
             automatic: boolean;
             code?: string | null;
             currency?: string | null;
+            /**
+             * @default once
+             * @enum {string}
+             */
+            duration: "once" | "repeating" | "forever";
+            /** @default null */
+            durationMonths: number | null;
             /** @default null */
             endsAt: string | null;
             /** @default false */
@@ -8173,7 +8201,9 @@ export interface components {
              * @default all
              * @enum {string}
              */
-            scope: "all" | "courses" | "plans";
+            scope: "all" | "courses" | "categories" | "plans";
+            /** @default [] */
+            scopeCategories: string[];
             /** @default [] */
             scopeIds: string[];
             /** @default false */
@@ -8192,6 +8222,9 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 currency: string | null;
+                /** @enum {string} */
+                duration: "once" | "repeating" | "forever";
+                durationMonths: number | null;
                 endsAt: string | null;
                 firstPurchaseOnly: boolean;
                 /** Format: uuid */
@@ -8203,7 +8236,8 @@ export interface components {
                 percentBasisPoints: number | null;
                 perUserLimit: number | null;
                 /** @enum {string} */
-                scope: "all" | "courses" | "plans";
+                scope: "all" | "courses" | "categories" | "plans";
+                scopeCategories: string[];
                 scopeIds: string[];
                 stackable: boolean;
                 startsAt: string | null;
@@ -8906,10 +8940,13 @@ export interface components {
                 /** Format: uuid */
                 organizationId: string;
                 pdfPath: string;
+                refundedMinor: number;
                 /** @enum {string} */
                 source: "order" | "subscription";
                 /** Format: uuid */
                 sourceId: string;
+                /** @enum {string} */
+                status: "paid" | "partially_refunded" | "refunded";
                 taxMinor: number;
                 totalMinor: number;
             }[];
@@ -11330,8 +11367,8 @@ export interface components {
                 discountMinor: number;
                 /** Format: uuid */
                 id: string;
-                /** Format: uuid */
-                orderId: string;
+                orderId: string | null;
+                subscriptionId: string | null;
                 /** Format: uuid */
                 userId: string;
             }[];
@@ -11488,6 +11525,10 @@ export interface components {
             currentPeriodEnd: string;
             /** Format: date-time */
             currentPeriodStart: string;
+            discount: {
+                chargesLeft: number | null;
+                name: string;
+            } | null;
             endedAt: string | null;
             failedAttempts: number;
             hasAccess: boolean;
@@ -11528,6 +11569,10 @@ export interface components {
                 currentPeriodEnd: string;
                 /** Format: date-time */
                 currentPeriodStart: string;
+                discount: {
+                    chargesLeft: number | null;
+                    name: string;
+                } | null;
                 endedAt: string | null;
                 failedAttempts: number;
                 hasAccess: boolean;
@@ -11642,6 +11687,7 @@ export interface components {
                 name?: string;
                 postalCode?: string;
             };
+            couponCode?: string;
             currency?: string;
             paymentMethod: {
                 cardNumber: string;
@@ -11664,6 +11710,10 @@ export interface components {
             currentPeriodEnd: string;
             /** Format: date-time */
             currentPeriodStart: string;
+            discount: {
+                chargesLeft: number | null;
+                name: string;
+            } | null;
             endedAt: string | null;
             failedAttempts: number;
             hasAccess: boolean;
@@ -11703,6 +11753,10 @@ export interface components {
                 currentPeriodEnd: string;
                 /** Format: date-time */
                 currentPeriodStart: string;
+                discount: {
+                    chargesLeft: number | null;
+                    name: string;
+                } | null;
                 endedAt: string | null;
                 failedAttempts: number;
                 hasAccess: boolean;
@@ -12021,6 +12075,7 @@ export interface components {
                 /** @enum {string} */
                 status: "pending" | "claimed" | "expired" | "declined";
             } | null;
+            paymentRequired: boolean;
             seatsHeld: number;
             seatsTaken: number;
         };
@@ -19788,6 +19843,29 @@ export interface operations {
         };
     };
     OrdersController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto_Output"];
+                };
+            };
+        };
+    };
+    OrdersController_cancel: {
         parameters: {
             query?: never;
             header?: {

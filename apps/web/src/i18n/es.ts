@@ -6,6 +6,7 @@ import * as billing from './billing';
 import * as assignments from './assignments';
 import * as code from './code';
 import * as commerce from './commerce';
+import * as coupons from './coupons';
 import * as gradebook from './gradebook';
 import * as growth from './growth';
 import * as quiz from './quiz';
@@ -24,6 +25,7 @@ const es: Resources = {
   media: media.es,
   billing: billing.es,
   commerce: commerce.es,
+  coupons: coupons.es,
   gradebook: gradebook.es,
   growth: growth.es,
   assignments: assignments.es,

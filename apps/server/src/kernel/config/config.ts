@@ -72,6 +72,8 @@ export const envSchema = z.object({
   BILLING_RETRY_DAYS: z.string().regex(/^\d+(,\d+)*$/, 'comma-separated days, e.g. 1,3,5').default('1,3,5').transform((v) => v.split(',').map(Number)),
   /** billing: days a past-due subscriber keeps access before it is suspended (restored by a successful retry) */
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(2),
+  /** commerce: minutes after which an unpaid order that never reached the payment provider is canceled (its coupon uses given back) */
+  ORDER_PENDING_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   /** billing test clocks (simulated time for subscriptions); default: on unless NODE_ENV=production */
   BILLING_TEST_CLOCKS: bool.optional(),
   /** the ffmpeg / ffprobe binaries for video processing (default: `ffmpeg` / `ffprobe` on PATH) */

@@ -1,11 +1,12 @@
-import { ActionIcon, Badge, Button, Card, Checkbox, Group, NumberInput, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Button, Card, Checkbox, Group, NumberInput, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, confirmAction, EmptyState, ErrorState, LoadMore, notify, notifyError, PageLoading, usePageTitle } from '../../components/common';
-import { type Coupon, type CouponInput, type CouponPage, formatMoney, type Order, type OrderPage, parseMoney, type TaxRatePage } from './model';
+import { formatMoney, type Order, type OrderPage, type TaxRatePage } from './model';
 import { BundlesTab } from './BundlesTab';
+import { CouponsAdmin } from './CouponsAdmin';
 import { OrderView } from './OrderView';
 import { RefundAmountForm } from './RefundAmountForm';
 
@@ -65,126 +66,6 @@ function OrdersTab() {
         );
       })}
       <LoadMore query={list} label={t('commerce.order.more')} />
-    </Stack>
-  );
-}
-
-const emptyCoupon = { code: '', name: '', kind: 'percent' as 'percent' | 'fixed' | 'free', percent: 10 as number | string, amount: '', currency: 'USD', usageLimit: '' as number | string, perUserLimit: '' as number | string, firstPurchaseOnly: false, stackable: false };
-
-function CouponsTab() {
-  const { t } = useTranslation();
-  const qc = useQueryClient();
-  const [f, setF] = useState(emptyCoupon);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const list = useQuery({ queryKey: ['coupons'], queryFn: () => call<CouponPage>(api.GET('/api/v1/coupons', { params: { query: { limit: 100 } } })) });
-  const toInput = (c: Coupon): CouponInput => ({ ...c, startsAt: c.startsAt, endsAt: c.endsAt });
-  const deactivate = useMutation({
-    mutationFn: (c: Coupon) => call<Coupon>(api.PUT('/api/v1/coupons/{couponId}', { params: { path: { couponId: c.id } }, body: { ...toInput(c), active: false } })),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['coupons'] }),
-    onError: (e) => notifyError(e, t),
-  });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setErrors({});
-    const code = f.code.trim();
-    const body: CouponInput = {
-      code: code || null,
-      automatic: !code,
-      name: f.name,
-      kind: f.kind,
-      percentBasisPoints: f.kind === 'percent' ? Math.round(Number(f.percent) * 100) : null,
-      amountMinor: f.kind === 'fixed' ? parseMoney(f.amount, f.currency) : null,
-      currency: f.kind === 'fixed' ? f.currency : null,
-      usageLimit: f.usageLimit === '' ? null : Number(f.usageLimit),
-      perUserLimit: f.perUserLimit === '' ? null : Number(f.perUserLimit),
-      firstPurchaseOnly: f.firstPurchaseOnly,
-      stackable: f.stackable,
-      active: true,
-      scope: 'all',
-      scopeIds: [],
-      minOrderMinor: null,
-      startsAt: null,
-      endsAt: null,
-    };
-    try {
-      await call<Coupon>(api.POST('/api/v1/coupons', { body }));
-      notify({ color: 'green', message: t('commerce.admin.couponCreated') });
-      setF(emptyCoupon);
-      void qc.invalidateQueries({ queryKey: ['coupons'] });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400) setErrors(bodyFieldErrors(err));
-      else notifyError(err, t);
-    }
-  };
-  return (
-    <Stack>
-      <Card withBorder component="form" onSubmit={(e: FormEvent) => void submit(e)} noValidate aria-label={t('commerce.admin.createCoupon')}>
-        <Stack gap="sm">
-          <Group grow align="flex-start">
-            <TextInput label={t('commerce.admin.couponCode')} value={f.code} onChange={(e) => setF({ ...f, code: e.currentTarget.value })} error={errors.code} />
-            <TextInput label={t('commerce.admin.couponName')} required value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={errors.name} />
-          </Group>
-          <Group grow align="flex-start">
-            <Select
-              label={t('commerce.admin.couponKind')}
-              data={(['percent', 'fixed', 'free'] as const).map((k) => ({ value: k, label: t(`commerce.admin.kinds.${k}`) }))}
-              value={f.kind}
-              onChange={(v) => setF({ ...f, kind: (v ?? 'percent') as typeof f.kind })}
-              allowDeselect={false}
-            />
-            {f.kind === 'percent' && <NumberInput label={t('commerce.admin.percent')} min={1} max={100} value={f.percent} onChange={(v) => setF({ ...f, percent: v })} error={errors.percentBasisPoints} />}
-            {f.kind === 'fixed' && (
-              <>
-                <TextInput label={t('commerce.admin.amountOff')} value={f.amount} onChange={(e) => setF({ ...f, amount: e.currentTarget.value })} error={errors.amountMinor} />
-                <TextInput label={t('commerce.admin.couponCurrency')} value={f.currency} onChange={(e) => setF({ ...f, currency: e.currentTarget.value.toUpperCase() })} error={errors.currency} />
-              </>
-            )}
-          </Group>
-          <Group grow align="flex-start">
-            <NumberInput label={t('commerce.admin.usageLimit')} min={1} value={f.usageLimit} onChange={(v) => setF({ ...f, usageLimit: v })} error={errors.usageLimit} />
-            <NumberInput label={t('commerce.admin.perUserLimit')} min={1} value={f.perUserLimit} onChange={(v) => setF({ ...f, perUserLimit: v })} error={errors.perUserLimit} />
-          </Group>
-          <Group>
-            <Checkbox label={t('commerce.admin.firstPurchaseOnly')} checked={f.firstPurchaseOnly} onChange={(e) => setF({ ...f, firstPurchaseOnly: e.currentTarget.checked })} />
-            <Checkbox label={t('commerce.admin.stackable')} checked={f.stackable} onChange={(e) => setF({ ...f, stackable: e.currentTarget.checked })} />
-          </Group>
-          <Group>
-            <Button type="submit">{t('commerce.admin.createCoupon')}</Button>
-          </Group>
-        </Stack>
-      </Card>
-      {list.isPending ? (
-        <PageLoading />
-      ) : list.isError ? (
-        <ErrorState error={list.error} />
-      ) : list.data.items.length === 0 ? (
-        <EmptyState title={t('commerce.admin.noCoupons')} />
-      ) : (
-        <Stack component="ul" gap="xs" p={0} style={{ listStyle: 'none' }}>
-          {list.data.items.map((c) => (
-            <Card component="li" withBorder key={c.id} padding="sm" data-testid="coupon-row">
-              <Group justify="space-between" wrap="nowrap">
-                <Group gap="xs">
-                  <Text fw={600}>{c.code ?? c.name}</Text>
-                  {c.automatic && <Badge variant="light">{t('commerce.admin.automatic')}</Badge>}
-                  {!c.active && <Badge color="gray">{t('commerce.admin.inactive')}</Badge>}
-                  <Text size="sm" c="dimmed">
-                    {c.kind === 'percent' ? `${(c.percentBasisPoints ?? 0) / 100}%` : c.kind === 'fixed' ? `${c.amountMinor} ${c.currency}` : t('commerce.admin.kinds.free')}
-                  </Text>
-                </Group>
-                <Group gap="xs" wrap="nowrap">
-                  <Text size="sm">{c.usageLimit ? t('commerce.admin.usedOf', { count: c.usedCount, limit: c.usageLimit }) : t('commerce.admin.used', { count: c.usedCount })}</Text>
-                  {c.active && (
-                    <Button size="xs" variant="default" onClick={() => deactivate.mutate(c)} aria-label={t('commerce.admin.deactivate', { name: c.code ?? c.name })}>
-                      {t('commerce.admin.deactivateButton')}
-                    </Button>
-                  )}
-                </Group>
-              </Group>
-            </Card>
-          ))}
-        </Stack>
-      )}
     </Stack>
   );
 }
@@ -286,7 +167,7 @@ export function ShopAdminPage() {
           <BundlesTab />
         </Tabs.Panel>
         <Tabs.Panel value="coupons" pt="md">
-          <CouponsTab />
+          <CouponsAdmin />
         </Tabs.Panel>
         <Tabs.Panel value="tax" pt="md">
           <TaxTab />

@@ -2,9 +2,11 @@ import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { api, call } from '../../api';
 import { notify, notifyError } from '../../components/common';
 import { useRealtimeEvent } from '../../realtime';
+import { cartKey } from '../commerce/model';
 import { formatDateTime, SEAT_OFFER_EVENT, type SeatOffer, waitlistKey, type WaitlistStatus } from './model';
 
 /**
@@ -15,6 +17,7 @@ import { formatDateTime, SEAT_OFFER_EVENT, type SeatOffer, waitlistKey, type Wai
 export function WaitlistGate({ courseId, onEnrolled, children }: { courseId: string; onEnrolled: () => Promise<unknown>; children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
+  const navigate = useNavigate();
   const key = waitlistKey(courseId);
   const status = useQuery({ queryKey: key, queryFn: () => call<WaitlistStatus>(api.GET('/api/v1/courses/{courseId}/waitlist/me', { params: { path: { courseId } } })) });
   useRealtimeEvent<SeatOffer>(SEAT_OFFER_EVENT, (offer) => {
@@ -43,6 +46,13 @@ export function WaitlistGate({ courseId, onEnrolled, children }: { courseId: str
     mutationFn: () => call<WaitlistStatus>(api.POST('/api/v1/courses/{courseId}/waitlist/claim', { params: { path: { courseId } } })),
     onSuccess: async (s) => {
       update(s);
+      if (s.paymentRequired && !s.enrolled) {
+        // a paid course: the claim put it in the cart; the offer holds the seat while they pay
+        notify({ color: 'green', message: t('growth.waitlist.claimedPay') });
+        await qc.invalidateQueries({ queryKey: cartKey });
+        navigate('/checkout');
+        return;
+      }
       notify({ color: 'green', message: t('growth.waitlist.claimed') });
       await onEnrolled();
     },
@@ -68,7 +78,7 @@ export function WaitlistGate({ courseId, onEnrolled, children }: { courseId: str
             {t('growth.waitlist.offer', { date: formatDateTime(s.offer.expiresAt, i18n.language) })}
           </Alert>
           <Button onClick={() => claim.mutate()} loading={claim.isPending} disabled={busy}>
-            {t('growth.waitlist.claim')}
+            {s.paymentRequired ? t('growth.waitlist.claimAndPay') : t('growth.waitlist.claim')}
           </Button>
         </>
       ) : s.entry?.status === 'waiting' ? (

@@ -93,6 +93,8 @@ export const Subscribe = z.strictObject({
   currency: currency.optional(),
   paymentMethod: PaymentMethod,
   billingAddress: BillingAddress.optional(),
+  /** a coupon for this plan; automatic promotions for the plan apply without one */
+  couponCode: z.string().trim().min(1).max(40).optional(),
 });
 export class SubscribeDto extends createZodDto(Subscribe) {}
 
@@ -120,6 +122,8 @@ export const Subscription = z.object({
   failedAttempts: z.number().int(),
   hasAccess: z.boolean(),
   testClockId: z.uuid().nullable(),
+  /** the plan coupon still discounting charges (chargesLeft null: every charge) */
+  discount: z.object({ name: z.string(), chargesLeft: z.number().int().nullable() }).nullable(),
   createdAt: isoDate,
 });
 export class SubscriptionDto extends createZodDto(Subscription) {}

@@ -6,6 +6,7 @@ import { IdentityModule } from '../../identity/index.js';
 import { CoursesModule } from '../../learning/courses/index.js';
 import { EnrollmentModule } from '../../learning/enrollment/index.js';
 import { CoursePublished } from '../../learning/index.js';
+import { CouponsModule } from '../coupons/index.js';
 import { PaymentsModule, PaymentWebhookRouter } from '../payments/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
@@ -22,7 +23,7 @@ import { TestClocksService } from './test-clocks.service.js';
 
 /** Billing: subscription plans, subscriptions, renewals and dunning, proration, seat licences, test clocks. */
 @Module({
-  imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule],
+  imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule, CouponsModule],
   controllers: [BillingController],
   providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, TestClocksService, SeatsService, BillingWebhooks],
   exports: [SubscriptionsService],

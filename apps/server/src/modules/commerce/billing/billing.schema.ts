@@ -13,6 +13,16 @@ export type PlanInterval = (typeof PLAN_INTERVALS)[number];
 export const PLAN_SCOPES = ['courses', 'catalog'] as const;
 export type PlanScope = (typeof PLAN_SCOPES)[number];
 
+/** The coupon a subscription started with, and how many more charges it discounts (null: every one). */
+export interface SubscriptionDiscount {
+  couponId: string;
+  name: string;
+  kind: 'percent' | 'fixed' | 'free';
+  percentBasisPoints: number | null;
+  amountMinor: number | null;
+  chargesLeft: number | null;
+}
+
 export interface PlanPrice {
   currency: string;
   amountMinor: number;
@@ -95,6 +105,8 @@ export const subscriptions = pgTable(
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
     canceledAt: timestamp('canceled_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** a plan coupon redeemed at subscribe: taken off the plan line of the next charges */
+    discount: jsonb('discount').$type<SubscriptionDiscount>(),
     /** credit from downgrades, taken off the next charges */
     creditMinor: integer('credit_minor').notNull().default(0),
     /** dunning: when the first failed charge of the current period happened, and the failures since */
@@ -126,6 +138,8 @@ export interface ChargeLine {
   description: string;
   amountMinor: number;
   taxMinor: number;
+  /** the subscription coupon's line (a success counts one discounted charge) */
+  discount?: boolean;
 }
 
 /**

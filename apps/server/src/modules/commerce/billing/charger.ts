@@ -87,6 +87,12 @@ export class Charger {
       .returning();
     if (!ok) return { charge: charge!, fresh: true };
     if (credit > 0) await tx.update(subscriptions).set({ creditMinor: sub.creditMinor - credit }).where(eq(subscriptions.id, sub.id));
+    if (sub.discount && sub.discount.chargesLeft !== null && req.lines.some((l) => l.discount)) {
+      await tx
+        .update(subscriptions)
+        .set({ discount: { ...sub.discount, chargesLeft: Math.max(0, sub.discount.chargesLeft - 1) } })
+        .where(eq(subscriptions.id, sub.id));
+    }
     await this.events.emit(tx, SubscriptionPaymentSucceeded, {
       organizationId: sub.organizationId,
       subscriptionId: sub.id,

@@ -3,11 +3,11 @@ import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
 import { Mailer } from '../../../kernel/email/index.js';
-import { formatMinor } from '../money.js';
+import { formatMinor, percentOf } from '../money.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import { addDays, addInterval, nextRetryAt } from './billing.rules.js';
-import { billingPlans, type ChargeRow, type PlanRow, subscriptions, type SubscriptionRow } from './billing.schema.js';
+import { billingPlans, type ChargeLine, type ChargeRow, type PlanRow, subscriptions, type SubscriptionRow } from './billing.schema.js';
 import { Charger } from './charger.js';
 
 type Step = { kind: 'trial_end' | 'period_end' | 'grace_end' | 'retry'; at: Date };
@@ -116,7 +116,7 @@ export class Renewals {
           key: `sub:${sub.id}:${reason}:${start.toISOString()}`,
           periodStart: start,
           periodEnd: end,
-          lines: [this.planLine(sub, plan, start, end)],
+          lines: this.chargeLines(sub, plan, start, end),
           offSession: true,
           at: step.at,
         });
@@ -134,7 +134,7 @@ export class Renewals {
           key: `sub:${sub.id}:retry:${sub.currentPeriodStart.toISOString()}:${attempt}`,
           periodStart: sub.currentPeriodStart,
           periodEnd: sub.currentPeriodEnd,
-          lines: [this.planLine(sub, plan, sub.currentPeriodStart, sub.currentPeriodEnd)],
+          lines: this.chargeLines(sub, plan, sub.currentPeriodStart, sub.currentPeriodEnd),
           offSession: true,
           at: step.at,
         });
@@ -184,6 +184,15 @@ export class Renewals {
       subject: failures === 1 ? `Your payment for ${plan.name} failed` : `Your payment for ${plan.name} failed again`,
       text: `We could not collect ${amount} for ${plan.name}: ${why}\n\nWe will try again on ${date} (attempt ${failures + 1}). Update your card to pay now and keep your access: ${this.config.publicUrl}/my-subscription`,
     });
+  }
+
+  /** What a period charge owes: the plan line, less the subscription's coupon while it still discounts charges. */
+  chargeLines(sub: SubscriptionRow, plan: PlanRow, start: Date, end: Date): ChargeLine[] {
+    const line = this.planLine(sub, plan, start, end);
+    const d = sub.discount;
+    if (!d || d.chargesLeft === 0) return [line];
+    const off = d.kind === 'free' ? line.amountMinor : d.kind === 'percent' ? percentOf(line.amountMinor, d.percentBasisPoints ?? 0) : Math.min(line.amountMinor, d.amountMinor ?? 0);
+    return off > 0 ? [line, { description: `Coupon: ${d.name}`, amountMinor: -off, taxMinor: 0, discount: true }] : [line];
   }
 
   planLine(sub: SubscriptionRow, plan: PlanRow, start: Date, end: Date) {

@@ -35,6 +35,7 @@ export function presentSubscription(s: SubscriptionRow, plan: Pick<PlanRow, 'id'
     failedAttempts: s.failedAttempts,
     hasAccess: s.accessGranted,
     testClockId: s.testClockId,
+    discount: s.discount && s.discount.chargesLeft !== 0 ? { name: s.discount.name, chargesLeft: s.discount.chargesLeft } : null,
     createdAt: s.createdAt.toISOString(),
   };
 }

@@ -6,12 +6,22 @@ import { type OrgContext, type RequestContext, requireOrg } from '../../../kerne
 import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
+import { CouponsService, type SubscriptionCouponTerms } from '../coupons/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import type { BillingAddress, Charge, ProrationPreview } from './billing.dto.js';
 import { requireSubscriptionAccess } from './billing.policy.js';
 import { addDays, addInterval, prorate, type Proration } from './billing.rules.js';
-import { billingPlans, type ChargeRow, type PlanRow, subscriptionCharges, subscriptions, type SubscriptionKind, type SubscriptionRow } from './billing.schema.js';
+import {
+  billingPlans,
+  type ChargeRow,
+  type PlanRow,
+  subscriptionCharges,
+  type SubscriptionDiscount,
+  subscriptions,
+  type SubscriptionKind,
+  type SubscriptionRow,
+} from './billing.schema.js';
 import { Charger } from './charger.js';
 import { PlansService } from './plans.service.js';
 import { Renewals } from './renewals.js';
@@ -24,6 +34,14 @@ export interface StartInput {
   kind: SubscriptionKind;
   quantity: number;
   billingAddress?: z.infer<typeof BillingAddress>;
+  couponCode?: string;
+}
+
+/** How many charges a coupon's duration covers on a plan of this interval (null: all of them). */
+export function discountedCharges(duration: SubscriptionCouponTerms['duration'], months: number | null, interval: PlanRow['interval']): number | null {
+  if (duration === 'forever') return null;
+  if (duration === 'once') return 1;
+  return interval === 'year' ? Math.ceil((months ?? 1) / 12) : (months ?? 1);
 }
 
 const LIVE = ['trialing', 'active', 'past_due'] as const;
@@ -42,9 +60,13 @@ export class SubscriptionsService {
     private readonly access: BillingAccess,
     private readonly renewals: Renewals,
     private readonly plans: PlansService,
+    private readonly coupons: CouponsService,
   ) {}
 
-  async subscribe(ctx: RequestContext, body: { planId: string; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress> }): Promise<SubscriptionView> {
+  async subscribe(
+    ctx: RequestContext,
+    body: { planId: string; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress>; couponCode?: string },
+  ): Promise<SubscriptionView> {
     const o = requireOrg(ctx);
     return this.db.transaction(async (tx) => {
       const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
@@ -55,7 +77,7 @@ export class SubscriptionsService {
         .from(subscriptions)
         .where(and(eq(subscriptions.userId, o.actor.userId), eq(subscriptions.planId, plan.id), eq(subscriptions.kind, 'personal'), inArray(subscriptions.status, [...LIVE])));
       if (live) throw new Conflict('You already subscribe to this plan.', 'already_subscribed', { subscriptionId: live.id });
-      const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress });
+      const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress, couponCode: body.couponCode });
       return presentSubscription(sub, plan);
     });
   }
@@ -70,6 +92,31 @@ export class SubscriptionsService {
     const now = clock?.now ?? this.clock.wall();
     const trial = input.kind === 'personal' && plan.trialDays > 0;
     const end = trial ? addDays(now, plan.trialDays) : addInterval(now, plan.interval);
+    const [prior] = await tx
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.organizationId, o.membership.orgId), eq(subscriptions.userId, o.actor.userId)))
+      .limit(1);
+    const coupon = await this.coupons.forSubscription(tx, {
+      organizationId: o.membership.orgId,
+      userId: o.actor.userId,
+      planId: plan.id,
+      currency: price.currency,
+      subtotalMinor: price.amountMinor * input.quantity,
+      code: input.couponCode ?? null,
+      hasPriorPurchase: Boolean(prior),
+      now,
+    });
+    const discount: SubscriptionDiscount | null = coupon
+      ? {
+          couponId: coupon.terms.couponId,
+          name: coupon.terms.name,
+          kind: coupon.terms.kind,
+          percentBasisPoints: coupon.terms.percentBasisPoints,
+          amountMinor: coupon.terms.amountMinor,
+          chargesLeft: discountedCharges(coupon.terms.duration, coupon.terms.durationMonths, plan.interval),
+        }
+      : null;
     const [created] = await tx
       .insert(subscriptions)
       .values({
@@ -90,16 +137,18 @@ export class SubscriptionsService {
         currentPeriodStart: now,
         currentPeriodEnd: end,
         trialEnd: trial ? end : null,
+        discount,
       })
       .returning();
     let sub = created!;
+    if (coupon) await this.coupons.redeem(tx, { organizationId: o.membership.orgId, subscriptionId: sub.id, userId: o.actor.userId, currency: price.currency, applied: [coupon.applied] });
     if (!trial) {
       const { charge } = await this.charger.charge(tx, sub, plan, {
         reason: 'initial',
         key: `sub:${sub.id}:initial:${now.toISOString()}`,
         periodStart: now,
         periodEnd: end,
-        lines: [this.renewals.planLine(sub, plan, now, end)],
+        lines: this.renewals.chargeLines(sub, plan, now, end),
         offSession: false,
         at: now,
       });
@@ -179,7 +228,7 @@ export class SubscriptionsService {
           key: `sub:${sub.id}:retry:${sub.currentPeriodStart.toISOString()}:card:${uuidv7()}`,
           periodStart: sub.currentPeriodStart,
           periodEnd: sub.currentPeriodEnd,
-          lines: [this.renewals.planLine(sub, plan, sub.currentPeriodStart, sub.currentPeriodEnd)],
+          lines: this.renewals.chargeLines(sub, plan, sub.currentPeriodStart, sub.currentPeriodEnd),
           offSession: false,
           at: now,
           cardNumber,

@@ -21,6 +21,8 @@ export interface PricedItem {
   title: string;
   /** the courses it grants */
   courseIds: string[];
+  /** the live category of each of those courses (same order; null when a course has none) */
+  courseCategories: (string | null)[];
   /** currency -> what it costs now, in minor units */
   prices: Record<string, number>;
 }
@@ -226,6 +228,7 @@ export class PricingService {
         organizationId: course.organizationId,
         title: course.title,
         courseIds: [course.id],
+        courseCategories: [course.category],
         prices: Object.fromEntries(rows.map((r) => [r.currency, currentPrice(r, now).minor])),
       };
     }
@@ -235,7 +238,7 @@ export class PricingService {
     if (infos.some((c) => !c || !visibleToBuyer(ctx, c))) throw new NotFound('Bundle');
     const priceRows = await db.select().from(bundlePrices).where(eq(bundlePrices.bundleId, b.id));
     if (!priceRows.length) throw new Conflict('This bundle has no price yet, so it cannot be bought.', 'not_for_sale');
-    return { kind, refId, organizationId: b.organizationId, title: b.title, courseIds: [...b.courseIds], prices: Object.fromEntries(priceRows.map((r) => [r.currency, r.amountMinor])) };
+    return { kind, refId, organizationId: b.organizationId, title: b.title, courseIds: [...b.courseIds], courseCategories: infos.map((c) => c?.category ?? null), prices: Object.fromEntries(priceRows.map((r) => [r.currency, r.amountMinor])) };
   }
 
   /** Course prices of many courses at once (catalog badges); currency -> current minor. */

@@ -2,7 +2,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../../kernel/http/pagination.js';
 import { isCurrency } from '../money.js';
-import { COUPON_KINDS, COUPON_SCOPES } from './coupons.schema.js';
+import { COUPON_DURATIONS, COUPON_KINDS, COUPON_SCOPES } from './coupons.schema.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 const currency = z
@@ -25,7 +25,13 @@ const CouponFields = z.strictObject({
   amountMinor: z.number().int().min(1).max(1_000_000_000).nullable().default(null),
   currency: currency.nullable().default(null),
   scope: z.enum(COUPON_SCOPES).default('all'),
+  /** course ids (scope courses) or plan ids (scope plans) */
   scopeIds: z.array(z.uuid()).max(200).default([]),
+  /** course categories (scope categories), matched exactly as the catalog has them */
+  scopeCategories: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+  /** plan coupons: discount the first charge only, the first durationMonths months, or every charge */
+  duration: z.enum(COUPON_DURATIONS).default('once'),
+  durationMonths: z.number().int().min(1).max(120).nullable().default(null),
   minOrderMinor: z.number().int().min(1).nullable().default(null),
   usageLimit: z.number().int().min(1).nullable().default(null),
   perUserLimit: z.number().int().min(1).nullable().default(null),
@@ -43,7 +49,12 @@ const rules: [(c: Fields) => boolean, string, string][] = [
   [(c) => c.kind !== 'fixed' || (c.amountMinor !== null && c.currency !== null), 'A fixed-amount coupon needs amountMinor and currency.', 'amountMinor'],
   [(c) => c.minOrderMinor === null || c.currency !== null, 'A minimum order needs the currency it is counted in.', 'currency'],
   [(c) => c.automatic === (c.code === null), 'A coupon has a code; an automatic promotion has none.', 'code'],
-  [(c) => c.scope === 'all' || c.scopeIds.length > 0, 'Choose the courses or plans the coupon applies to.', 'scopeIds'],
+  [(c) => c.scope === 'all' || c.scope === 'categories' || c.scopeIds.length > 0, 'Choose the courses or plans the coupon applies to.', 'scopeIds'],
+  [(c) => c.scope !== 'categories' || c.scopeCategories.length > 0, 'Choose the categories the coupon applies to.', 'scopeCategories'],
+  [(c) => c.scope === 'categories' || c.scopeCategories.length === 0, 'Categories are only for a coupon scoped to categories.', 'scopeCategories'],
+  [(c) => c.scope !== 'all' || c.scopeIds.length === 0, 'A coupon for everything takes no course or plan list.', 'scopeIds'],
+  [(c) => (c.duration === 'repeating') === (c.durationMonths !== null), 'A repeating discount needs its number of months (and only a repeating one has it).', 'durationMonths'],
+  [(c) => c.duration === 'once' || c.scope === 'plans', 'Only a coupon for plans can discount more than one charge.', 'duration'],
   [(c) => !c.startsAt || !c.endsAt || new Date(c.startsAt) < new Date(c.endsAt), 'The coupon must end after it starts.', 'endsAt'],
   [(c) => c.usageLimit === null || c.perUserLimit === null || c.perUserLimit <= c.usageLimit, 'The per-buyer limit cannot exceed the total limit.', 'perUserLimit'],
 ];
@@ -62,6 +73,9 @@ export const Coupon = z.object({
   currency: z.string().nullable(),
   scope: z.enum(COUPON_SCOPES),
   scopeIds: z.array(z.uuid()),
+  scopeCategories: z.array(z.string()),
+  duration: z.enum(COUPON_DURATIONS),
+  durationMonths: z.number().int().nullable(),
   minOrderMinor: z.number().int().nullable(),
   usageLimit: z.number().int().nullable(),
   perUserLimit: z.number().int().nullable(),
@@ -79,6 +93,6 @@ export class CouponPageDto extends createZodDto(pageOf(Coupon)) {}
 export class ListCouponsQueryDto extends createZodDto(z.strictObject({ ...pageQuery, automatic: z.enum(['true', 'false']).optional() })) {}
 export class CouponParamsDto extends createZodDto(z.strictObject({ couponId: z.uuid() })) {}
 
-export const Redemption = z.object({ id: z.uuid(), orderId: z.uuid(), userId: z.uuid(), discountMinor: z.number().int(), currency: z.string(), createdAt: isoDate });
+export const Redemption = z.object({ id: z.uuid(), orderId: z.uuid().nullable(), subscriptionId: z.uuid().nullable(), userId: z.uuid(), discountMinor: z.number().int(), currency: z.string(), createdAt: isoDate });
 export class RedemptionPageDto extends createZodDto(pageOf(Redemption)) {}
 export class ListRedemptionsQueryDto extends createZodDto(z.strictObject({ ...pageQuery })) {}

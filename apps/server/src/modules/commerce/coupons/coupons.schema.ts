@@ -4,8 +4,11 @@ import { timestamps, uuidv7Pk } from '../../../kernel/db/index.js';
 
 export const COUPON_KINDS = ['percent', 'fixed', 'free'] as const;
 export type CouponKind = (typeof COUPON_KINDS)[number];
-export const COUPON_SCOPES = ['all', 'courses', 'plans'] as const;
+export const COUPON_SCOPES = ['all', 'courses', 'categories', 'plans'] as const;
 export type CouponScope = (typeof COUPON_SCOPES)[number];
+/** How many charges of a subscription a plan coupon discounts: the first, the first N months, or all. */
+export const COUPON_DURATIONS = ['once', 'repeating', 'forever'] as const;
+export type CouponDuration = (typeof COUPON_DURATIONS)[number];
 
 /**
  * A coupon (entered by code) or an automatic promotion (no code, applied to every matching cart).
@@ -28,6 +31,12 @@ export const coupons = pgTable(
     scope: text('scope', { enum: COUPON_SCOPES }).notNull().default('all'),
     /** course ids (scope courses) or billing plan ids (scope plans) */
     scopeIds: uuid('scope_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** course categories (scope categories), as the catalog spells them */
+    scopeCategories: text('scope_categories').array().notNull().default(sql`'{}'::text[]`),
+    /** subscriptions only: which charges the discount applies to */
+    duration: text('duration', { enum: COUPON_DURATIONS }).notNull().default('once'),
+    /** with duration repeating: how many months of charges are discounted */
+    durationMonths: integer('duration_months'),
     minOrderMinor: integer('min_order_minor'),
     usageLimit: integer('usage_limit'),
     perUserLimit: integer('per_user_limit'),
@@ -49,7 +58,10 @@ export const coupons = pgTable(
   ],
 );
 
-/** One use of a coupon by an order; deleted (and the count released) when the payment fails. */
+/**
+ * One use of a coupon by an order or by a subscription (exactly one of the two); an order's is
+ * deleted (and the count released) when the payment fails or the order is canceled.
+ */
 export const couponRedemptions = pgTable(
   'coupon_redemptions',
   {
@@ -58,11 +70,17 @@ export const couponRedemptions = pgTable(
     couponId: uuid('coupon_id')
       .notNull()
       .references(() => coupons.id, { onDelete: 'cascade' }),
-    orderId: uuid('order_id').notNull(),
+    orderId: uuid('order_id'),
+    subscriptionId: uuid('subscription_id'),
     userId: uuid('user_id').notNull(),
     discountMinor: integer('discount_minor').notNull(),
     currency: text('currency').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('coupon_redemptions_order_uq').on(t.couponId, t.orderId), index('coupon_redemptions_user_idx').on(t.couponId, t.userId)],
+  (t) => [
+    uniqueIndex('coupon_redemptions_order_uq').on(t.couponId, t.orderId),
+    uniqueIndex('coupon_redemptions_subscription_uq').on(t.couponId, t.subscriptionId),
+    index('coupon_redemptions_user_idx').on(t.couponId, t.userId),
+    check('coupon_redemptions_target_ck', sql`(${t.orderId} IS NULL) <> (${t.subscriptionId} IS NULL)`),
+  ],
 );

@@ -3,10 +3,10 @@ import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle
 import type { z } from 'zod';
 import { type RequestContext, requirePermission } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
-import { Conflict, NotFound } from '../../../kernel/errors/index.js';
+import { Conflict, Invalid, NotFound } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import type { Coupon, CouponInput, Redemption } from './coupons.dto.js';
-import { couponRedemptions, coupons } from './coupons.schema.js';
+import { type CouponDuration, type CouponKind, couponRedemptions, coupons } from './coupons.schema.js';
 import { type DiscountLine, type DiscountRule, applyDiscounts } from './discounts.js';
 
 type CouponRow = typeof coupons.$inferSelect;
@@ -31,6 +31,17 @@ export interface AppliedCoupon {
   perLine: number[];
 }
 
+/** What a subscription keeps of the coupon it started with, to discount its later charges. */
+export interface SubscriptionCouponTerms {
+  couponId: string;
+  name: string;
+  kind: CouponKind;
+  percentBasisPoints: number | null;
+  amountMinor: number | null;
+  duration: CouponDuration;
+  durationMonths: number | null;
+}
+
 export interface CouponEvaluation {
   applied: AppliedCoupon[];
   lineDiscounts: number[];
@@ -49,6 +60,9 @@ const present = (c: CouponRow): z.input<typeof Coupon> => ({
   currency: c.currency,
   scope: c.scope,
   scopeIds: c.scopeIds,
+  scopeCategories: c.scopeCategories,
+  duration: c.duration,
+  durationMonths: c.durationMonths,
   minOrderMinor: c.minOrderMinor,
   usageLimit: c.usageLimit,
   perUserLimit: c.perUserLimit,
@@ -65,8 +79,11 @@ const present = (c: CouponRow): z.input<typeof Coupon> => ({
 function appliesTo(c: CouponRow, line: DiscountLine): boolean {
   if (c.scope === 'all') return line.kind === 'course' || line.kind === 'bundle';
   if (c.scope === 'plans') return line.kind === 'plan' && c.scopeIds.includes(line.refId);
+  if (line.kind !== 'course' && line.kind !== 'bundle') return false;
+  // a bundle is in scope when every course it grants is
+  if (c.scope === 'categories') return line.courseCategories.length > 0 && line.courseCategories.every((cat) => cat !== null && c.scopeCategories.includes(cat));
   if (line.kind === 'course') return c.scopeIds.includes(line.refId);
-  return line.kind === 'bundle' && line.courseIds.length > 0 && line.courseIds.every((id) => c.scopeIds.includes(id));
+  return line.courseIds.length > 0 && line.courseIds.every((id) => c.scopeIds.includes(id));
 }
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505' || (e as { cause?: { code?: string } }).cause?.code === '23505';
@@ -232,10 +249,14 @@ export class CouponsService {
   }
 
   /**
-   * Counts one use of each applied coupon for the order (call after `evaluate(tx, …, true)` in the
-   * same transaction). The conditional UPDATE is the last guard: no use is counted past a limit.
+   * Counts one use of each applied coupon for the order or subscription (call after
+   * `evaluate(tx, …, true)` in the same transaction). The conditional UPDATE is the last guard:
+   * no use is counted past a limit.
    */
-  async redeem(tx: Tx, input: { organizationId: string; orderId: string; userId: string; currency: string; applied: readonly AppliedCoupon[] }): Promise<void> {
+  async redeem(
+    tx: Tx,
+    input: { organizationId: string; userId: string; currency: string; applied: readonly AppliedCoupon[] } & ({ orderId: string } | { subscriptionId: string }),
+  ): Promise<void> {
     for (const a of input.applied) {
       const bumped = await tx
         .update(coupons)
@@ -246,12 +267,46 @@ export class CouponsService {
       await tx.insert(couponRedemptions).values({
         organizationId: input.organizationId,
         couponId: a.couponId,
-        orderId: input.orderId,
+        orderId: 'orderId' in input ? input.orderId : null,
+        subscriptionId: 'subscriptionId' in input ? input.subscriptionId : null,
         userId: input.userId,
         discountMinor: a.discountMinor,
         currency: input.currency,
       });
     }
+  }
+
+  /**
+   * The coupon (by code) or automatic promotion that applies to a new subscription to a plan,
+   * evaluated with the coupon rows locked (call inside the subscribe transaction, then `redeem`).
+   * A code that does not apply is a 400 naming why; null when nothing applies.
+   */
+  async forSubscription(
+    tx: Tx,
+    input: { organizationId: string; userId: string; planId: string; currency: string; subtotalMinor: number; code: string | null; hasPriorPurchase: boolean; now: Date },
+  ): Promise<{ applied: AppliedCoupon; terms: SubscriptionCouponTerms } | null> {
+    const ev = await this.evaluate(
+      tx,
+      {
+        organizationId: input.organizationId,
+        userId: input.userId,
+        currency: input.currency,
+        lines: [{ kind: 'plan', refId: input.planId, courseIds: [], courseCategories: [], subtotalMinor: input.subtotalMinor }],
+        codes: input.code ? [input.code] : [],
+        hasPriorPurchase: input.hasPriorPurchase,
+        now: input.now,
+      },
+      true,
+    );
+    const rejected = ev.rejected[0];
+    if (rejected) throw new Invalid(rejected.reason, [{ field: 'body.couponCode', message: rejected.reason }], 'coupon_not_applicable');
+    const applied = ev.applied[0];
+    if (!applied) return null;
+    const [c] = await tx.select().from(coupons).where(eq(coupons.id, applied.couponId));
+    return {
+      applied,
+      terms: { couponId: c!.id, name: c!.name, kind: c!.kind, percentBasisPoints: c!.percentBasisPoints, amountMinor: c!.amountMinor, duration: c!.duration, durationMonths: c!.durationMonths },
+    };
   }
 
   /** Gives back the uses an order took (its payment failed or it was canceled). */

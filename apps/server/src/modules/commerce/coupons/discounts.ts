@@ -5,6 +5,8 @@ export interface DiscountLine {
   kind: string;
   refId: string;
   courseIds: readonly string[];
+  /** the category of each of `courseIds` (same order) */
+  courseCategories: readonly (string | null)[];
   subtotalMinor: number;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDiscounts, type DiscountRule } from './discounts.js';
 
-const line = (refId: string, subtotalMinor: number) => ({ kind: 'course', refId, courseIds: [refId], subtotalMinor });
+const line = (refId: string, subtotalMinor: number) => ({ kind: 'course', refId, courseIds: [refId], courseCategories: [null], subtotalMinor });
 const rule = (id: string, over: Partial<DiscountRule>): DiscountRule => ({ id, kind: 'percent', percentBasisPoints: 1000, amountMinor: null, stackable: true, appliesTo: () => true, ...over });
 
 describe('discounts', () => {

@@ -1,7 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../../kernel/http/pagination.js';
-import { INVOICE_SOURCES } from './invoices.schema.js';
+import { INVOICE_SOURCES, INVOICE_STATUSES } from './invoices.schema.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -17,6 +17,9 @@ export const Invoice = z.object({
   netMinor: z.number().int(),
   taxMinor: z.number().int(),
   totalMinor: z.number().int(),
+  /** paid, or refunded (in part or in full) since */
+  status: z.enum(INVOICE_STATUSES),
+  refundedMinor: z.number().int(),
   issuedAt: isoDate,
   /** GET this (same session) for the PDF */
   pdfPath: z.string(),

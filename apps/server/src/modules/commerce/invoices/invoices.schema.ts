@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7Pk } from '../../../kernel/db/index.js';
 
@@ -13,6 +14,15 @@ export interface InvoiceLine {
   discountMinor: number;
   taxMinor: number;
   totalMinor: number;
+}
+
+export const INVOICE_STATUSES = ['paid', 'partially_refunded', 'refunded'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+/** What an invoice's payment became: refunds move it on. */
+export function invoiceStatus(r: { totalMinor: number; refundedMinor: number }): InvoiceStatus {
+  if (r.refundedMinor <= 0) return 'paid';
+  return r.refundedMinor >= r.totalMinor ? 'refunded' : 'partially_refunded';
 }
 
 export const INVOICE_SOURCES = ['order', 'subscription'] as const;
@@ -40,6 +50,9 @@ export const invoices = pgTable(
     netMinor: integer('net_minor').notNull(),
     taxMinor: integer('tax_minor').notNull(),
     totalMinor: integer('total_minor').notNull(),
+    /** refunded so far (an order's refunds, from OrderRefunded), and the refunds already counted */
+    refundedMinor: integer('refunded_minor').notNull().default(0),
+    refundIds: uuid('refund_ids').array().notNull().default(sql`'{}'::uuid[]`),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

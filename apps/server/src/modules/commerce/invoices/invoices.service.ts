@@ -10,7 +10,7 @@ import { OrganizationsService } from '../../identity/index.js';
 import { formatMinor } from '../money.js';
 import type { Invoice } from './invoices.dto.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
-import { type InvoiceLine, invoiceCounters, invoices } from './invoices.schema.js';
+import { type InvoiceLine, invoiceCounters, invoices, invoiceStatus } from './invoices.schema.js';
 
 type Row = typeof invoices.$inferSelect;
 
@@ -45,9 +45,19 @@ const present = (r: Row): z.input<typeof Invoice> => ({
   netMinor: r.netMinor,
   taxMinor: r.taxMinor,
   totalMinor: r.totalMinor,
+  status: invoiceStatus(r),
+  refundedMinor: r.refundedMinor,
   issuedAt: r.issuedAt.toISOString(),
   pdfPath: `/api/v1/invoices/${r.id}/pdf`,
 });
+
+/** The status line of the PDF: "Paid", "Refunded" or "Partially refunded (10.00 USD)". */
+export function invoicePdfStatus(r: { totalMinor: number; refundedMinor: number; currency: string }): string {
+  const st = invoiceStatus(r);
+  if (st === 'paid') return 'Paid';
+  if (st === 'refunded') return 'Refunded';
+  return `Partially refunded (${formatMinor(r.refundedMinor, r.currency)})`;
+}
 
 /** RFC 4180 field: quoted when needed; a leading = + - @ is prefixed so spreadsheets do not run it. */
 function csvField(v: string | number): string {
@@ -139,7 +149,7 @@ export class InvoicesService {
     const [r] = await this.db.select().from(invoices).where(eq(invoices.id, id));
     const admin = r && ctx.membership?.orgId === r.organizationId && can(ctx, 'commerce.manage');
     if (!r || (r.userId !== u.actor.userId && !admin)) throw new NotFound('Invoice');
-    const bytes = await renderInvoicePdf({ ...r, status: 'Paid' });
+    const bytes = await renderInvoicePdf({ ...r, status: invoicePdfStatus(r) });
     return { number: r.number, bytes };
   }
 
@@ -168,6 +178,14 @@ export class InvoicesService {
   }
 
   /** `subscription.payment_succeeded` subscriber: the numbered invoice and receipt for a subscription charge. */
+  /** OrderRefunded subscriber: the order's invoice counts the refund once (a redelivery is a no-op). */
+  async onOrderRefunded(tx: Tx, e: { orderId: string; refundId: string; amountMinor: number }): Promise<void> {
+    await tx
+      .update(invoices)
+      .set({ refundedMinor: sql`${invoices.refundedMinor} + ${e.amountMinor}`, refundIds: sql`array_append(${invoices.refundIds}, ${e.refundId}::uuid)` })
+      .where(and(eq(invoices.source, 'order'), eq(invoices.sourceId, e.orderId), sql`NOT (${e.refundId}::uuid = ANY(${invoices.refundIds}))`));
+  }
+
   async onSubscriptionPayment(
     tx: Tx,
     e: { organizationId: string; chargeId: string; userId: string; currency: string; lines: { description: string; amountMinor: number; taxMinor: number }[]; netMinor: number; taxMinor: number; totalMinor: number; paidAt: string },

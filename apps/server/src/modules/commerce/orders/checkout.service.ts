@@ -12,8 +12,11 @@ import { PAYMENT_PROVIDERS, type PaymentMethodInput, type PaymentOutcome, type P
 import type { CheckoutRequest, Order, Quote, QuoteRequest } from './orders.dto.js';
 import { orderLines, orders } from './orders.schema.js';
 import { type OrderRow, OrdersService } from './orders.service.js';
+import { WaitlistService } from '../waitlist/index.js';
 import { QuoteService } from './quote.service.js';
 
+/** How long a seat offer is kept alive, at least, once its holder starts paying for it. */
+const PAYMENT_HOLD_MS = 30 * 60_000;
 const KEY_RE = /^[A-Za-z0-9_.:-]{8,255}$/;
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505' || (e as { cause?: { code?: string } }).cause?.code === '23505';
 
@@ -37,6 +40,7 @@ export class CheckoutService {
     private readonly orders: OrdersService,
     private readonly coupons: CouponsService,
     private readonly enrollment: EnrollmentService,
+    private readonly waitlist: WaitlistService,
   ) {}
 
   async quote(ctx: RequestContext, owner: CartOwner, body: z.output<typeof QuoteRequest>): Promise<z.input<typeof Quote>> {
@@ -75,6 +79,17 @@ export class CheckoutService {
         const owned = await this.enrollment.coursesWithAccess(userId, lines.flatMap((l) => l.priced?.courseIds ?? []), tx);
         const already = lines.find((l) => l.priced && l.priced.courseIds.every((id) => owned.has(id)));
         if (already) throw new Conflict(`You already have ${already.priced!.title}; remove it from your cart.`, 'already_owned');
+        // a course at its seat limit is sold only to whoever holds its seat offer, whose seat stays held while they pay
+        const holdUntil = new Date(Date.now() + PAYMENT_HOLD_MS);
+        for (const l of lines) {
+          for (const courseId of l.priced?.courseIds ?? []) {
+            if (owned.has(courseId)) continue;
+            if (!(await this.waitlist.seatOpenFor(tx, courseId, userId))) {
+              throw new Conflict(`${l.priced!.title} is full. Join its waitlist to be offered the next free seat.`, 'course_full', { courseId });
+            }
+            await this.waitlist.holdOfferWhilePaying(tx, courseId, userId, holdUntil);
+          }
+        }
         const q = await this.quotes.price(tx, userId, lines, { currency: body.currency, couponCodes: body.couponCodes, country: body.billingAddress.country, region: body.billingAddress.region }, true);
         if (q.coupons.rejected.length) {
           const r = q.coupons.rejected[0]!;

@@ -63,6 +63,14 @@ export class OrdersController {
     return this.orders.get(ctx, p.orderId);
   }
 
+  @Post('orders/:orderId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel my pending order (nothing was charged; its coupon uses are given back); 409 once it is paid, failed or canceled' })
+  @ZodResponse({ status: 200, type: OrderDto })
+  cancel(@Ctx() ctx: RequestContext, @Param() p: OrderParamsDto) {
+    return this.orders.cancel(ctx, p.orderId);
+  }
+
   @Post('orders/:orderId/refunds')
   @ApiOperation({
     summary: 'Refund an order in full (empty body), by line (lineIds: access those lines granted is revoked) or by amount (access kept); commerce.manage',

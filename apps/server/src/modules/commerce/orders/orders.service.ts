@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { can, type RequestContext, requirePermission, requireUser } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
-import { NotFound } from '../../../kernel/errors/index.js';
+import { Conflict, NotFound } from '../../../kernel/errors/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { CartService } from '../cart/index.js';
@@ -106,6 +106,48 @@ export class OrdersService {
     const admin = o && ctx.membership?.orgId === o.organizationId && can(ctx, 'commerce.manage');
     if (!o || (o.userId !== u.actor.userId && !admin)) throw new NotFound('Order');
     return this.present(o);
+  }
+
+  /** The buyer cancels their own pending order: nothing was charged, its coupon uses are given back. */
+  async cancel(ctx: RequestContext, orderId: string): Promise<OrderView> {
+    const u = requireUser(ctx);
+    return this.db.transaction(async (tx) => {
+      const [o] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+      if (!o || o.userId !== u.actor.userId) throw new NotFound('Order');
+      if (o.status !== 'pending') throw new Conflict(`This order is ${o.status.replace('_', ' ')}; only a pending order can be canceled.`, 'order_not_pending');
+      // a payment the provider is still confirming (a redirect) could complete after a cancel
+      if (o.providerPaymentId) throw new Conflict('The payment of this order is being confirmed; it cannot be canceled now.', 'payment_in_progress');
+      const [canceled] = await tx.update(orders).set({ status: 'canceled', redirectUrl: null, updatedAt: new Date() }).where(eq(orders.id, o.id)).returning();
+      await this.coupons.release(tx, o.id);
+      return this.present(canceled!, tx);
+    });
+  }
+
+  /**
+   * Cancels pending orders created before `before` that never reached the payment provider (a
+   * crash or an abandoned request), giving their coupon uses back. Stripe's pending orders end
+   * through its checkout.session.expired webhook instead. Returns how many were canceled.
+   */
+  async expirePending(before: Date): Promise<number> {
+    const due = await this.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.status, 'pending'), isNull(orders.providerPaymentId), lt(orders.createdAt, before)))
+      .limit(500);
+    let n = 0;
+    for (const { id } of due) {
+      n += await this.db.transaction(async (tx) => {
+        const [o] = await tx
+          .update(orders)
+          .set({ status: 'canceled', failureCode: 'expired', failureReason: 'The order was not paid in time.', updatedAt: new Date() })
+          .where(and(eq(orders.id, id), eq(orders.status, 'pending'), isNull(orders.providerPaymentId)))
+          .returning({ id: orders.id });
+        if (!o) return 0;
+        await this.coupons.release(tx, id);
+        return 1;
+      });
+    }
+    return n;
   }
 
   async listMine(ctx: RequestContext, q: { limit: number; cursor?: string; status?: OrderStatus }): Promise<Page<OrderView>> {

@@ -72,7 +72,7 @@ export class QuoteService {
         organizationId,
         userId,
         currency,
-        lines: priced.map((p) => ({ kind: p.line.item.kind, refId: p.line.item.refId, courseIds: p.line.priced!.courseIds, subtotalMinor: p.subtotalMinor })),
+        lines: priced.map((p) => ({ kind: p.line.item.kind, refId: p.line.item.refId, courseIds: p.line.priced!.courseIds, courseCategories: p.line.priced!.courseCategories, subtotalMinor: p.subtotalMinor })),
         codes: input.couponCodes,
         hasPriorPurchase: userId ? await this.hasPriorPurchase(db, userId, organizationId) : false,
       },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobsService } from '../../../kernel/jobs/index.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
+import { addToCart, checkout, ok, setPrices } from '../commerce.fixtures.js';
 import { EXPIRE_SEAT_OFFERS_CRON } from './waitlist.jobs.js';
 import { WaitlistService } from './waitlist.service.js';
 
@@ -169,5 +170,82 @@ describe('waitlist', () => {
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('seats_available');
     expect(await me(ada, open)).toMatchObject({ capacity: null, full: false });
+  });
+});
+
+describe('an offer on a paid course', () => {
+  it('claiming leads to checkout: the seat stays held while the holder pays, paying enrolls; nobody else can buy the full course', async () => {
+    const paid = await buildCourse(t, instructor, { title: 'Paid Seminar', isFree: false });
+    await setPrices(t, instructor, paid, { USD: 5000 });
+    ok(await t.http('PUT', cap(paid), { as: instructor, headers: instructor.h(), body: { capacity: 1, claimWindowHours: 2 } }), 200);
+    const first = await addMember(t, owner.orgId, 'learner', { name: 'First' });
+    const second = await addMember(t, owner.orgId, 'learner', { name: 'Second' });
+    const third = await addMember(t, owner.orgId, 'learner', { name: 'Third' });
+    ok(await addToCart(t, first, paid.id), 201);
+    ok(await checkout(t, first), 201);
+    await t.drain();
+    expect(await me(first, paid)).toMatchObject({ enrolled: true, full: true, paymentRequired: true });
+
+    // full: a buyer without an offer is refused before anything is charged
+    ok(await addToCart(t, third, paid.id), 201);
+    const refused = await checkout(t, third);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('course_full');
+    expect(await count(t, 'SELECT count(*) AS n FROM orders WHERE user_id = $1', [third.userId])).toBe(0);
+
+    ok(await t.http('POST', wl(paid), { as: second, headers: second.h() }), 201);
+    ok(await t.http('POST', wl(paid), { as: third, headers: third.h() }), 201);
+    ok(await t.http('DELETE', `/api/v1/courses/${paid.id}/enrollments/${await enrollmentIdOf(first.userId, paid)}`, { as: instructor, headers: instructor.h() }), 200);
+    await t.drain();
+    await t.drain();
+    const offered = await me(second, paid);
+    expect(offered.offer).toMatchObject({ status: 'pending' });
+
+    const claim = ok(await t.http('POST', `${wl(paid)}/claim`, { as: second, headers: second.h() }), 200);
+    expect(claim.body).toMatchObject({ enrolled: false, paymentRequired: true, offer: { status: 'pending' } });
+    const cart = ok(await t.http('GET', '/api/v1/cart', { as: second, headers: second.h() }), 200).body;
+    expect(cart.items.map((i: { refId: string }) => i.refId)).toEqual([paid.id]);
+    // a second claim is harmless (already in the cart)
+    ok(await t.http('POST', `${wl(paid)}/claim`, { as: second, headers: second.h() }), 200);
+    // the held seat is not for the person behind in line
+    expect((await checkout(t, third)).body.code).toBe('course_full');
+
+    // the offer is about to run out as they start paying: checkout keeps it alive while they pay
+    await t.query("UPDATE seat_offers SET expires_at = now() + interval '1 minute' WHERE user_id = $1 AND status = 'pending'", [second.userId]);
+    const order = ok(await checkout(t, second), 201).body;
+    expect(order.status).toBe('paid');
+    const [held] = await t.query<{ expires_at: Date }>('SELECT expires_at FROM seat_offers WHERE user_id = $1', [second.userId]);
+    expect(new Date(held!.expires_at).getTime() - Date.now()).toBeGreaterThan(20 * 60_000);
+    await t.drain();
+    expect(await me(second, paid)).toMatchObject({ enrolled: true, entry: null, offer: null, seatsTaken: 1, seatsHeld: 0 });
+    expect(await count(t, "SELECT count(*) AS n FROM seat_offers WHERE user_id = $1 AND status = 'claimed'", [second.userId])).toBe(1);
+    expect((await me(third, paid)).entry).toMatchObject({ status: 'waiting', position: 1 });
+  });
+
+  it('an expired offer passes on: its holder can neither claim nor buy, the next person can', async () => {
+    const paid = await buildCourse(t, instructor, { title: 'Paid Lab', isFree: false });
+    await setPrices(t, instructor, paid, { USD: 3000 });
+    ok(await t.http('PUT', cap(paid), { as: instructor, headers: instructor.h(), body: { capacity: 0, claimWindowHours: 1 } }), 200);
+    const late = await addMember(t, owner.orgId, 'learner', { name: 'Late' });
+    const next = await addMember(t, owner.orgId, 'learner', { name: 'Next' });
+    ok(await t.http('POST', wl(paid), { as: late, headers: late.h() }), 201);
+    ok(await t.http('POST', wl(paid), { as: next, headers: next.h() }), 201);
+    ok(await t.http('PUT', cap(paid), { as: instructor, headers: instructor.h(), body: { capacity: 1, claimWindowHours: 1 } }), 200);
+    ok(await t.http('POST', `${wl(paid)}/claim`, { as: late, headers: late.h() }), 200);
+    await t.app.get(WaitlistService).expireDue(new Date(Date.now() + 61 * 60_000));
+    expect((await t.query<{ status: string }>('SELECT status FROM seat_offers WHERE user_id = $1', [late.userId])).map((r) => r.status)).toEqual(['expired']);
+    expect((await t.http('POST', `${wl(paid)}/claim`, { as: late, headers: late.h() })).status).toBe(404);
+    expect((await checkout(t, late)).body.code).toBe('course_full');
+    expect((await me(next, paid)).offer).toMatchObject({ status: 'pending' });
+    ok(await t.http('POST', `${wl(paid)}/claim`, { as: next, headers: next.h() }), 200);
+    expect(ok(await checkout(t, next), 201).body.status).toBe('paid');
+    await t.drain();
+    expect(await me(next, paid)).toMatchObject({ enrolled: true });
+  });
+
+  it('a stranger cannot claim an offer of another organization', async () => {
+    const paid = (await t.query<{ id: string }>("SELECT course_id AS id FROM course_capacities LIMIT 1"))[0]!;
+    expect((await t.http('POST', `/api/v1/courses/${paid.id}/waitlist/claim`, { as: stranger, headers: stranger.h() })).status).toBe(404);
+    expect((await t.http('POST', `/api/v1/courses/${paid.id}/waitlist/claim`)).status).toBe(401);
   });
 });

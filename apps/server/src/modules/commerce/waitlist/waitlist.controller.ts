@@ -57,7 +57,7 @@ export class WaitlistController {
 
   @Post('courses/:courseId/waitlist/claim')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Claim the seat offered to me: enrolls me in the course' })
+  @ApiOperation({ summary: 'Claim the seat offered to me: enrolls me in a free course; puts a paid course in my cart (paymentRequired), to pay at checkout while the offer holds the seat' })
   @ZodResponse({ status: 200, type: WaitlistStatusDto })
   claim(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto) {
     return this.waitlist.claim(ctx, p.courseId);

@@ -36,6 +36,8 @@ export const WaitlistStatus = z.object({
   seatsHeld: z.number().int(),
   full: z.boolean(),
   enrolled: z.boolean(),
+  /** a paid course: claiming an offer puts the course in the cart, and paying at checkout takes the seat */
+  paymentRequired: z.boolean(),
   entry: z
     .object({
       id: z.uuid(),

@@ -4,13 +4,14 @@ import { JobsService } from '../../../kernel/jobs/index.js';
 import { CoursesModule } from '../../learning/courses/index.js';
 import { EnrollmentModule, SeatGuards } from '../../learning/enrollment/index.js';
 import { EnrollmentRevoked } from '../../learning/index.js';
+import { CartModule } from '../cart/index.js';
 import { WaitlistController } from './waitlist.controller.js';
 import { EXPIRE_SEAT_OFFERS_CRON, ExpireSeatOffersJob, NotifySeatOfferJob } from './waitlist.jobs.js';
 import { WaitlistService } from './waitlist.service.js';
 
 /** Course capacity, waitlists and seat offers. */
 @Module({
-  imports: [CoursesModule, EnrollmentModule],
+  imports: [CoursesModule, EnrollmentModule, CartModule],
   controllers: [WaitlistController],
   providers: [WaitlistService],
   exports: [WaitlistService],

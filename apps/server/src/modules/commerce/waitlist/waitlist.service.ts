@@ -10,6 +10,7 @@ import { JobsService } from '../../../kernel/jobs/index.js';
 import { RealtimeService } from '../../../kernel/realtime/index.js';
 import { type CourseInfo, CoursesService } from '../../learning/courses/index.js';
 import { EnrollmentService, type SeatRequest } from '../../learning/enrollment/index.js';
+import { CartService } from '../cart/index.js';
 import type { SeatOfferView, WaitlistEntryView, WaitlistStatusView } from './waitlist.dto.js';
 import { NotifySeatOfferJob, SEAT_OFFER_EVENT } from './waitlist.jobs.js';
 import { courseCapacities, seatOffers, waitlistEntries } from './waitlist.schema.js';
@@ -35,6 +36,7 @@ export class WaitlistService {
     private readonly mailer: Mailer,
     private readonly jobs: JobsService,
     private readonly realtime: RealtimeService,
+    private readonly cart: CartService,
   ) {}
 
   // ---- the capacity hook (runs inside EnrollmentService.grantAccess) ----
@@ -61,6 +63,29 @@ export class WaitlistService {
       .update(waitlistEntries)
       .set({ status: 'enrolled', resolvedAt: now })
       .where(and(eq(waitlistEntries.courseId, req.courseId), eq(waitlistEntries.userId, req.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
+  }
+
+  /**
+   * Would `guardSeat` let this person take a seat now (no limit, a free seat, or the seat held by
+   * their own offer)? Locks the capacity row in `tx`; changes nothing. Checkout asks before it
+   * charges, so nobody pays for a seat of a full course.
+   */
+  async seatOpenFor(tx: Tx, courseId: string, userId: string, now = new Date()): Promise<boolean> {
+    const cap = await this.lockCapacity(tx, courseId);
+    if (!cap) return true;
+    const taken = await this.enrollment.seatsTaken(tx, courseId, now);
+    return taken + (await this.heldOffers(tx, courseId, now, userId)) < cap.capacity;
+  }
+
+  /**
+   * Keeps the person's pending, unexpired offer for the course alive until at least `until`, so
+   * the seat stays held while they pay for it (checkout calls this when it creates the order).
+   */
+  async holdOfferWhilePaying(tx: Tx, courseId: string, userId: string, until: Date, now = new Date()): Promise<void> {
+    await tx
+      .update(seatOffers)
+      .set({ expiresAt: sql`greatest(${seatOffers.expiresAt}, ${until.toISOString()}::timestamptz)` })
+      .where(and(eq(seatOffers.courseId, courseId), eq(seatOffers.userId, userId), eq(seatOffers.status, 'pending'), gt(seatOffers.expiresAt, now)));
   }
 
   // ---- staff ----
@@ -174,10 +199,13 @@ export class WaitlistService {
     });
   }
 
-  /** Takes the seat held by the caller's pending offer: enrolls them (the capacity guard uses the held seat). */
+  /**
+   * Takes the seat held by the caller's pending offer. A free course enrolls them at once (the
+   * capacity guard uses the held seat); a paid one is put in their cart, and paying for it at
+   * checkout (while the offer holds the seat) enrolls them.
+   */
   async claim(ctx: RequestContext, courseId: string): Promise<WaitlistStatusView> {
     const { u, course } = await this.visibleCourse(ctx, courseId);
-    if (!course.isFree) throw new Forbidden('This course is not free; buy it to take the seat.', 'payment_required');
     await this.db.transaction(async (tx) => {
       await this.lockCapacity(tx, course.id);
       const [offer] = await tx
@@ -186,10 +214,18 @@ export class WaitlistService {
         .where(and(eq(seatOffers.courseId, course.id), eq(seatOffers.userId, u.actor.userId), eq(seatOffers.status, 'pending')));
       if (!offer) throw new NotFound('Seat offer', 'no_seat_offer');
       if (offer.expiresAt.getTime() <= Date.now()) throw new Gone('This seat offer has expired; the seat passed to the next person in line.', 'offer_expired');
+      if (!course.isFree) return;
       const learner = { userId: u.actor.userId, email: u.actor.email, name: u.actor.name };
       const r = await this.enrollment.grantAccess(tx, { course, userId: u.actor.userId, source: 'self', enrolledBy: null, reactivateRevoked: false, learner });
       if (r.outcome === 'refused_revoked') throw new Forbidden('Your access to this course was revoked by its staff.', 'enrollment_revoked');
     });
+    if (!course.isFree) {
+      try {
+        await this.cart.add(ctx, { userId: u.actor.userId, guestId: null }, 'course', course.id);
+      } catch (e) {
+        if (!(e instanceof Conflict && e.code === 'already_in_cart')) throw e;
+      }
+    }
     return this.statusFor(this.db, course, u.actor.userId);
   }
 
@@ -315,6 +351,7 @@ export class WaitlistService {
       seatsHeld: held,
       full: cap ? taken + heldForOthers >= cap.capacity : false,
       enrolled,
+      paymentRequired: !course.isFree,
       entry: entry
         ? {
             id: entry.id,

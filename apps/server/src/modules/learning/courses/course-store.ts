@@ -103,6 +103,7 @@ export class CourseStore {
       status: row.status,
       visibility: row.visibility,
       isFree: row.isFree,
+      category: row.liveCategory,
       instructorIds,
       liveVersion: row.liveVersion,
       publishedAt: row.publishedAt,

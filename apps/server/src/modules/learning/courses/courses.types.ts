@@ -24,6 +24,8 @@ export interface CourseInfo {
   visibility: CourseVisibility;
   /** free courses allow self-enrollment (prices arrive with commerce) */
   isFree: boolean;
+  /** the live category (what the catalog filters by), null when none or never published */
+  category: string | null;
   instructorIds: string[];
   /** the version learners see, null until first published */
   liveVersion: number | null;
