@@ -171,6 +171,7 @@ describe('CoursesService public API', () => {
       status: 'draft',
       visibility: 'public',
       isFree: false,
+      category: null,
       instructorIds: [instructor.userId],
       liveVersion: null,
       publishedAt: null,
