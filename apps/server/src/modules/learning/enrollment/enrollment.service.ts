@@ -331,7 +331,11 @@ export class EnrollmentService {
         if (patch.status !== 'revoked') await this.cohortChanged(tx, e, seatBefore, this.seatCohort(e, now));
       }
       if (reactivated) await this.emitCreated(tx, e);
-      if (patch.status === 'revoked' && e.status !== 'revoked') e = await this.revokeRow(tx, e);
+      if (patch.status === 'revoked' && e.status !== 'revoked') {
+        e = await this.revokeRow(tx, e);
+        // moved out of a cohort and revoked at once: the seat left behind is freed too
+        if (seatBefore && seatBefore !== e.cohortId) await this.cohortChanged(tx, e, seatBefore, null);
+      }
       return e;
     });
     return this.present(this.db, course, row);
