@@ -4120,6 +4120,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{courseId}/cohort-seats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Seats taken, seats held and waitlist size of each of the course's cohorts; course staff */
+        get: operations["WaitlistController_cohortSeats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{courseId}/cohorts": {
         parameters: {
             query?: never;
@@ -4185,6 +4202,59 @@ export interface paths {
         post?: never;
         /** Take an enrollment out of the cohort */
         delete: operations["CohortsController_unassign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/cohorts/{cohortId}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cohort's waitlist in order (waiting and offered); course staff */
+        get: operations["WaitlistController_cohortList"];
+        put?: never;
+        /** Join the waitlist of a full cohort of a course I am enrolled in (201; 200 when already on it) */
+        post: operations["WaitlistController_cohortJoin"];
+        /** Leave the cohort's waitlist (a pending offer passes to the next person) */
+        delete: operations["WaitlistController_cohortLeave"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/cohorts/{cohortId}/waitlist/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim the cohort seat offered to me: my enrollment moves into the cohort */
+        post: operations["WaitlistController_cohortClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{courseId}/cohorts/{cohortId}/waitlist/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Seats of the cohort, my place on its waitlist and my pending seat offer in it */
+        get: operations["WaitlistController_cohortStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -8059,6 +8129,7 @@ export interface components {
             enrollmentIds: string[];
         };
         CohortDto_Output: {
+            capacity: number | null;
             /** Format: uuid */
             courseId: string;
             /** Format: date-time */
@@ -8070,6 +8141,7 @@ export interface components {
             name: string;
             /** Format: uuid */
             organizationId: string;
+            seatsTaken: number;
             /** Format: date-time */
             startsAt: string;
             /** Format: date-time */
@@ -8077,6 +8149,7 @@ export interface components {
         };
         CohortPageDto_Output: {
             items: {
+                capacity: number | null;
                 /** Format: uuid */
                 courseId: string;
                 /** Format: date-time */
@@ -8088,12 +8161,61 @@ export interface components {
                 name: string;
                 /** Format: uuid */
                 organizationId: string;
+                seatsTaken: number;
                 /** Format: date-time */
                 startsAt: string;
                 /** Format: date-time */
                 updatedAt: string;
             }[];
             nextCursor: string | null;
+        };
+        CohortSeatsListDto_Output: {
+            items: {
+                capacity: number | null;
+                /** Format: uuid */
+                cohortId: string;
+                seatsHeld: number;
+                seatsTaken: number;
+                waitlistSize: number;
+            }[];
+        };
+        CohortWaitlistStatusDto_Output: {
+            capacity: number | null;
+            claimWindowHours: number;
+            /** Format: uuid */
+            cohortId: string;
+            cohortName: string;
+            /** Format: uuid */
+            courseId: string;
+            enrolled: boolean;
+            entry: {
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                joinedAt: string;
+                position: number | null;
+                /** @enum {string} */
+                status: "waiting" | "offered" | "enrolled" | "left" | "expired";
+            } | null;
+            full: boolean;
+            inCohort: boolean;
+            offer: {
+                cohortId: string | null;
+                cohortName: string | null;
+                /** Format: uuid */
+                courseId: string;
+                courseTitle: string;
+                /** Format: date-time */
+                expiresAt: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                offeredAt: string;
+                /** @enum {string} */
+                status: "pending" | "claimed" | "expired" | "declined";
+            } | null;
+            seatsHeld: number;
+            seatsTaken: number;
         };
         CommissionRuleDto_Output: {
             commissionBp: number;
@@ -8406,6 +8528,7 @@ export interface components {
             mode: "run" | "submit";
         };
         CreateCohortDto: {
+            capacity?: number | null;
             endsAt?: string | null;
             name: string;
             /** Format: date-time */
@@ -11602,6 +11725,8 @@ export interface components {
         };
         SeatOfferPageDto_Output: {
             items: {
+                cohortId: string | null;
+                cohortName: string | null;
                 /** Format: uuid */
                 courseId: string;
                 courseTitle: string;
@@ -11861,6 +11986,7 @@ export interface components {
             vtt?: string;
         };
         UpdateCohortDto: {
+            capacity?: number | null;
             endsAt?: string | null;
             name?: string;
             /** Format: date-time */
@@ -12063,6 +12189,8 @@ export interface components {
             } | null;
             full: boolean;
             offer: {
+                cohortId: string | null;
+                cohortName: string | null;
                 /** Format: uuid */
                 courseId: string;
                 courseTitle: string;
@@ -16913,6 +17041,29 @@ export interface operations {
             };
         };
     };
+    WaitlistController_cohortSeats: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortSeatsListDto_Output"];
+                };
+            };
+        };
+    };
     CohortsController_list: {
         parameters: {
             query?: {
@@ -17117,6 +17268,127 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    WaitlistController_cohortList: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                cohortId: string;
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntryPageDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_cohortJoin: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                cohortId: string;
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortWaitlistStatusDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_cohortLeave: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                cohortId: string;
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WaitlistController_cohortClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                cohortId: string;
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortWaitlistStatusDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_cohortStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                cohortId: string;
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortWaitlistStatusDto_Output"];
+                };
             };
         };
     };

@@ -26,3 +26,7 @@ export function formatMoney(minor: number, currency: string, lang: string): stri
 export function formatDateTime(iso: string, lang: string): string {
   return new Date(iso).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+export type Cohort = S['CohortDto_Output'];
+export type CohortPage = S['CohortPageDto_Output'];
+export type CohortSeatsList = S['CohortSeatsListDto_Output'];

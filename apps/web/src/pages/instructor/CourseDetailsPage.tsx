@@ -6,6 +6,7 @@ import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, notify, notifyError, usePageTitle } from '../../components/common';
 import { useLanguageName } from '../CatalogPage';
 import { CapacityCard } from '../growth/CapacityCard';
+import { CohortsCard } from '../growth/CohortsCard';
 import { CoverUpload } from './CoverUpload';
 import { InstructorsInput } from './InstructorsInput';
 import { MarkdownEditor } from './MarkdownEditor';
@@ -222,6 +223,7 @@ export function CourseDetailsPage() {
       </Stack>
     </form>
     <CapacityCard courseId={course.id} />
+    <CohortsCard courseId={course.id} readOnly={readOnly} />
     {!readOnly && <GeoRulesCard courseId={course.id} />}
     </Stack>
   );

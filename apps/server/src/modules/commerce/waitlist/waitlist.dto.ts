@@ -19,6 +19,9 @@ export const SeatOffer = z.object({
   id: z.uuid(),
   courseId: z.uuid(),
   courseTitle: z.string(),
+  /** set: the seat is in this cohort of the course */
+  cohortId: z.uuid().nullable(),
+  cohortName: z.string().nullable(),
   status: z.enum(OFFER_STATUSES),
   offeredAt: isoDate,
   expiresAt: isoDate,
@@ -68,3 +71,38 @@ export class SeatOfferPageDto extends createZodDto(pageOf(SeatOffer)) {}
 
 export const ListQuery = z.strictObject({ ...pageQuery });
 export class WaitlistListQueryDto extends createZodDto(ListQuery) {}
+
+export const CohortWaitlistParams = z.strictObject({ courseId: z.uuid(), cohortId: z.uuid() });
+export class CohortWaitlistParamsDto extends createZodDto(CohortWaitlistParams) {}
+
+export const CohortWaitlistStatus = z.object({
+  courseId: z.uuid(),
+  cohortId: z.uuid(),
+  cohortName: z.string(),
+  /** null: the cohort has no seat limit */
+  capacity: z.number().int().nullable(),
+  /** hours an offered seat is held (the course's claim window, 48 when the course has no limit) */
+  claimWindowHours: z.number().int(),
+  seatsTaken: z.number().int(),
+  seatsHeld: z.number().int(),
+  full: z.boolean(),
+  /** I hold a seat in the course (joining a cohort's waitlist needs one) */
+  enrolled: z.boolean(),
+  /** my enrollment is in this cohort */
+  inCohort: z.boolean(),
+  entry: WaitlistStatus.shape.entry,
+  offer: SeatOffer.nullable(),
+});
+export type CohortWaitlistStatusView = z.input<typeof CohortWaitlistStatus>;
+export class CohortWaitlistStatusDto extends createZodDto(CohortWaitlistStatus) {}
+
+export const CohortSeats = z.object({
+  cohortId: z.uuid(),
+  capacity: z.number().int().nullable(),
+  seatsTaken: z.number().int(),
+  seatsHeld: z.number().int(),
+  /** people waiting or holding an offer */
+  waitlistSize: z.number().int(),
+});
+export type CohortSeatsView = z.input<typeof CohortSeats>;
+export class CohortSeatsListDto extends createZodDto(z.object({ items: z.array(CohortSeats) })) {}

@@ -7,13 +7,14 @@ import { EnrollmentRevoked } from '../../learning/index.js';
 import { CartModule } from '../cart/index.js';
 import { WaitlistController } from './waitlist.controller.js';
 import { EXPIRE_SEAT_OFFERS_CRON, ExpireSeatOffersJob, NotifySeatOfferJob } from './waitlist.jobs.js';
+import { CohortWaitlistService } from './cohort-waitlist.service.js';
 import { WaitlistService } from './waitlist.service.js';
 
-/** Course capacity, waitlists and seat offers. */
+/** Course and cohort capacity, waitlists and seat offers. */
 @Module({
   imports: [CoursesModule, EnrollmentModule, CartModule],
   controllers: [WaitlistController],
-  providers: [WaitlistService],
+  providers: [WaitlistService, CohortWaitlistService],
   exports: [WaitlistService],
 })
 export class WaitlistModule implements OnModuleInit {
@@ -24,16 +25,21 @@ export class WaitlistModule implements OnModuleInit {
     private readonly events: EventBus,
     private readonly seats: SeatGuards,
     private readonly waitlist: WaitlistService,
+    private readonly cohortWaitlist: CohortWaitlistService,
   ) {}
 
   onModuleInit(): void {
     this.seats.register((tx, req) => this.waitlist.guardSeat(tx, req));
+    this.seats.registerCohort((tx, req) => this.cohortWaitlist.guardCohort(tx, req));
+    this.seats.onCohortSeatsFreed(async (tx, e) => {
+      await this.cohortWaitlist.fillSeats(tx, e.cohortId);
+    });
     this.events.subscribe(EnrollmentRevoked, 'waitlist.seat-freed', async (e, { tx }) => {
       await this.waitlist.fillSeats(tx, e.courseId);
     });
     this.jobs.registry.handle(NotifySeatOfferJob, (p) => this.waitlist.notifyOffer(p.offerId));
     this.jobs.registry.handle(ExpireSeatOffersJob, async () => {
-      const n = await this.waitlist.expireDue();
+      const n = (await this.waitlist.expireDue()) + (await this.cohortWaitlist.expireDue());
       if (n) this.log.log(`${n} seat offer(s) expired`);
     });
     this.jobs.registry.cron(ExpireSeatOffersJob, EXPIRE_SEAT_OFFERS_CRON);

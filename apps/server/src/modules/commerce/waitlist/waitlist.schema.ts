@@ -36,6 +36,8 @@ export const waitlistEntries = pgTable(
     id: uuidv7Pk(),
     organizationId: uuid('organization_id').notNull(),
     courseId: uuid('course_id').notNull(),
+    /** set: the line of one cohort of the course (enrollment's cohort id, no foreign key); null: the course's own line */
+    cohortId: uuid('cohort_id'),
     userId: uuid('user_id').notNull(),
     email: text('email').notNull(),
     name: text('name').notNull(),
@@ -44,8 +46,14 @@ export const waitlistEntries = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('waitlist_entries_open_uq').on(t.courseId, t.userId).where(sql`${t.status} IN ('waiting', 'offered')`),
+    uniqueIndex('waitlist_entries_open_uq')
+      .on(t.courseId, t.userId)
+      .where(sql`${t.status} IN ('waiting', 'offered') AND ${t.cohortId} IS NULL`),
+    uniqueIndex('waitlist_entries_cohort_open_uq')
+      .on(t.cohortId, t.userId)
+      .where(sql`${t.status} IN ('waiting', 'offered') AND ${t.cohortId} IS NOT NULL`),
     index('waitlist_entries_course_idx').on(t.courseId, t.status, t.id),
+    index('waitlist_entries_cohort_idx').on(t.cohortId, t.status, t.id),
     index('waitlist_entries_user_idx').on(t.userId),
   ],
 );
@@ -60,6 +68,8 @@ export const seatOffers = pgTable(
     id: uuidv7Pk(),
     organizationId: uuid('organization_id').notNull(),
     courseId: uuid('course_id').notNull(),
+    /** set: a seat in this cohort of the course (the entry's cohort) */
+    cohortId: uuid('cohort_id'),
     entryId: uuid('entry_id')
       .notNull()
       .references(() => waitlistEntries.id),
@@ -72,6 +82,7 @@ export const seatOffers = pgTable(
   (t) => [
     uniqueIndex('seat_offers_pending_uq').on(t.entryId).where(sql`${t.status} = 'pending'`),
     index('seat_offers_course_idx').on(t.courseId, t.status),
+    index('seat_offers_cohort_idx').on(t.cohortId, t.status),
     index('seat_offers_user_idx').on(t.userId, t.status),
     index('seat_offers_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
   ],

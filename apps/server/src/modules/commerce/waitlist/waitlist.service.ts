@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { type RequestContext, requireUser, type UserContext } from '../../../kernel/auth/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, type DbOrTx, inTransaction, type Tx } from '../../../kernel/db/index.js';
@@ -58,11 +58,11 @@ export class WaitlistService {
     await tx
       .update(seatOffers)
       .set({ status: 'claimed', resolvedAt: now })
-      .where(and(eq(seatOffers.courseId, req.courseId), eq(seatOffers.userId, req.userId), eq(seatOffers.status, 'pending')));
+      .where(and(eq(seatOffers.courseId, req.courseId), isNull(seatOffers.cohortId), eq(seatOffers.userId, req.userId), eq(seatOffers.status, 'pending')));
     await tx
       .update(waitlistEntries)
       .set({ status: 'enrolled', resolvedAt: now })
-      .where(and(eq(waitlistEntries.courseId, req.courseId), eq(waitlistEntries.userId, req.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
+      .where(and(eq(waitlistEntries.courseId, req.courseId), isNull(waitlistEntries.cohortId), eq(waitlistEntries.userId, req.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
   }
 
   /**
@@ -85,7 +85,7 @@ export class WaitlistService {
     await tx
       .update(seatOffers)
       .set({ expiresAt: sql`greatest(${seatOffers.expiresAt}, ${until.toISOString()}::timestamptz)` })
-      .where(and(eq(seatOffers.courseId, courseId), eq(seatOffers.userId, userId), eq(seatOffers.status, 'pending'), gt(seatOffers.expiresAt, now)));
+      .where(and(eq(seatOffers.courseId, courseId), isNull(seatOffers.cohortId), eq(seatOffers.userId, userId), eq(seatOffers.status, 'pending'), gt(seatOffers.expiresAt, now)));
   }
 
   // ---- staff ----
@@ -125,7 +125,7 @@ export class WaitlistService {
       .leftJoin(seatOffers, and(eq(seatOffers.entryId, waitlistEntries.id), eq(seatOffers.status, 'pending')))
       .where(
         and(
-          eq(waitlistEntries.courseId, course.id),
+          eq(waitlistEntries.courseId, course.id), isNull(waitlistEntries.cohortId),
           inArray(waitlistEntries.status, ['waiting', 'offered']),
           after ? gt(waitlistEntries.id, String(after[0])) : undefined,
         ),
@@ -168,7 +168,7 @@ export class WaitlistService {
       const [open] = await tx
         .select()
         .from(waitlistEntries)
-        .where(and(eq(waitlistEntries.courseId, course.id), eq(waitlistEntries.userId, u.actor.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
+        .where(and(eq(waitlistEntries.courseId, course.id), isNull(waitlistEntries.cohortId), eq(waitlistEntries.userId, u.actor.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
       if (open) return false;
       if (!cap || (await this.enrollment.seatsTaken(tx, course.id, now)) + (await this.heldOffers(tx, course.id, now)) < cap.capacity) {
         throw new Conflict('A seat is free: enroll instead of joining the waitlist.', 'seats_available');
@@ -187,7 +187,7 @@ export class WaitlistService {
       const left = await tx
         .update(waitlistEntries)
         .set({ status: 'left', resolvedAt: now })
-        .where(and(eq(waitlistEntries.courseId, course.id), eq(waitlistEntries.userId, u.actor.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])))
+        .where(and(eq(waitlistEntries.courseId, course.id), isNull(waitlistEntries.cohortId), eq(waitlistEntries.userId, u.actor.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])))
         .returning();
       if (left.length === 0) throw new NotFound('Waitlist entry');
       const declined = await tx
@@ -211,7 +211,7 @@ export class WaitlistService {
       const [offer] = await tx
         .select()
         .from(seatOffers)
-        .where(and(eq(seatOffers.courseId, course.id), eq(seatOffers.userId, u.actor.userId), eq(seatOffers.status, 'pending')));
+        .where(and(eq(seatOffers.courseId, course.id), isNull(seatOffers.cohortId), eq(seatOffers.userId, u.actor.userId), eq(seatOffers.status, 'pending')));
       if (!offer) throw new NotFound('Seat offer', 'no_seat_offer');
       if (offer.expiresAt.getTime() <= Date.now()) throw new Gone('This seat offer has expired; the seat passed to the next person in line.', 'offer_expired');
       if (!course.isFree) return;
@@ -240,8 +240,12 @@ export class WaitlistService {
       .orderBy(asc(seatOffers.id))
       .limit(q.limit + 1);
     const titles = new Map<string, string>();
-    for (const r of rows) if (!titles.has(r.courseId)) titles.set(r.courseId, (await this.courses.getCourseInfo(r.courseId))?.title ?? '');
-    return toPage(rows, q.limit, (r) => [r.id], (r) => this.presentOffer(r, titles.get(r.courseId) ?? ''));
+    const cohortNames = new Map<string, string>();
+    for (const r of rows) {
+      if (!titles.has(r.courseId)) titles.set(r.courseId, (await this.courses.getCourseInfo(r.courseId))?.title ?? '');
+      if (r.cohortId && !cohortNames.has(r.cohortId)) cohortNames.set(r.cohortId, (await this.enrollment.getCohort(this.db, r.courseId, r.cohortId))?.name ?? '');
+    }
+    return toPage(rows, q.limit, (r) => [r.id], (r) => this.presentOffer(r, titles.get(r.courseId) ?? '', r.cohortId ? (cohortNames.get(r.cohortId) ?? '') : null));
   }
 
   // ---- seat offers ----
@@ -261,7 +265,7 @@ export class WaitlistService {
         const [next] = await tx
           .select()
           .from(waitlistEntries)
-          .where(and(eq(waitlistEntries.courseId, courseId), eq(waitlistEntries.status, 'waiting')))
+          .where(and(eq(waitlistEntries.courseId, courseId), isNull(waitlistEntries.cohortId), eq(waitlistEntries.status, 'waiting')))
           .orderBy(asc(waitlistEntries.id))
           .limit(1);
         if (!next) break;
@@ -277,7 +281,7 @@ export class WaitlistService {
     const due = await this.db
       .selectDistinct({ courseId: seatOffers.courseId })
       .from(seatOffers)
-      .where(and(eq(seatOffers.status, 'pending'), lte(seatOffers.expiresAt, now)));
+      .where(and(eq(seatOffers.status, 'pending'), isNull(seatOffers.cohortId), lte(seatOffers.expiresAt, now)));
     let expired = 0;
     for (const { courseId } of due) {
       expired += await this.db.transaction(async (tx) => {
@@ -285,7 +289,7 @@ export class WaitlistService {
         const rows = await tx
           .update(seatOffers)
           .set({ status: 'expired', resolvedAt: now })
-          .where(and(eq(seatOffers.courseId, courseId), eq(seatOffers.status, 'pending'), lte(seatOffers.expiresAt, now)))
+          .where(and(eq(seatOffers.courseId, courseId), isNull(seatOffers.cohortId), eq(seatOffers.status, 'pending'), lte(seatOffers.expiresAt, now)))
           .returning();
         if (rows.length) {
           await tx
@@ -304,7 +308,8 @@ export class WaitlistService {
     const [offer] = await this.db.select().from(seatOffers).where(eq(seatOffers.id, offerId));
     if (!offer || offer.status !== 'pending') return;
     const course = await this.courses.getCourseInfo(offer.courseId);
-    this.realtime.toUser(offer.userId, SEAT_OFFER_EVENT, this.presentOffer(offer, course?.title ?? ''));
+    const cohort = offer.cohortId ? await this.enrollment.getCohort(this.db, offer.courseId, offer.cohortId) : null;
+    this.realtime.toUser(offer.userId, SEAT_OFFER_EVENT, this.presentOffer(offer, course?.title ?? '', offer.cohortId ? (cohort?.name ?? '') : null));
   }
 
   private async offer(tx: Tx, cap: CapacityRow, course: CourseInfo, entry: EntryRow, now: Date): Promise<OfferRow> {
@@ -338,11 +343,11 @@ export class WaitlistService {
     const [entry] = await db
       .select()
       .from(waitlistEntries)
-      .where(and(eq(waitlistEntries.courseId, course.id), eq(waitlistEntries.userId, userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
+      .where(and(eq(waitlistEntries.courseId, course.id), isNull(waitlistEntries.cohortId), eq(waitlistEntries.userId, userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
     const [offer] = await db
       .select()
       .from(seatOffers)
-      .where(and(eq(seatOffers.courseId, course.id), eq(seatOffers.userId, userId), eq(seatOffers.status, 'pending'), gt(seatOffers.expiresAt, now)));
+      .where(and(eq(seatOffers.courseId, course.id), isNull(seatOffers.cohortId), eq(seatOffers.userId, userId), eq(seatOffers.status, 'pending'), gt(seatOffers.expiresAt, now)));
     return {
       courseId: course.id,
       capacity: cap?.capacity ?? null,
@@ -371,7 +376,7 @@ export class WaitlistService {
       .from(waitlistEntries)
       .where(
         and(
-          eq(waitlistEntries.courseId, courseId),
+          eq(waitlistEntries.courseId, courseId), isNull(waitlistEntries.cohortId),
           eq(waitlistEntries.status, 'waiting'),
           inclusive ? lte(waitlistEntries.id, entryId) : sql`${waitlistEntries.id} < ${entryId}`,
         ),
@@ -379,8 +384,17 @@ export class WaitlistService {
     return row?.n ?? 0;
   }
 
-  private presentOffer(o: OfferRow, courseTitle: string): SeatOfferView {
-    return { id: o.id, courseId: o.courseId, courseTitle, status: o.status, offeredAt: o.offeredAt.toISOString(), expiresAt: o.expiresAt.toISOString() };
+  presentOffer(o: OfferRow, courseTitle: string, cohortName: string | null = null): SeatOfferView {
+    return {
+      id: o.id,
+      courseId: o.courseId,
+      courseTitle,
+      cohortId: o.cohortId,
+      cohortName,
+      status: o.status,
+      offeredAt: o.offeredAt.toISOString(),
+      expiresAt: o.expiresAt.toISOString(),
+    };
   }
 
   private async lockCapacity(tx: Tx, courseId: string): Promise<CapacityRow | null> {
@@ -395,7 +409,7 @@ export class WaitlistService {
       .from(seatOffers)
       .where(
         and(
-          eq(seatOffers.courseId, courseId),
+          eq(seatOffers.courseId, courseId), isNull(seatOffers.cohortId),
           eq(seatOffers.status, 'pending'),
           gt(seatOffers.expiresAt, now),
           exceptUserId ? ne(seatOffers.userId, exceptUserId) : undefined,

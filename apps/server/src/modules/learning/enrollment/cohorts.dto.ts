@@ -20,6 +20,8 @@ export const CreateCohort = z
     /** drip schedules of the cohort's learners count from this instant */
     startsAt: isoDate,
     endsAt: isoDate.nullable().optional(),
+    /** seat limit (null or absent: none); a full cohort has a waitlist */
+    capacity: z.number().int().min(0).max(1_000_000).nullable().optional(),
   })
   .refine(endsAfterStart, { message: 'endsAt must be after startsAt.', path: ['endsAt'] });
 export class CreateCohortDto extends createZodDto(CreateCohort) {}
@@ -29,8 +31,10 @@ export const UpdateCohort = z
     name: z.string().trim().min(1).max(120).optional(),
     startsAt: isoDate.optional(),
     endsAt: isoDate.nullable().optional(),
+    /** null removes the limit; a raised limit offers the new seats to the cohort's waitlist */
+    capacity: z.number().int().min(0).max(1_000_000).nullable().optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, { message: 'Give at least one of name, startsAt, endsAt.' })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Give at least one of name, startsAt, endsAt, capacity.' })
   .refine(endsAfterStart, { message: 'endsAt must be after startsAt.', path: ['endsAt'] });
 export class UpdateCohortDto extends createZodDto(UpdateCohort) {}
 
@@ -43,6 +47,10 @@ export const Cohort = z.object({
   endsAt: isoDate.nullable(),
   /** enrollments in the cohort that are not revoked */
   learnerCount: z.number().int(),
+  /** seat limit; null: none */
+  capacity: z.number().int().nullable(),
+  /** enrollments in the cohort that give access now (what the capacity counts) */
+  seatsTaken: z.number().int(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });

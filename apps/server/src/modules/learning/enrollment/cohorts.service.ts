@@ -10,7 +10,9 @@ import type { Cohort } from './cohorts.dto.js';
 import { CourseGate } from './course-gate.js';
 import type { EnrollmentView } from './enrollment.presenter.js';
 import { type CohortRow, cohorts, type EnrollmentStatus, enrollments } from './enrollment.schema.js';
+import { EnrollmentService } from './enrollment.service.js';
 import { RosterService } from './roster.service.js';
+import { SeatGuards } from './seat-guard.js';
 
 export type CohortView = z.input<typeof Cohort>;
 
@@ -21,6 +23,8 @@ export class CohortsService {
     @Inject(DB) private readonly db: Database,
     private readonly gate: CourseGate,
     private readonly roster: RosterService,
+    private readonly seats: SeatGuards,
+    private readonly enrollment: EnrollmentService,
   ) {}
 
   async list(ctx: RequestContext, courseId: string, q: { limit: number; cursor?: string }): Promise<Page<CohortView>> {
@@ -42,16 +46,20 @@ export class CohortsService {
       this.db,
       rows.slice(0, q.limit).map((r) => r.id),
     );
-    return toPage(rows, q.limit, (r) => [r.startsAt.toISOString(), r.id], (r) => present(r, counts.get(r.id) ?? 0));
+    return toPage(rows, q.limit, (r) => [r.startsAt.toISOString(), r.id], (r) => present(r, counts.get(r.id) ?? { learners: 0, seats: 0 }));
   }
 
   async get(ctx: RequestContext, courseId: string, cohortId: string): Promise<CohortView> {
     const { course } = await this.gate.forStaff(ctx, courseId, 'read');
     const row = await this.load(this.db, course, cohortId);
-    return present(row, (await this.learnerCounts(this.db, [row.id])).get(row.id) ?? 0);
+    return present(row, (await this.learnerCounts(this.db, [row.id])).get(row.id) ?? NONE);
   }
 
-  async create(ctx: RequestContext, courseId: string, input: { name: string; startsAt: string; endsAt?: string | null }): Promise<CohortView> {
+  async create(
+    ctx: RequestContext,
+    courseId: string,
+    input: { name: string; startsAt: string; endsAt?: string | null; capacity?: number | null },
+  ): Promise<CohortView> {
     const { course } = await this.gate.forStaff(ctx, courseId, 'manage');
     const [row] = await this.db
       .insert(cohorts)
@@ -61,18 +69,19 @@ export class CohortsService {
         name: input.name,
         startsAt: new Date(input.startsAt),
         endsAt: input.endsAt ? new Date(input.endsAt) : null,
+        capacity: input.capacity ?? null,
       })
       .onConflictDoNothing({ target: [cohorts.courseId, cohorts.name] })
       .returning();
     if (!row) throw nameTaken(input.name);
-    return present(row, 0);
+    return present(row, NONE);
   }
 
   async update(
     ctx: RequestContext,
     courseId: string,
     cohortId: string,
-    patch: { name?: string; startsAt?: string; endsAt?: string | null },
+    patch: { name?: string; startsAt?: string; endsAt?: string | null; capacity?: number | null },
   ): Promise<CohortView> {
     const { course } = await this.gate.forStaff(ctx, courseId, 'manage');
     const row = await this.db.transaction(async (tx) => {
@@ -91,22 +100,30 @@ export class CohortsService {
       }
       const [updated] = await tx
         .update(cohorts)
-        .set({ name: patch.name ?? current.name, startsAt, endsAt })
+        .set({ name: patch.name ?? current.name, startsAt, endsAt, capacity: patch.capacity !== undefined ? patch.capacity : current.capacity })
         .where(eq(cohorts.id, cohortId))
         .returning();
+      // a raised (or removed) limit offers the new seats to the cohort's waitlist
+      if (patch.capacity !== undefined && patch.capacity !== current.capacity) {
+        await this.seats.cohortSeatsFreed(tx, { organizationId: course.organizationId, courseId: course.id, cohortId });
+      }
       return updated!;
     });
-    return present(row, (await this.learnerCounts(this.db, [row.id])).get(row.id) ?? 0);
+    return present(row, (await this.learnerCounts(this.db, [row.id])).get(row.id) ?? NONE);
   }
 
   /** Deletes the cohort; its learners stay enrolled, without a cohort. */
   async remove(ctx: RequestContext, courseId: string, cohortId: string): Promise<void> {
     const { course } = await this.gate.forStaff(ctx, courseId, 'manage');
-    const gone = await this.db
-      .delete(cohorts)
-      .where(and(eq(cohorts.id, cohortId), eq(cohorts.courseId, course.id), eq(cohorts.organizationId, course.organizationId)))
-      .returning({ id: cohorts.id });
-    if (!gone.length) throw new NotFound('Cohort');
+    await this.db.transaction(async (tx) => {
+      const gone = await tx
+        .delete(cohorts)
+        .where(and(eq(cohorts.id, cohortId), eq(cohorts.courseId, course.id), eq(cohorts.organizationId, course.organizationId)))
+        .returning({ id: cohorts.id });
+      if (!gone.length) throw new NotFound('Cohort');
+      // the waitlist closes the line of a cohort that is gone
+      await this.seats.cohortSeatsFreed(tx, { organizationId: course.organizationId, courseId: course.id, cohortId });
+    });
   }
 
   /** Moves enrollments of this course into the cohort (out of any other); all or nothing. */
@@ -116,9 +133,10 @@ export class CohortsService {
     await this.db.transaction(async (tx) => {
       await this.load(tx, course, cohortId);
       const found = await tx
-        .select({ id: enrollments.id })
+        .select()
         .from(enrollments)
-        .where(and(inArray(enrollments.id, ids), eq(enrollments.courseId, course.id), eq(enrollments.organizationId, course.organizationId)));
+        .where(and(inArray(enrollments.id, ids), eq(enrollments.courseId, course.id), eq(enrollments.organizationId, course.organizationId)))
+        .for('update');
       const known = new Set(found.map((f) => f.id));
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length) {
@@ -129,18 +147,27 @@ export class CohortsService {
         );
       }
       await tx.update(enrollments).set({ cohortId }).where(inArray(enrollments.id, ids));
+      // learners who now take a seat in this cohort, and the cohorts whose seats they leave
+      const now = new Date();
+      const seated = found.filter((e) => this.enrollment.seatCohort({ ...e, cohortId }, now) && e.cohortId !== cohortId);
+      await this.seats.checkCohort(tx, { organizationId: course.organizationId, courseId: course.id, cohortId, userIds: seated.map((e) => e.userId) });
+      const left = new Set(seated.map((e) => e.cohortId).filter((c): c is string => c !== null));
+      for (const c of left) await this.seats.cohortSeatsFreed(tx, { organizationId: course.organizationId, courseId: course.id, cohortId: c });
     });
     return { cohortId, enrollmentIds: ids };
   }
 
   async unassign(ctx: RequestContext, courseId: string, cohortId: string, enrollmentId: string): Promise<void> {
     const { course } = await this.gate.forStaff(ctx, courseId, 'manage');
-    const rows = await this.db
-      .update(enrollments)
-      .set({ cohortId: null })
-      .where(and(eq(enrollments.id, enrollmentId), eq(enrollments.cohortId, cohortId), eq(enrollments.courseId, course.id)))
-      .returning({ id: enrollments.id });
-    if (!rows.length) throw new NotFound('Enrollment in this cohort');
+    await this.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(enrollments)
+        .set({ cohortId: null })
+        .where(and(eq(enrollments.id, enrollmentId), eq(enrollments.cohortId, cohortId), eq(enrollments.courseId, course.id)))
+        .returning({ id: enrollments.id });
+      if (!rows.length) throw new NotFound('Enrollment in this cohort');
+      await this.seats.cohortSeatsFreed(tx, { organizationId: course.organizationId, courseId: course.id, cohortId });
+    });
   }
 
   async learners(
@@ -164,14 +191,18 @@ export class CohortsService {
     return row;
   }
 
-  private async learnerCounts(db: DbOrTx, cohortIds: string[]): Promise<Map<string, number>> {
+  private async learnerCounts(db: DbOrTx, cohortIds: string[]): Promise<Map<string, Counts>> {
     if (!cohortIds.length) return new Map();
     const rows = await db
-      .select({ cohortId: enrollments.cohortId, n: count() })
+      .select({
+        cohortId: enrollments.cohortId,
+        n: count(),
+        seats: sql<number>`count(*) FILTER (WHERE ${enrollments.status} IN ('active', 'completed') AND (${enrollments.expiresAt} IS NULL OR ${enrollments.expiresAt} > now()))::int`,
+      })
       .from(enrollments)
       .where(and(inArray(enrollments.cohortId, cohortIds), ne(enrollments.status, 'revoked')))
       .groupBy(enrollments.cohortId);
-    return new Map(rows.map((r) => [r.cohortId!, r.n]));
+    return new Map(rows.map((r) => [r.cohortId!, { learners: r.n, seats: r.seats }]));
   }
 }
 
@@ -179,7 +210,13 @@ function nameTaken(name: string): Conflict {
   return new Conflict(`A cohort named "${name}" already exists in this course.`, 'cohort_name_taken');
 }
 
-function present(r: CohortRow, learnerCount: number): CohortView {
+interface Counts {
+  learners: number;
+  seats: number;
+}
+const NONE: Counts = { learners: 0, seats: 0 };
+
+function present(r: CohortRow, c: Counts): CohortView {
   return {
     id: r.id,
     organizationId: r.organizationId,
@@ -187,7 +224,9 @@ function present(r: CohortRow, learnerCount: number): CohortView {
     name: r.name,
     startsAt: r.startsAt.toISOString(),
     endsAt: r.endsAt ? r.endsAt.toISOString() : null,
-    learnerCount,
+    learnerCount: c.learners,
+    capacity: r.capacity,
+    seatsTaken: c.seats,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

@@ -24,9 +24,12 @@ export const cohorts = pgTable(
     name: text('name').notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }),
+    /** seat limit of the cohort (null: none); the waitlist module enforces it and runs its waitlist */
+    capacity: integer('capacity'),
     ...timestamps(),
   },
   (t) => [
+    check('cohorts_capacity_ck', sql`${t.capacity} IS NULL OR ${t.capacity} >= 0`),
     uniqueIndex('cohorts_course_name_uq').on(t.courseId, t.name),
     index('cohorts_org_course_idx').on(t.organizationId, t.courseId),
     check('cohorts_dates_ck', sql`${t.endsAt} IS NULL OR ${t.endsAt} > ${t.startsAt}`),

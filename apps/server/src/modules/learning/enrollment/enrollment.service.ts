@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
 import { type OrgContext, type RequestContext, requireUser } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
@@ -10,7 +10,7 @@ import { normalizeEmail } from './bulk-csv.js';
 import { CourseGate } from './course-gate.js';
 import type { EnrollResult } from './enrollment.dto.js';
 import { type EnrollmentView, presentEnrollment } from './enrollment.presenter.js';
-import { cohorts, type EnrollmentRow, type EnrollmentSource, enrollmentLearners, enrollments } from './enrollment.schema.js';
+import { type CohortRow, cohorts, type EnrollmentRow, type EnrollmentSource, enrollmentLearners, enrollments } from './enrollment.schema.js';
 import { LearnerDirectory, type LearnerIdentity } from './learner-directory.js';
 import { ProgressService } from './progress.service.js';
 import { SeatGuards } from './seat-guard.js';
@@ -139,6 +139,7 @@ export class EnrollmentService {
       .onConflictDoNothing({ target: [enrollments.courseId, enrollments.userId] })
       .returning();
     if (created) {
+      await this.cohortChanged(tx, created, null, this.seatCohort(created, now));
       await this.emitCreated(tx, created);
       return { enrollment: created, outcome: 'enrolled' };
     }
@@ -163,6 +164,8 @@ export class EnrollmentService {
       })
       .where(eq(enrollments.id, existing.id))
       .returning();
+    // the enrollment held no seat before, so it held none in its cohort either
+    await this.cohortChanged(tx, updated!, null, this.seatCohort(updated!, now));
     if (status === 'revoked') await this.emitCreated(tx, updated!);
     return { enrollment: updated!, outcome: 'reactivated' };
   }
@@ -302,6 +305,7 @@ export class EnrollmentService {
     const now = new Date();
     const row = await this.db.transaction(async (tx) => {
       let e = await this.lockEnrollment(tx, course, enrollmentId);
+      const seatBefore = this.seatCohort(e, now);
       if (patch.cohortId) await this.requireCohort(tx, course, patch.cohortId, 'body.cohortId');
       const set: Partial<EnrollmentRow> = {};
       if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt === null ? null : new Date(patch.expiresAt);
@@ -324,9 +328,14 @@ export class EnrollmentService {
       }
       if (Object.keys(set).length) {
         [e] = (await tx.update(enrollments).set(set).where(eq(enrollments.id, e.id)).returning()) as [EnrollmentRow];
+        if (patch.status !== 'revoked') await this.cohortChanged(tx, e, seatBefore, this.seatCohort(e, now));
       }
       if (reactivated) await this.emitCreated(tx, e);
-      if (patch.status === 'revoked' && e.status !== 'revoked') e = await this.revokeRow(tx, e);
+      if (patch.status === 'revoked' && e.status !== 'revoked') {
+        e = await this.revokeRow(tx, e);
+        // moved out of a cohort and revoked at once: the seat left behind is freed too
+        if (seatBefore && seatBefore !== e.cohortId) await this.cohortChanged(tx, e, seatBefore, null);
+      }
       return e;
     });
     return this.present(this.db, course, row);
@@ -355,6 +364,79 @@ export class EnrollmentService {
   async hasSeat(db: DbOrTx, courseId: string, userId: string, now = new Date()): Promise<boolean> {
     const [row] = await db.select().from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId)));
     return row ? grantsAccess(effectiveStatus(row, now)) : false;
+  }
+
+  // ---- cohort seats (the waitlist enforces cohort capacity through SeatGuards) ----
+
+  /** Locks the cohort row: every change of a limited cohort's seats is serialized on it. */
+  async lockCohort(tx: Tx, cohortId: string): Promise<CohortRow | null> {
+    const [row] = await tx.select().from(cohorts).where(eq(cohorts.id, cohortId)).for('update');
+    return row ?? null;
+  }
+
+  async getCohort(db: DbOrTx, courseId: string, cohortId: string): Promise<CohortRow | null> {
+    const [row] = await db
+      .select()
+      .from(cohorts)
+      .where(and(eq(cohorts.id, cohortId), eq(cohorts.courseId, courseId)));
+    return row ?? null;
+  }
+
+  /** The cohorts of a course by start date (the waitlist's seat overview). */
+  async cohortsOf(db: DbOrTx, courseId: string): Promise<CohortRow[]> {
+    return db.select().from(cohorts).where(eq(cohorts.courseId, courseId)).orderBy(asc(cohorts.startsAt), asc(cohorts.id));
+  }
+
+  /** Seats taken in a cohort: its enrollments that give access now, not counting `exceptUserIds`. */
+  async cohortSeatsTaken(db: DbOrTx, cohortId: string, now = new Date(), exceptUserIds: readonly string[] = []): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(enrollments)
+      .where(
+        and(
+          eq(enrollments.cohortId, cohortId),
+          inArray(enrollments.status, ['active', 'completed']),
+          sql`(${enrollments.expiresAt} IS NULL OR ${enrollments.expiresAt} > ${now})`,
+          exceptUserIds.length ? notInArray(enrollments.userId, [...exceptUserIds]) : undefined,
+        ),
+      );
+    return row?.n ?? 0;
+  }
+
+  /** The cohort the user holds a seat in (null: no seat in the course, or none in a cohort); hasSeat as above. */
+  async seatOf(db: DbOrTx, courseId: string, userId: string, now = new Date()): Promise<{ hasSeat: boolean; cohortId: string | null }> {
+    const [row] = await db.select().from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId)));
+    if (!row || !grantsAccess(effectiveStatus(row, now))) return { hasSeat: false, cohortId: null };
+    return { hasSeat: true, cohortId: row.cohortId };
+  }
+
+  /**
+   * Moves the user's enrollment (which must give access) into the cohort inside `tx`; the cohort
+   * guard runs as for staff moves. Returns false when the user holds no seat in the course.
+   */
+  async moveToCohort(tx: Tx, input: { courseId: string; userId: string; cohortId: string }): Promise<boolean> {
+    const now = new Date();
+    const [e] = await tx
+      .select()
+      .from(enrollments)
+      .where(and(eq(enrollments.courseId, input.courseId), eq(enrollments.userId, input.userId)))
+      .for('update');
+    if (!e || !grantsAccess(effectiveStatus(e, now))) return false;
+    if (e.cohortId === input.cohortId) return true;
+    const [moved] = await tx.update(enrollments).set({ cohortId: input.cohortId }).where(eq(enrollments.id, e.id)).returning();
+    await this.cohortChanged(tx, moved!, e.cohortId, input.cohortId);
+    return true;
+  }
+
+  /** The cohort whose seat the enrollment holds now, if any. */
+  seatCohort(e: EnrollmentRow, now: Date): string | null {
+    return grantsAccess(effectiveStatus(e, now)) ? e.cohortId : null;
+  }
+
+  /** Runs after an enrollment's cohort seat changed from `before` to `after` (in `tx`): guards the new cohort, frees the old. */
+  async cohortChanged(tx: Tx, e: Pick<EnrollmentRow, 'organizationId' | 'courseId' | 'userId'>, before: string | null, after: string | null): Promise<void> {
+    if (after && after !== before) await this.seats.checkCohort(tx, { organizationId: e.organizationId, courseId: e.courseId, cohortId: after, userIds: [e.userId] });
+    if (before && before !== after) await this.seats.cohortSeatsFreed(tx, { organizationId: e.organizationId, courseId: e.courseId, cohortId: before });
   }
 
   /**
@@ -441,6 +523,7 @@ export class EnrollmentService {
       enrollmentId: e.id,
       userId: e.userId,
     });
+    await this.cohortChanged(tx, e, this.seatCohort(e, new Date()), null);
     return updated!;
   }
 

@@ -14,15 +14,32 @@ export interface SeatRequest {
  */
 export type SeatGuard = (tx: Tx, req: SeatRequest) => Promise<void>;
 
+/** Enrollments of these users are about to be put into a cohort they are not in yet. */
+export interface CohortSeatRequest {
+  organizationId: string;
+  courseId: string;
+  cohortId: string;
+  userIds: string[];
+}
+
+/** Runs inside the transaction that puts learners into a cohort; throws (Conflict `cohort_full`) to refuse. */
+export type CohortSeatGuard = (tx: Tx, req: CohortSeatRequest) => Promise<void>;
+
+/** Told inside the transaction that moved learners out of a cohort (or raised its capacity). */
+export type CohortSeatsFreed = (tx: Tx, e: { organizationId: string; courseId: string; cohortId: string }) => Promise<void>;
+
 /**
  * The capacity hook: modules that limit seats (the waitlist) register a guard at boot, and every
  * path that creates or restores access (self-enrollment, staff and bulk grants, purchases) passes
  * through `EnrollmentService.grantAccess`, which calls these guards. Enrollment itself knows no
- * capacity rules.
+ * capacity rules. Cohorts work the same way: `checkCohort` runs before enrollments move into a
+ * cohort, and `cohortSeatsFreed` after they move out (or its capacity changes).
  */
 @Injectable()
 export class SeatGuards {
   private readonly guards: SeatGuard[] = [];
+  private readonly cohortGuards: CohortSeatGuard[] = [];
+  private readonly freedListeners: CohortSeatsFreed[] = [];
 
   register(guard: SeatGuard): void {
     this.guards.push(guard);
@@ -30,5 +47,23 @@ export class SeatGuards {
 
   async check(tx: Tx, req: SeatRequest): Promise<void> {
     for (const g of this.guards) await g(tx, req);
+  }
+
+  /** A cohort capacity check, run by every path that puts an enrollment into a cohort. */
+  registerCohort(guard: CohortSeatGuard): void {
+    this.cohortGuards.push(guard);
+  }
+
+  async checkCohort(tx: Tx, req: CohortSeatRequest): Promise<void> {
+    if (!req.userIds.length) return;
+    for (const g of this.cohortGuards) await g(tx, req);
+  }
+
+  onCohortSeatsFreed(listener: CohortSeatsFreed): void {
+    this.freedListeners.push(listener);
+  }
+
+  async cohortSeatsFreed(tx: Tx, e: { organizationId: string; courseId: string; cohortId: string }): Promise<void> {
+    for (const l of this.freedListeners) await l(tx, e);
   }
 }
