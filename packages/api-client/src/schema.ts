@@ -6213,8 +6213,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel at period end (access until then, no further charge) or now (access ends at once; no refund) */
+        /** Cancel at period end (access until then, no further charge) or now (access ends at once; an active subscription is refunded the unused time, prorated by seconds) */
         post: operations["BillingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/cancel-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What cancelling now would refund: the unused part of the current period, prorated by whole seconds (0 for trials and past-due subscriptions) */
+        get: operations["BillingController_previewCancel"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7675,6 +7692,14 @@ export interface components {
             planId: string;
             quantity: number;
         };
+        CancelPreviewDto_Output: {
+            /** @constant */
+            basis: "seconds";
+            currency: string;
+            periodSeconds: number;
+            refundMinor: number;
+            remainingSeconds: number;
+        };
         CancelSubscriptionDto: {
             /** @default true */
             atPeriodEnd: boolean;
@@ -7902,8 +7927,16 @@ export interface components {
                 periodStart: string;
                 /** @enum {string} */
                 reason: "initial" | "renewal" | "retry" | "proration";
+                refundedMinor: number;
                 /** @enum {string} */
                 status: "succeeded" | "failed";
+                taxLines: {
+                    amountMinor: number;
+                    inclusive: boolean;
+                    label: string;
+                    rateBasisPoints: number;
+                }[];
+                taxMinor: number;
             }[];
             nextCursor: string | null;
         };
@@ -11686,6 +11719,7 @@ export interface components {
                 line1?: string;
                 name?: string;
                 postalCode?: string;
+                region?: string;
             };
             couponCode?: string;
             currency?: string;
@@ -21056,6 +21090,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_previewCancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelPreviewDto_Output"];
                 };
             };
         };
