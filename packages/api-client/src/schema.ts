@@ -7682,6 +7682,14 @@ export interface components {
             nextCursor: string | null;
         };
         BuySeatsDto: {
+            billingAddress?: {
+                city?: string;
+                country?: string;
+                line1?: string;
+                name?: string;
+                postalCode?: string;
+                region?: string;
+            };
             currency?: string;
             paymentMethod: {
                 cardNumber: string;

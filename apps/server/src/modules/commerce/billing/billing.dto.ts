@@ -222,6 +222,8 @@ export const BuySeats = z.strictObject({
   quantity: z.number().int().min(1).max(10_000),
   currency: currency.optional(),
   paymentMethod: PaymentMethod,
+  /** the buyer's billing address: its country/region's tax rate applies to the charges */
+  billingAddress: BillingAddress.optional(),
 });
 export class BuySeatsDto extends createZodDto(BuySeats) {}
 

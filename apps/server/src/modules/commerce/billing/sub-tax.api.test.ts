@@ -101,6 +101,19 @@ describe('tax on subscription charges', () => {
     expect(c).toMatchObject({ amountMinor: 1073, taxMinor: 73, taxLines: [{ label: 'CA sales tax', rateBasisPoints: 725 }] });
   });
 
+  it('seat licences are taxed on the whole quantity', async () => {
+    const res = await t.http('POST', '/api/v1/billing/seats', {
+      as: admin,
+      headers: { ...admin.h(), 'idempotency-key': idem() },
+      body: { planId, quantity: 3, paymentMethod: { type: 'manual_card', cardNumber: CARD_OK }, billingAddress: { country: 'ES' } },
+    });
+    const licence = ok(res, 201).body;
+    const [c] = await chargesOf(admin, licence.id);
+    expect(c).toMatchObject({ amountMinor: 3630, taxMinor: 630 });
+    await t.drain();
+    expect(await invoiceOf(c!.id)).toMatchObject({ net_minor: 3000, tax_minor: 630, total_minor: 3630 });
+  });
+
   it('an untaxed country, or no billing address, has no tax line', async () => {
     for (const address of [{ country: 'FR' }, undefined]) {
       const member = await addMember(t, admin.orgId, 'learner');
