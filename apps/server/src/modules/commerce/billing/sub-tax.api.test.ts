@@ -101,6 +101,16 @@ describe('tax on subscription charges', () => {
     expect(c).toMatchObject({ amountMinor: 1073, taxMinor: 73, taxLines: [{ label: 'CA sales tax', rateBasisPoints: 725 }] });
   });
 
+  it('an upgrade’s proration charge is taxed on the prorated difference', async () => {
+    const bigger = (await createPlan(t, admin, { name: 'Taxed bigger', prices: [{ currency: 'USD', amountMinor: 2000 }] })).id;
+    const member = await addMember(t, admin.orgId, 'learner');
+    const sub = ok(await subscribeFrom(member, planId, { country: 'ES' }), 201).body;
+    ok(await t.http('POST', `/api/v1/subscriptions/${sub.id}/change-plan`, { as: member, headers: { ...member.h(), 'idempotency-key': idem() }, body: { planId: bigger } }));
+    const proration = (await chargesOf(member, sub.id)).find((c) => c.reason === 'proration')!;
+    // the whole period is left: 2000 − 1000 = 1000 net, + 21%
+    expect(proration).toMatchObject({ amountMinor: 1210, taxMinor: 210, taxLines: [{ label: 'VAT', amountMinor: 210 }] });
+  });
+
   it('seat licences are taxed on the whole quantity', async () => {
     const res = await t.http('POST', '/api/v1/billing/seats', {
       as: admin,
