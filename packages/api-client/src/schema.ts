@@ -6283,8 +6283,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel at period end (access until then, no further charge) or now (access ends at once; no refund) */
+        /** Cancel at period end (access until then, no further charge) or now (access ends at once; an active subscription is refunded the unused time, prorated by seconds) */
         post: operations["BillingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/cancel-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What cancelling now would refund: the unused part of the current period, prorated by whole seconds (0 for trials and past-due subscriptions) */
+        get: operations["BillingController_previewCancel"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7735,6 +7752,14 @@ export interface components {
             nextCursor: string | null;
         };
         BuySeatsDto: {
+            billingAddress?: {
+                city?: string;
+                country?: string;
+                line1?: string;
+                name?: string;
+                postalCode?: string;
+                region?: string;
+            };
             currency?: string;
             paymentMethod: {
                 cardNumber: string;
@@ -7744,6 +7769,14 @@ export interface components {
             /** Format: uuid */
             planId: string;
             quantity: number;
+        };
+        CancelPreviewDto_Output: {
+            /** @constant */
+            basis: "seconds";
+            currency: string;
+            periodSeconds: number;
+            refundMinor: number;
+            remainingSeconds: number;
         };
         CancelSubscriptionDto: {
             /** @default true */
@@ -7972,8 +8005,16 @@ export interface components {
                 periodStart: string;
                 /** @enum {string} */
                 reason: "initial" | "renewal" | "retry" | "proration";
+                refundedMinor: number;
                 /** @enum {string} */
                 status: "succeeded" | "failed";
+                taxLines: {
+                    amountMinor: number;
+                    inclusive: boolean;
+                    label: string;
+                    rateBasisPoints: number;
+                }[];
+                taxMinor: number;
             }[];
             nextCursor: string | null;
         };
@@ -11811,6 +11852,7 @@ export interface components {
                 line1?: string;
                 name?: string;
                 postalCode?: string;
+                region?: string;
             };
             couponCode?: string;
             currency?: string;
@@ -21328,6 +21370,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_previewCancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelPreviewDto_Output"];
                 };
             };
         };

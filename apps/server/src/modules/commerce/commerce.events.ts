@@ -88,7 +88,29 @@ export const SubscriptionPaymentSucceeded = defineEvent(
     netMinor: z.number().int(),
     taxMinor: z.number().int().min(0),
     totalMinor: z.number().int().min(0),
+    /** the rate(s) behind taxMinor (the subscriber's billing country/region); absent: untaxed */
+    taxLines: z.array(z.object({ label: z.string(), rateBasisPoints: z.number().int(), inclusive: z.boolean(), amountMinor: z.number().int().min(0) })).optional(),
+    /** the subscriber's billing address at the charge (country, region, …) */
+    billingAddress: z.record(z.string(), z.string()).optional(),
     referralCode: z.string().nullable(),
     paidAt: z.iso.datetime({ offset: true }),
+  }),
+);
+
+/**
+ * Part of a subscription charge was refunded (the unused time of a subscription cancelled at
+ * once). `refundId` is unique per refund: invoicing counts it on the charge's invoice once.
+ */
+export const SubscriptionChargeRefunded = defineEvent(
+  'subscription.charge_refunded',
+  z.object({
+    organizationId: z.uuid(),
+    subscriptionId: z.uuid(),
+    chargeId: z.uuid(),
+    refundId: z.uuid(),
+    currency: z.string().length(3),
+    /** tax included */
+    amountMinor: z.number().int().min(1),
+    refundedAt: z.iso.datetime({ offset: true }),
   }),
 );

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { api, call } from '../../api';
 import { EmptyState, ErrorState, PageLoading, confirmAction, errorMessage, formatDate, notify, notifyError, usePageTitle } from '../../components/common';
 import { CardDialog } from './CardDialog';
-import { formatMoney, mineKey, newKey, plansKey, type ChargePage, type PlanPage, type ProrationPreview, type Subscription, type SubscriptionPage } from './model';
+import { type CancelPreview, formatMoney, mineKey, newKey, plansKey, type ChargePage, type PlanPage, type ProrationPreview, type Subscription, type SubscriptionPage } from './model';
 
 const STATUS_COLOR: Record<Subscription['status'], string> = { trialing: 'blue', active: 'green', past_due: 'orange', canceled: 'gray', expired: 'gray' };
 
@@ -95,7 +95,15 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
   };
   const path = { params: { path: { id: sub.id } } };
   const cancelNow = async () => {
-    const ok = await confirmAction({ title: t('billing.mine.cancelNowTitle'), message: t('billing.mine.cancelNowMessage'), confirmLabel: t('billing.mine.cancelNow') });
+    let refund: CancelPreview;
+    try {
+      refund = await call<CancelPreview>(api.GET('/api/v1/subscriptions/{id}/cancel-preview', path));
+    } catch (e) {
+      notifyError(e, t);
+      return;
+    }
+    const message = refund.refundMinor > 0 ? t('billing.mine.cancelNowRefundMessage', { amount: money(refund.refundMinor) }) : t('billing.mine.cancelNowMessage');
+    const ok = await confirmAction({ title: t('billing.mine.cancelNowTitle'), message, confirmLabel: t('billing.mine.cancelNow') });
     if (ok) await act(() => call(api.POST('/api/v1/subscriptions/{id}/cancel', { ...path, body: { atPeriodEnd: false } })), t('billing.mine.canceledNow'));
   };
   return (

@@ -8,6 +8,7 @@ import {
   BillingIdParamsDto,
   BillingListQueryDto,
   BuySeatsDto,
+  CancelPreviewDto,
   CancelSubscriptionDto,
   ChangePlanDto,
   ChangePreviewQueryDto,
@@ -124,9 +125,16 @@ export class BillingController {
     return this.subs.charges(ctx, p.id, q);
   }
 
+  @Get('subscriptions/:id/cancel-preview')
+  @ApiOperation({ summary: 'What cancelling now would refund: the unused part of the current period, prorated by whole seconds (0 for trials and past-due subscriptions)' })
+  @ZodResponse({ status: 200, type: CancelPreviewDto })
+  previewCancel(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
+    return this.subs.previewCancel(ctx, p.id);
+  }
+
   @Post('subscriptions/:id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel at period end (access until then, no further charge) or now (access ends at once; no refund)' })
+  @ApiOperation({ summary: 'Cancel at period end (access until then, no further charge) or now (access ends at once; an active subscription is refunded the unused time, prorated by seconds)' })
   @ZodResponse({ status: 200, type: SubscriptionDto })
   cancel(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: CancelSubscriptionDto) {
     return this.subs.cancel(ctx, p.id, body.atPeriodEnd);

@@ -84,7 +84,9 @@ export const BillingAddress = z.strictObject({
   line1: z.string().trim().max(200).optional(),
   city: z.string().trim().max(100).optional(),
   postalCode: z.string().trim().max(20).optional(),
-  country: z.string().trim().length(2).optional(),
+  country: z.string().trim().length(2).toUpperCase().optional(),
+  /** the region (ISO 3166-2 subdivision without the country, e.g. CA in US): its own tax rate applies when set */
+  region: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{0,8}$/, 'Use the region code, e.g. CA.').optional(),
 });
 
 export const Subscribe = z.strictObject({
@@ -136,6 +138,11 @@ export const Charge = z.object({
   currency: z.string(),
   amountMinor: z.number().int(),
   lines: z.array(z.object({ description: z.string(), amountMinor: z.number().int(), taxMinor: z.number().int() })),
+  /** the tax inside amountMinor, by the subscriber's billing country/region, and its rate */
+  taxMinor: z.number().int(),
+  taxLines: z.array(z.object({ label: z.string(), rateBasisPoints: z.number().int(), inclusive: z.boolean(), amountMinor: z.number().int() })),
+  /** refunded so far (tax included) */
+  refundedMinor: z.number().int(),
   periodStart: isoDate,
   periodEnd: isoDate,
   declineCode: z.string().nullable(),
@@ -146,6 +153,17 @@ export class ChargePageDto extends createZodDto(pageOf(Charge)) {}
 
 export const Cancel = z.strictObject({ atPeriodEnd: z.boolean().default(true) });
 export class CancelSubscriptionDto extends createZodDto(Cancel) {}
+
+/** What cancelling now would refund: the unused part of the current period's charges, by whole seconds. */
+export const CancelPreview = z.object({
+  currency: z.string(),
+  basis: z.literal('seconds'),
+  remainingSeconds: z.number().int(),
+  periodSeconds: z.number().int(),
+  /** refunded through the payment provider if cancelled now (0 for trials and past-due subscriptions) */
+  refundMinor: z.number().int(),
+});
+export class CancelPreviewDto extends createZodDto(CancelPreview) {}
 
 export const UpdatePaymentMethod = z.strictObject({ paymentMethod: PaymentMethod });
 export class UpdatePaymentMethodDto extends createZodDto(UpdatePaymentMethod) {}
@@ -204,6 +222,8 @@ export const BuySeats = z.strictObject({
   quantity: z.number().int().min(1).max(10_000),
   currency: currency.optional(),
   paymentMethod: PaymentMethod,
+  /** the buyer's billing address: its country/region's tax rate applies to the charges */
+  billingAddress: BillingAddress.optional(),
 });
 export class BuySeatsDto extends createZodDto(BuySeats) {}
 

@@ -8,6 +8,7 @@ import { EnrollmentModule } from '../../learning/enrollment/index.js';
 import { CoursePublished } from '../../learning/index.js';
 import { CouponsModule } from '../coupons/index.js';
 import { PaymentsModule, PaymentWebhookRouter } from '../payments/index.js';
+import { TaxModule } from '../tax/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import { BillingController } from './billing.controller.js';
@@ -23,7 +24,7 @@ import { TestClocksService } from './test-clocks.service.js';
 
 /** Billing: subscription plans, subscriptions, renewals and dunning, proration, seat licences, test clocks. */
 @Module({
-  imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule, CouponsModule],
+  imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule, CouponsModule, TaxModule],
   controllers: [BillingController],
   providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, TestClocksService, SeatsService, BillingWebhooks],
   exports: [SubscriptionsService],

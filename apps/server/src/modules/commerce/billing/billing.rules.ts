@@ -74,6 +74,20 @@ export function prorate(p: ProrationInput): Proration {
   return { creditMinor, chargeMinor, netMinor: chargeMinor - creditMinor, remainingSeconds, periodSeconds, lines };
 }
 
+/**
+ * The refund of a charge for the unused time of its period when cancelled at `at`:
+ * round(charged × remainingSeconds / periodSeconds), half away from zero, in integer arithmetic,
+ * where remainingSeconds = floor((periodEnd − at) / 1 s) and periodSeconds = floor((periodEnd −
+ * periodStart) / 1 s); never more than what is left unrefunded.
+ */
+export function unusedRefund(c: { chargedMinor: number; refundedMinor: number; periodStart: Date; periodEnd: Date }, at: Date): { refundMinor: number; remainingSeconds: number; periodSeconds: number } {
+  const periodSeconds = Math.floor((c.periodEnd.getTime() - c.periodStart.getTime()) / 1000);
+  if (periodSeconds <= 0) return { refundMinor: 0, remainingSeconds: 0, periodSeconds: 0 };
+  const remainingSeconds = Math.min(periodSeconds, Math.max(0, Math.floor((c.periodEnd.getTime() - at.getTime()) / 1000)));
+  const share = divRound(BigInt(c.chargedMinor) * BigInt(remainingSeconds), BigInt(periodSeconds));
+  return { refundMinor: Math.max(0, Math.min(share, c.chargedMinor - c.refundedMinor)), remainingSeconds, periodSeconds };
+}
+
 /** Whether a subscription in this state gives access at `at`. */
 export function grantsAccess(s: { status: SubscriptionStatus; graceEndsAt: Date | null }, at: Date): boolean {
   if (s.status === 'trialing' || s.status === 'active') return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addInterval, grantsAccess, nextRetryAt, prorate } from './billing.rules.js';
+import { addInterval, grantsAccess, nextRetryAt, prorate, unusedRefund } from './billing.rules.js';
 
 const d = (s: string) => new Date(s);
 
@@ -63,5 +63,23 @@ describe('dunning', () => {
     expect(grantsAccess({ status: 'past_due', graceEndsAt: at }, at)).toBe(false);
     expect(grantsAccess({ status: 'canceled', graceEndsAt: null }, at)).toBe(false);
     expect(grantsAccess({ status: 'expired', graceEndsAt: null }, at)).toBe(false);
+  });
+});
+
+describe('unusedRefund', () => {
+  const periodStart = new Date('2026-04-01T00:00:00Z');
+  const periodEnd = new Date('2026-05-01T00:00:00Z');
+  it('refunds round(charged × remaining seconds / period seconds), half away from zero', () => {
+    expect(unusedRefund({ chargedMinor: 1210, refundedMinor: 0, periodStart, periodEnd }, new Date('2026-04-16T00:00:00Z'))).toEqual({ refundMinor: 605, remainingSeconds: 15 * 86_400, periodSeconds: 30 * 86_400 });
+    // 1001 × 1/2 = 500.5 → 501
+    expect(unusedRefund({ chargedMinor: 1001, refundedMinor: 0, periodStart, periodEnd }, new Date('2026-04-16T00:00:00Z')).refundMinor).toBe(501);
+    // one third left of 1000 → 333.33 → 333
+    expect(unusedRefund({ chargedMinor: 1000, refundedMinor: 0, periodStart, periodEnd }, new Date('2026-04-21T00:00:00Z')).refundMinor).toBe(333);
+  });
+  it('refunds everything at the start, nothing at or after the end, and never more than is left', () => {
+    expect(unusedRefund({ chargedMinor: 1000, refundedMinor: 0, periodStart, periodEnd }, periodStart).refundMinor).toBe(1000);
+    expect(unusedRefund({ chargedMinor: 1000, refundedMinor: 0, periodStart, periodEnd }, periodEnd).refundMinor).toBe(0);
+    expect(unusedRefund({ chargedMinor: 1000, refundedMinor: 0, periodStart, periodEnd }, new Date('2026-06-01T00:00:00Z')).refundMinor).toBe(0);
+    expect(unusedRefund({ chargedMinor: 1000, refundedMinor: 900, periodStart, periodEnd }, periodStart).refundMinor).toBe(100);
   });
 });

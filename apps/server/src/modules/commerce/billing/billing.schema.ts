@@ -142,6 +142,13 @@ export interface ChargeLine {
   discount?: boolean;
 }
 
+export interface ChargeTaxLine {
+  label: string;
+  rateBasisPoints: number;
+  inclusive: boolean;
+  amountMinor: number;
+}
+
 /**
  * Every charge attempt. `idempotency_key` is unique: a renewal of one period (or one retry of it)
  * is attempted once however often the cron runs, and the provider gets the same key on a retry.
@@ -159,8 +166,14 @@ export const subscriptionCharges = pgTable(
     periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
     periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
     currency: text('currency').notNull(),
+    /** what the provider was asked for: the lines less credit, plus tax when the rate is exclusive */
     amountMinor: integer('amount_minor').notNull(),
     lines: jsonb('lines').$type<ChargeLine[]>().notNull(),
+    /** the tax inside amountMinor (by the subscriber's billing country/region) and its rate */
+    taxMinor: integer('tax_minor').notNull().default(0),
+    taxLines: jsonb('tax_lines').$type<ChargeTaxLine[]>().notNull().default([]),
+    /** refunded so far (the unused time when cancelled at once) */
+    refundedMinor: integer('refunded_minor').notNull().default(0),
     status: text('status', { enum: ['succeeded', 'failed'] }).notNull(),
     providerPaymentId: text('provider_payment_id'),
     declineCode: text('decline_code'),

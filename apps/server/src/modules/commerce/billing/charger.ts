@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../../../kernel/db/index.js';
+import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { DbOrTx, Tx } from '../../../kernel/db/index.js';
+import { Unprocessable } from '../../../kernel/errors/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
-import { SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import { SubscriptionChargeRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import { exclusiveTax, inclusiveTax } from '../money.js';
 import { PAYMENT_PROVIDERS, type PaymentProviders } from '../payments/index.js';
-import { type ChargeLine, type ChargeReason, type ChargeRow, type PlanRow, subscriptionCharges, subscriptions, type SubscriptionRow } from './billing.schema.js';
+import { TaxService } from '../tax/index.js';
+import { unusedRefund } from './billing.rules.js';
+import { type ChargeLine, type ChargeReason, type ChargeRow, type ChargeTaxLine, type PlanRow, subscriptionCharges, subscriptions, type SubscriptionRow } from './billing.schema.js';
 
 export interface ChargeRequest {
   reason: ChargeReason;
@@ -38,7 +43,23 @@ export class Charger {
   constructor(
     @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
     private readonly events: EventBus,
+    private readonly tax: TaxService,
   ) {}
+
+  /**
+   * The tax on `amountMinor` (what is owed after credit) by the subscriber's billing country and
+   * region, with the rates checkout uses: exclusive rates are added on top, inclusive ones are the
+   * part of the amount that is tax. No billing country or no rate: untaxed.
+   */
+  async taxOn(tx: Tx, sub: SubscriptionRow, amountMinor: number): Promise<{ taxMinor: number; totalMinor: number; taxLines: ChargeTaxLine[] }> {
+    const country = sub.billingAddress?.country;
+    const rate = country && amountMinor > 0 ? await this.tax.rateFor(sub.organizationId, country, sub.billingAddress?.region ?? '', tx) : null;
+    if (!rate) return { taxMinor: 0, totalMinor: amountMinor, taxLines: [] };
+    const taxMinor = rate.inclusive ? inclusiveTax(amountMinor, rate.rateBasisPoints) : exclusiveTax(amountMinor, rate.rateBasisPoints);
+    const totalMinor = rate.inclusive ? amountMinor : amountMinor + taxMinor;
+    const taxLines = taxMinor > 0 ? [{ label: rate.label, rateBasisPoints: rate.rateBasisPoints, inclusive: rate.inclusive, amountMinor: taxMinor }] : [];
+    return { taxMinor, totalMinor, taxLines };
+  }
 
   async charge(tx: Tx, sub: SubscriptionRow, plan: PlanRow, req: ChargeRequest): Promise<ChargeResult> {
     const [prior] = await tx.select().from(subscriptionCharges).where(eq(subscriptionCharges.idempotencyKey, req.key));
@@ -48,15 +69,16 @@ export class Charger {
     const lines = credit > 0 ? [...req.lines, { description: 'Account credit applied', amountMinor: -credit, taxMinor: 0 }] : req.lines;
     const amount = gross - credit;
     if (amount < 0) throw new RangeError('a charge cannot be negative');
+    const { taxMinor, totalMinor, taxLines } = await this.taxOn(tx, sub, amount);
     const provider = this.providers.get(sub.provider);
     const card = req.cardNumber ?? sub.cardNumber;
     if (!provider || !card) throw new Error(`subscription ${sub.id} has no chargeable payment method`);
     const outcome =
-      amount === 0
+      totalMinor === 0
         ? { status: 'succeeded' as const, providerPaymentId: null }
         : await provider.charge({
             reference: sub.id,
-            amountMinor: amount,
+            amountMinor: totalMinor,
             currency: sub.currency,
             idempotencyKey: req.key,
             customerEmail: sub.customerEmail,
@@ -76,8 +98,10 @@ export class Charger {
         periodStart: req.periodStart,
         periodEnd: req.periodEnd,
         currency: sub.currency,
-        amountMinor: amount,
+        amountMinor: totalMinor,
         lines,
+        taxMinor,
+        taxLines,
         status: ok ? 'succeeded' : 'failed',
         providerPaymentId: outcome.providerPaymentId,
         declineCode: outcome.status === 'failed' ? outcome.declineCode : outcome.status === 'requires_redirect' ? 'requires_redirect' : null,
@@ -104,12 +128,80 @@ export class Charger {
       periodStart: req.periodStart.toISOString(),
       periodEnd: req.periodEnd.toISOString(),
       lines,
-      netMinor: amount,
-      taxMinor: 0,
-      totalMinor: amount,
+      netMinor: totalMinor - taxMinor,
+      taxMinor,
+      totalMinor,
+      taxLines,
+      billingAddress: sub.billingAddress ?? {},
       referralCode: null,
       paidAt: req.at.toISOString(),
     });
     return { charge: charge!, fresh: true };
+  }
+
+  /**
+   * What cancelling at `at` refunds: each succeeded, provider-paid charge of the current period
+   * (the first charge or renewal, a retry, an upgrade's proration) gives back the unused share of
+   * what it charged (billing.rules unusedRefund). Only an active subscription refunds: a trial
+   * paid nothing and a past-due one has not paid the period.
+   */
+  async unused(db: DbOrTx, sub: SubscriptionRow, at: Date): Promise<{ refundMinor: number; remainingSeconds: number; periodSeconds: number; parts: { charge: ChargeRow; refundMinor: number }[] }> {
+    const period = unusedRefund({ chargedMinor: 0, refundedMinor: 0, periodStart: sub.currentPeriodStart, periodEnd: sub.currentPeriodEnd }, at);
+    if (sub.status !== 'active') return { refundMinor: 0, remainingSeconds: period.remainingSeconds, periodSeconds: period.periodSeconds, parts: [] };
+    const rows = await db
+      .select()
+      .from(subscriptionCharges)
+      .where(
+        and(
+          eq(subscriptionCharges.subscriptionId, sub.id),
+          eq(subscriptionCharges.status, 'succeeded'),
+          eq(subscriptionCharges.periodEnd, sub.currentPeriodEnd),
+          isNotNull(subscriptionCharges.providerPaymentId),
+          gt(subscriptionCharges.amountMinor, subscriptionCharges.refundedMinor),
+        ),
+      )
+      .orderBy(subscriptionCharges.id);
+    const parts = rows
+      .map((charge) => ({ charge, refundMinor: unusedRefund({ chargedMinor: charge.amountMinor, refundedMinor: charge.refundedMinor, periodStart: charge.periodStart, periodEnd: charge.periodEnd }, at).refundMinor }))
+      .filter((p) => p.refundMinor > 0);
+    return { refundMinor: parts.reduce((s, p) => s + p.refundMinor, 0), remainingSeconds: period.remainingSeconds, periodSeconds: period.periodSeconds, parts };
+  }
+
+  /**
+   * Refunds the unused time through the provider, once per charge (the key names the charge, so a
+   * retried call gets the provider's same refund back), records it on the charge and emits
+   * SubscriptionChargeRefunded (the invoice counts it). A refused refund throws and the caller's
+   * transaction (the cancellation) rolls back. Returns the amount refunded.
+   */
+  async refundUnused(tx: Tx, sub: SubscriptionRow, at: Date): Promise<number> {
+    const { parts } = await this.unused(tx, sub, at);
+    const provider = this.providers.get(sub.provider);
+    let total = 0;
+    for (const { charge, refundMinor } of parts) {
+      if (!provider) throw new Error(`subscription ${sub.id} has no payment provider`);
+      const outcome = await provider.refund({
+        providerPaymentId: charge.providerPaymentId!,
+        amountMinor: refundMinor,
+        currency: charge.currency,
+        idempotencyKey: `sub:${sub.id}:cancel-refund:${charge.id}`,
+        reference: sub.id,
+      });
+      if (outcome.status !== 'succeeded') throw new Unprocessable(`The refund of the unused time failed: ${outcome.reason}`, 'refund_failed');
+      await tx
+        .update(subscriptionCharges)
+        .set({ refundedMinor: sql`${subscriptionCharges.refundedMinor} + ${refundMinor}` })
+        .where(eq(subscriptionCharges.id, charge.id));
+      await this.events.emit(tx, SubscriptionChargeRefunded, {
+        organizationId: sub.organizationId,
+        subscriptionId: sub.id,
+        chargeId: charge.id,
+        refundId: uuidv7(),
+        currency: charge.currency,
+        amountMinor: refundMinor,
+        refundedAt: at.toISOString(),
+      });
+      total += refundMinor;
+    }
+    return total;
   }
 }

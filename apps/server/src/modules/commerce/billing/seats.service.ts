@@ -8,7 +8,7 @@ import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination
 import { AccessService, UsersService } from '../../identity/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
-import type { Seat, SeatLicence } from './billing.dto.js';
+import type { BillingAddress, Seat, SeatLicence } from './billing.dto.js';
 import { requireBillingAdmin } from './billing.policy.js';
 import { billingPlans, type PlanRow, seatAssignments, subscriptions, type SubscriptionRow } from './billing.schema.js';
 import { PlansService } from './plans.service.js';
@@ -34,11 +34,11 @@ export class SeatsService {
     private readonly members: AccessService,
   ) {}
 
-  async buy(ctx: RequestContext, body: { planId: string; quantity: number; currency?: string; paymentMethod: { cardNumber: string } }): Promise<SeatLicenceView> {
+  async buy(ctx: RequestContext, body: { planId: string; quantity: number; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress> }): Promise<SeatLicenceView> {
     const o = requireBillingAdmin(ctx);
     return this.db.transaction(async (tx) => {
       const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
-      const sub = await this.subs.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'seats', quantity: body.quantity });
+      const sub = await this.subs.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'seats', quantity: body.quantity, billingAddress: body.billingAddress });
       return { ...presentSubscription(sub, plan), assigned: 0 };
     });
   }

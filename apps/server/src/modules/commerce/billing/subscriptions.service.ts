@@ -9,7 +9,7 @@ import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination
 import { CouponsService, type SubscriptionCouponTerms } from '../coupons/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
-import type { BillingAddress, Charge, ProrationPreview } from './billing.dto.js';
+import type { BillingAddress, CancelPreview, Charge, ProrationPreview } from './billing.dto.js';
 import { requireSubscriptionAccess } from './billing.policy.js';
 import { addDays, addInterval, prorate, type Proration } from './billing.rules.js';
 import {
@@ -192,13 +192,19 @@ export class SubscriptionsService {
     return toPage(rows, q.limit, (r) => [r.id], presentCharge);
   }
 
-  /** At period end: access lasts until then and nothing more is charged. Now: access ends at once. */
+  /**
+   * At period end: access lasts until then and nothing more is charged. Now: access ends at once
+   * and an active subscription is refunded the unused time of the period (Charger.refundUnused;
+   * trials and past-due subscriptions refund nothing). Once ended, a retry is refused (409) and
+   * refunds nothing more.
+   */
   async cancel(ctx: RequestContext, id: string, atPeriodEnd: boolean): Promise<SubscriptionView> {
     return this.mutate(ctx, id, async (tx, sub, plan, now) => {
       if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has already ended.', 'subscription_ended');
       if (atPeriodEnd && sub.status !== 'past_due') {
         await tx.update(subscriptions).set({ cancelAtPeriodEnd: true, canceledAt: now }).where(eq(subscriptions.id, sub.id));
       } else {
+        await this.charger.refundUnused(tx, sub, now);
         await tx
           .update(subscriptions)
           .set({ status: 'canceled', canceledAt: now, endedAt: now, cancelAtPeriodEnd: false, nextRetryAt: null, graceEndsAt: null })
@@ -206,6 +212,14 @@ export class SubscriptionsService {
       }
       void plan;
     });
+  }
+
+  /** What cancelling now would refund (the same rule as cancel). */
+  async previewCancel(ctx: RequestContext, id: string): Promise<z.infer<typeof CancelPreview>> {
+    const { sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
+    const now = await this.clock.now(sub.testClockId);
+    const u = LIVE.includes(sub.status as (typeof LIVE)[number]) ? await this.charger.unused(this.db, sub, now) : { refundMinor: 0, remainingSeconds: 0, periodSeconds: 0 };
+    return { currency: sub.currency, basis: 'seconds', remainingSeconds: u.remainingSeconds, periodSeconds: u.periodSeconds, refundMinor: u.refundMinor };
   }
 
   /** Undoes a cancellation at period end. */

@@ -59,6 +59,11 @@ export function invoicePdfStatus(r: { totalMinor: number; refundedMinor: number;
   return `Partially refunded (${formatMinor(r.refundedMinor, r.currency)})`;
 }
 
+/** "VAT 21%" or "VAT 21% (included)": how a tax line reads on an invoice (as for orders). */
+export function taxLineLabel(t: { label: string; rateBasisPoints: number; inclusive: boolean }): string {
+  return `${t.label} ${(t.rateBasisPoints / 100).toFixed(2).replace(/\.?0+$/, '')}%${t.inclusive ? ' (included)' : ''}`;
+}
+
 /** RFC 4180 field: quoted when needed; a leading = + - @ is prefixed so spreadsheets do not run it. */
 function csvField(v: string | number): string {
   let s = String(v);
@@ -177,7 +182,6 @@ export class InvoicesService {
     return [head.join(','), ...lines].join('\r\n') + '\r\n';
   }
 
-  /** `subscription.payment_succeeded` subscriber: the numbered invoice and receipt for a subscription charge. */
   /** OrderRefunded subscriber: the order's invoice counts the refund once (a redelivery is a no-op). */
   async onOrderRefunded(tx: Tx, e: { orderId: string; refundId: string; amountMinor: number }): Promise<void> {
     await tx
@@ -186,9 +190,30 @@ export class InvoicesService {
       .where(and(eq(invoices.source, 'order'), eq(invoices.sourceId, e.orderId), sql`NOT (${e.refundId}::uuid = ANY(${invoices.refundIds}))`));
   }
 
+  /** SubscriptionChargeRefunded subscriber: the charge's invoice counts the refund once. */
+  async onSubscriptionChargeRefunded(tx: Tx, e: { chargeId: string; refundId: string; amountMinor: number }): Promise<void> {
+    await tx
+      .update(invoices)
+      .set({ refundedMinor: sql`${invoices.refundedMinor} + ${e.amountMinor}`, refundIds: sql`array_append(${invoices.refundIds}, ${e.refundId}::uuid)` })
+      .where(and(eq(invoices.source, 'subscription'), eq(invoices.sourceId, e.chargeId), sql`NOT (${e.refundId}::uuid = ANY(${invoices.refundIds}))`));
+  }
+
+  /** `subscription.payment_succeeded` subscriber: the numbered invoice and receipt for a subscription charge, with its tax lines. */
   async onSubscriptionPayment(
     tx: Tx,
-    e: { organizationId: string; chargeId: string; userId: string; currency: string; lines: { description: string; amountMinor: number; taxMinor: number }[]; netMinor: number; taxMinor: number; totalMinor: number; paidAt: string },
+    e: {
+      organizationId: string;
+      chargeId: string;
+      userId: string;
+      currency: string;
+      lines: { description: string; amountMinor: number; taxMinor: number }[];
+      netMinor: number;
+      taxMinor: number;
+      totalMinor: number;
+      taxLines?: { label: string; rateBasisPoints: number; inclusive: boolean; amountMinor: number }[];
+      billingAddress?: Record<string, string>;
+      paidAt: string;
+    },
     buyer: { email: string; name: string },
   ): Promise<void> {
     await this.issue(tx, {
@@ -198,10 +223,10 @@ export class InvoicesService {
       userId: e.userId,
       buyerEmail: buyer.email,
       buyerName: buyer.name,
-      billingAddress: {},
+      billingAddress: e.billingAddress ?? {},
       currency: e.currency,
       lines: e.lines.map((l) => ({ description: l.description, amountMinor: l.amountMinor, discountMinor: 0, taxMinor: l.taxMinor, totalMinor: l.amountMinor + l.taxMinor })),
-      taxLines: e.taxMinor ? [{ label: 'Tax', amountMinor: e.taxMinor }] : [],
+      taxLines: e.taxLines?.length ? e.taxLines.map((t) => ({ label: taxLineLabel(t), amountMinor: t.amountMinor })) : e.taxMinor ? [{ label: 'Tax', amountMinor: e.taxMinor }] : [],
       netMinor: e.netMinor,
       taxMinor: e.taxMinor,
       totalMinor: e.totalMinor,
