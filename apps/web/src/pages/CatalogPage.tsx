@@ -1,9 +1,9 @@
 import { Badge, Button, Card, Group, Select, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { api, call, type CatalogItem, type CatalogPage as Page, type Level } from '../api';
 import { EmptyState, ErrorState, LoadMore, usePageTitle } from '../components/common';
 
@@ -84,8 +84,19 @@ export function CatalogPage() {
   const language = params.get('language');
   const category = params.get('category');
 
+  // Writes the typed search into the URL once it settles, and only when it differs. It must not run
+  // again just because the location changed: setParams changes with every navigation, and a rerun
+  // during the transition to a course page replaced that page with the catalog (a click on a result
+  // right after typing landed back on the catalog).
+  const { pathname } = useLocation();
+  const paramsRef = useRef({ params, setParams, pathname });
+  paramsRef.current = { params, setParams, pathname };
   useEffect(() => {
-    setParams(
+    const { params: current, setParams: set, pathname: catalogPath } = paramsRef.current;
+    // the search settled after the person already left the catalog (a click on a result)
+    if (window.location.pathname !== catalogPath) return;
+    if ((current.get('q') ?? '') === debouncedQ) return;
+    set(
       (p) => {
         if (debouncedQ) p.set('q', debouncedQ);
         else p.delete('q');
@@ -93,7 +104,7 @@ export function CatalogPage() {
       },
       { replace: true },
     );
-  }, [debouncedQ, setParams]);
+  }, [debouncedQ]);
 
   const setFilter = (key: 'level' | 'language' | 'category', value: string | null) =>
     setParams(
