@@ -10,6 +10,7 @@ import { JobsService } from '../../../kernel/jobs/index.js';
 import { type CourseInfo, CoursesService } from '../../learning/courses/index.js';
 import { type CohortSeatRequest, EnrollmentService } from '../../learning/enrollment/index.js';
 import type { CohortSeatsView, CohortWaitlistStatusView, WaitlistEntryView } from './waitlist.dto.js';
+import { lineEntryView } from './line-entry.js';
 import { NotifySeatOfferJob } from './waitlist.jobs.js';
 import { courseCapacities, seatOffers, waitlistEntries } from './waitlist.schema.js';
 import { WaitlistService } from './waitlist.service.js';
@@ -246,16 +247,7 @@ export class CohortWaitlistService {
       rows,
       q.limit,
       (r) => [r.e.id],
-      (r) => ({
-        id: r.e.id,
-        userId: r.e.userId,
-        name: r.e.name,
-        email: r.e.email,
-        status: r.e.status,
-        position: r.e.status === 'waiting' ? ++pos : null,
-        joinedAt: r.e.joinedAt.toISOString(),
-        offerExpiresAt: r.offerExpiresAt ? r.offerExpiresAt.toISOString() : null,
-      }),
+      (r) => lineEntryView(r.e, r.offerExpiresAt, r.e.status === 'waiting' ? ++pos : null),
     );
   }
 

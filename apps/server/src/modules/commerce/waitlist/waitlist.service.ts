@@ -12,6 +12,7 @@ import { type CourseInfo, CoursesService } from '../../learning/courses/index.js
 import { EnrollmentService, type SeatRequest } from '../../learning/enrollment/index.js';
 import { CartService } from '../cart/index.js';
 import type { SeatOfferView, WaitlistEntryView, WaitlistStatusView } from './waitlist.dto.js';
+import { lineEntryView } from './line-entry.js';
 import { NotifySeatOfferJob, SEAT_OFFER_EVENT } from './waitlist.jobs.js';
 import { courseCapacities, seatOffers, waitlistEntries } from './waitlist.schema.js';
 
@@ -139,16 +140,7 @@ export class WaitlistService {
       rows,
       q.limit,
       (r) => [r.e.id],
-      (r) => ({
-        id: r.e.id,
-        userId: r.e.userId,
-        name: r.e.name,
-        email: r.e.email,
-        status: r.e.status,
-        position: r.e.status === 'waiting' ? ++pos : null,
-        joinedAt: r.e.joinedAt.toISOString(),
-        offerExpiresAt: r.offerExpiresAt ? r.offerExpiresAt.toISOString() : null,
-      }),
+      (r) => lineEntryView(r.e, r.offerExpiresAt, r.e.status === 'waiting' ? ++pos : null),
     );
   }
 
