@@ -2,7 +2,8 @@
 // `npm run test:e2e`: builds the server and the web app when stale, then runs every e2e/*.e2e.ts
 // with node:test in real Chromium. Each spec file starts its own server on embedded PostgreSQL.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,11 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith('.e2e.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
   .map((f) => path.join('e2e', f));
 
+// One seeded data directory for the run; every spec file's server starts from a copy of it.
+const template = mkdtempSync(path.join(tmpdir(), 'lyceum-e2e-template-'));
+const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'lib/make-template.ts'), template], { cwd: root, stdio: 'inherit' });
+if (made.status !== 0) process.stderr.write('e2e: the template data directory could not be made; each spec file seeds its own\n');
+
 const result = spawnSync(
   process.execPath,
   [
@@ -35,6 +41,7 @@ const result = spawnSync(
     '--test-reporter-destination=stderr',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: made.status === 0 ? { ...process.env, E2E_TEMPLATE_DIR: template } : process.env },
 );
+rmSync(template, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,14 +25,29 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** Written into a template data directory once its server has seeded it and shut down cleanly. */
+export const TEMPLATE_MARKER = '.e2e-template-ready';
+
 /**
  * Starts the built server (`apps/server/dist/main.js serve`) on a free port with a fresh data
  * directory: embedded PostgreSQL starts and the demo data is seeded. The build is the caller's job.
+ *
+ * When `E2E_TEMPLATE_DIR` names a data directory that a server has already seeded and shut down
+ * cleanly (`e2e/run.mjs` makes one per run), the fresh directory starts as a copy of it: the same
+ * demo data, database and processed demo video, without paying for migrations, the seed and the
+ * ffmpeg run in every spec file. `keepDataDir` leaves the directory in place on stop (to make such
+ * a template).
  */
-export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'lyceum-e2e-'));
+export async function startServer(extraEnv: NodeJS.ProcessEnv = {}, opts: { dataDir?: string; keepDataDir?: boolean } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'lyceum-e2e-'));
   // mkdtemp makes the directory 0700; running as root, PostgreSQL runs as the `postgres` user and must reach it
   chmodSync(dataDir, 0o755);
+  const template = process.env.E2E_TEMPLATE_DIR;
+  if (!opts.dataDir && template && existsSync(path.join(template, TEMPLATE_MARKER))) {
+    // cp -a keeps the owner and modes PostgreSQL insists on (its data directory is the postgres user's, 0700)
+    execFileSync('cp', ['-a', `${template}/.`, dataDir]);
+    rmSync(path.join(dataDir, TEMPLATE_MARKER));
+  }
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const log: string[] = [];
@@ -85,7 +100,7 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Tes
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
   if (!ready) {
