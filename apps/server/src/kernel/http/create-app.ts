@@ -173,15 +173,17 @@ export async function createHttpApp(root: DynamicModule, opts: HttpAppOptions): 
   return app;
 }
 
-/** Mounts /api/openapi.json and the interactive docs at /api/docs. */
-export function mountApiDocs(app: NestFastifyApplication, extension?: OpenApiExtension): OpenAPIObject {
-  const doc = buildOpenApi(app, extension);
-  SwaggerModule.setup('api/docs', app, doc, {
+/**
+ * Mounts /api/openapi.json and the interactive docs at /api/docs. The document is built on the
+ * first request for it, not at boot: turning every zod schema into JSON Schema is about a third
+ * of the server's start-up CPU, and most processes (workers, test servers) never serve it.
+ */
+export function mountApiDocs(app: NestFastifyApplication, extension?: OpenApiExtension): void {
+  SwaggerModule.setup('api/docs', app, () => buildOpenApi(app, extension), {
     jsonDocumentUrl: 'api/openapi.json',
     customSiteTitle: 'Lyceum API',
     useGlobalPrefix: false,
   });
-  return doc;
 }
 
 type JsonSchema = { type?: unknown; items?: JsonSchema; properties?: Record<string, JsonSchema>; [k: string]: unknown };
