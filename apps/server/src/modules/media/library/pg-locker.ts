@@ -28,6 +28,7 @@ export class PgLocker implements Locker {
   /** requests on this node waiting for an upload, woken by a `free` notice */
   private readonly waiting = new Map<string, Set<() => void>>();
   private listener: pg.Client | null = null;
+  private listening: Promise<void> | null = null;
   private closed = false;
 
   readonly acquireTimeoutMs: number;
@@ -44,8 +45,16 @@ export class PgLocker implements Locker {
     return new PgLock(id, this);
   }
 
-  /** Listens for the other nodes' notices (a lost connection is reopened). */
-  async start(): Promise<void> {
+  /** Listens for the other nodes' notices, from the first lock on (a lost connection is reopened then). */
+  listen(): Promise<void> {
+    this.listening ??= this.connectListener().catch((err: unknown) => {
+      this.listening = null;
+      throw err;
+    });
+    return this.listening;
+  }
+
+  private async connectListener(): Promise<void> {
     if (this.closed) return;
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('notification', (msg) => {
@@ -57,8 +66,9 @@ export class PgLocker implements Locker {
     client.on('error', (err) => {
       this.log.warn(`lock notices connection lost: ${err.message}`);
       if (this.listener === client) this.listener = null;
+      this.listening = null;
       void client.end().catch(() => undefined);
-      if (!this.closed) setTimeout(() => void this.start().catch((e: Error) => this.log.warn(`reconnecting: ${e.message}`)), 1000).unref();
+      if (!this.closed) setTimeout(() => void this.listen().catch((e: Error) => this.log.warn(`reconnecting: ${e.message}`)), 1000).unref();
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
@@ -67,6 +77,7 @@ export class PgLocker implements Locker {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.listening?.catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
     await this.pool.end();
@@ -107,6 +118,7 @@ class PgLock implements Lock {
 
   async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
     const deadline = Date.now() + this.locker.acquireTimeoutMs;
+    await this.locker.listen();
     const client = await this.locker.pool.connect();
     try {
       for (;;) {

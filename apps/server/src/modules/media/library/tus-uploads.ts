@@ -93,8 +93,7 @@ export class TusUploads implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.locker.start();
+  onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
     // tus reads the PATCH body itself, as a stream: Fastify must leave it untouched.
