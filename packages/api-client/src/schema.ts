@@ -19989,7 +19989,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retrying with the same key answers the same asset instead of storing a second copy */
+                /** @description retrying with the same key and the same file and fields answers the same asset instead of storing a second copy; the same key with another file is a 422, and a retry while the first upload still runs a 409 */
                 "Idempotency-Key"?: string;
                 "X-Organization-Id"?: string;
             };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, createParamDecorator, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { and, eq, lt } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,10 +10,54 @@ import { idempotencyKeys } from './idempotency.schema.js';
 
 const KEY_RE = /^[A-Za-z0-9_.:-]{8,255}$/;
 const TTL_MS = 24 * 3600 * 1000;
+const AFTER_BODY = 'lyceum:idempotency-after-body';
+
+/**
+ * The hook a handler marked `@IdempotentAfterBody()` gets (through `@Idempotency()`) when the
+ * request carries an Idempotency-Key: its body is a stream only the handler reads (multipart), so
+ * the handler supplies what identifies the request once it has read it, before it records anything.
+ */
+export interface IdempotencyFingerprint {
+  /**
+   * True when an earlier request with this key has finished: this one is a retry whose answer is the
+   * stored one (or a 422), so limits that only matter for a new write (free quota) need not apply.
+   */
+  readonly replaying: boolean;
+  /**
+   * Supplies what identifies the request in place of its body (e.g. the file's SHA-256 and the
+   * form fields). On a retry it throws: a 422 problem when the key's first request was different,
+   * or the signal that makes the interceptor answer the stored response. The handler must undo
+   * what it did before (remove a stored file) and let the throw through.
+   */
+  supply(request: unknown): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency?: IdempotencyFingerprint;
+  }
+}
+
+/** Marks a POST handler that reads its body itself and supplies its fingerprint (see IdempotencyFingerprint). */
+export const IdempotentAfterBody = (): MethodDecorator => SetMetadata(AFTER_BODY, true);
+
+/** Injects the request's IdempotencyFingerprint hook, or null when it has no Idempotency-Key. */
+export const Idempotency = createParamDecorator((_: unknown, host: ExecutionContext): IdempotencyFingerprint | null => {
+  return host.switchToHttp().getRequest<FastifyRequest>().idempotency ?? null;
+});
+
+/** Thrown by `supply()` on a retry of a finished request: the interceptor answers the stored response. */
+class StoredAnswer {
+  constructor(
+    readonly status: number,
+    readonly response: unknown,
+  ) {}
+}
 
 /**
  * Stripe-style Idempotency-Key for POSTs: the first request with a key claims it, its response is
  * stored, and a retry with the same key and body gets the same answer instead of a second create.
+ * A retry while the first is still running gets 409; the same key with another body gets 422.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -32,31 +76,76 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!KEY_RE.test(key)) {
       throw new Invalid('Idempotency-Key must be 8-255 characters of letters, digits, _ . : -', [{ field: 'header.idempotency-key', message: 'bad format' }]);
     }
+    const afterBody = Reflect.getMetadata(AFTER_BODY, context.getHandler()) === true;
+    const hashOf = (body: unknown) => createHash('sha256').update(req.url).update(JSON.stringify(body ?? null)).digest('hex');
     const scope = `${req.ctx?.actor?.userId ?? 'anon:' + req.ip} ${req.method} ${req.routeOptions.url ?? req.url}`;
-    const requestHash = createHash('sha256').update(req.url).update(JSON.stringify(req.body ?? null)).digest('hex');
-    await this.db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), lt(idempotencyKeys.createdAt, new Date(Date.now() - TTL_MS))));
+    const thisKey = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
+    // an after-body request claims the key before its body is read (null hash: not known yet)
+    let requestHash = afterBody ? null : hashOf(req.body);
+    await this.db.delete(idempotencyKeys).where(and(thisKey, lt(idempotencyKeys.createdAt, new Date(Date.now() - TTL_MS))));
     const claimed = await this.db.insert(idempotencyKeys).values({ scope, key, requestHash }).onConflictDoNothing().returning();
     if (claimed.length === 0) {
-      const [prior] = await this.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+      const [prior] = await this.db.select().from(idempotencyKeys).where(thisKey);
       if (!prior) throw new Conflict('That Idempotency-Key is being used by another request; retry shortly.', 'idempotency_in_progress');
-      if (prior.requestHash !== requestHash) {
-        throw new Unprocessable('That Idempotency-Key was used with a different request.', 'idempotency_key_reused');
-      }
-      if (prior.status === null) throw new Conflict('A request with this Idempotency-Key is still in progress.', 'idempotency_in_progress');
+      if (afterBody) return this.retryAfterBody(next, reply, prior, hashOf);
+      if (prior.requestHash !== requestHash) throw reused();
+      if (prior.status === null) throw inProgress();
       void reply.status(prior.status).header('idempotent-replayed', 'true');
       return prior.response;
     }
+    if (afterBody) {
+      req.idempotency = {
+        replaying: false,
+        supply: async (body) => {
+          requestHash = hashOf(body);
+        },
+      };
+    }
     try {
       const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      if (requestHash === null) throw new Error(`${context.getClass().name}.${context.getHandler().name} is @IdempotentAfterBody but did not supply its fingerprint`);
       await this.db
         .update(idempotencyKeys)
-        .set({ status: (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201, response: (result ?? null) as object })
-        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+        .set({ requestHash, status: (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201, response: (result ?? null) as object })
+        .where(thisKey);
       return result;
     } catch (err) {
       // A failed request does not consume the key: the client may retry it.
-      await this.db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+      await this.db.delete(idempotencyKeys).where(thisKey);
       throw err;
     }
   }
+
+  /**
+   * A retry of an after-body request: while the first runs it is 409 at once (before its body is
+   * read); after, the handler reads the body and supplies its fingerprint, which answers 422 or the
+   * stored response. The key stays the first request's whatever happens here.
+   */
+  private async retryAfterBody(next: CallHandler, reply: FastifyReply, prior: typeof idempotencyKeys.$inferSelect, hashOf: (body: unknown) => string): Promise<unknown> {
+    const { status, requestHash, response } = prior;
+    if (status === null || requestHash === null) throw inProgress();
+    reply.request.idempotency = {
+      replaying: true,
+      supply: async (body) => {
+        if (hashOf(body) !== requestHash) throw reused();
+        throw new StoredAnswer(status, response);
+      },
+    };
+    try {
+      await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } catch (err) {
+      if (!(err instanceof StoredAnswer)) throw err;
+      void reply.status(err.status).header('idempotent-replayed', 'true');
+      return err.response;
+    }
+    throw new Error('An @IdempotentAfterBody handler finished a retry without supplying its fingerprint');
+  }
+}
+
+function reused(): Unprocessable {
+  return new Unprocessable('That Idempotency-Key was used with a different request.', 'idempotency_key_reused');
+}
+
+function inProgress(): Conflict {
+  return new Conflict('A request with this Idempotency-Key is still in progress.', 'idempotency_in_progress');
 }

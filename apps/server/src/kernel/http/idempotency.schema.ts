@@ -6,7 +6,8 @@ export const idempotencyKeys = pgTable(
   {
     scope: text('scope').notNull(),
     key: text('key').notNull(),
-    requestHash: text('request_hash').notNull(),
+    /** null while a request that supplies its fingerprint after reading its body (multipart) runs */
+    requestHash: text('request_hash'),
     status: integer('status'),
     response: jsonb('response'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

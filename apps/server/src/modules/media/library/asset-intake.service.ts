@@ -175,11 +175,16 @@ export class AssetIntake {
       .where(and(eq(mediaAssets.id, asset.id), eq(mediaAssets.status, 'uploading')));
   }
 
-  /** A small file received through multipart (already sniffed and in storage under `file.key`). */
-  async storeDirect(ctx: OrgContext, assetId: string, file: UploadedFile): Promise<AssetRow> {
+  /**
+   * A small file received through multipart (already sniffed and in storage under `file.key`).
+   * `beforeStore` runs before anything is recorded (the Idempotency-Key check); when it or the
+   * storing transaction throws, the file is removed and nothing is counted.
+   */
+  async storeDirect(ctx: OrgContext, assetId: string, file: UploadedFile, beforeStore?: () => Promise<void>): Promise<AssetRow> {
     const kind: MediaKind | null = kindOfType(file.contentType);
     const orgId = ctx.membership.orgId;
     try {
+      await beforeStore?.();
       if (!kind) throw new UnsupportedMediaType(`Files of type ${file.contentType} are not accepted in the library.`, 'unsupported_type');
       return await inTransaction(this.db, async (tx) => {
         const q = await lockQuota(tx, orgId, this.quotaDefault);

@@ -1,5 +1,9 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EventBus } from '../../../kernel/events/index.js';
 import { STORAGE, type Storage } from '../../../kernel/storage/index.js';
 import { createTestApp, type HttpResult, type TestApp } from '../../../test/harness.js';
 import { buildCourse, type BuiltCourse, count, type Member, observe } from '../../learning/enrollment/enrollment.fixtures.js';
@@ -29,6 +33,110 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/** Every file stored under the organization's media prefix, on local disk. */
+function filesOf(orgId: string): string[] {
+  const dir = path.join(t.dataDir, 'files', 'media', orgId);
+  return existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
+}
+
+describe('multipart uploads with an Idempotency-Key', () => {
+  const png = (color: string) => sharp({ create: { width: 20, height: 20, channels: 3, background: color } }).png().toBuffer();
+  const send = (key: string, form: { payload: Buffer | PassThrough; contentType: string }) =>
+    t.http('POST', '/api/v1/media', { as: instructor, headers: { ...instructor.h(), 'content-type': form.contentType, 'idempotency-key': key }, body: form.payload });
+  const assets = (filename: string) => count(t, 'SELECT count(*) AS n FROM media_assets WHERE filename = $1', [filename]);
+
+  it('a retry with the same key and file answers the same asset: stored once, counted once', async () => {
+    const form = multipart('green.png', 'image/png', await png('#0a0'), 'Green');
+    const before = await m.quota(instructor);
+    const files = filesOf(owner.orgId).length;
+    const first = await send('green-png-upload-1', form);
+    expect(first.status, first.text).toBe(201);
+    const again = await send('green-png-upload-1', form);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await assets('green.png')).toBe(1);
+    expect((await m.quota(instructor)).usedBytes).toBe(before.usedBytes + first.body.sizeBytes);
+    // the retry's copy of the file did not stay in storage
+    expect(filesOf(owner.orgId).length).toBe(files + 1);
+  });
+
+  it('a retry is answered even when the storage is full since the first upload', async () => {
+    const form = multipart('full.png', 'image/png', await png('#a0a'));
+    const first = await send('full-png-upload-1', form);
+    expect(first.status, first.text).toBe(201);
+    await t.query('UPDATE media_quotas SET limit_bytes = used_bytes WHERE organization_id = $1', [owner.orgId]);
+    try {
+      expect((await m.upload(instructor, 'more.png', 'image/png', await png('#a0b'))).status).toBe(413);
+      const again = await send('full-png-upload-1', form);
+      expect(again.status, again.text).toBe(201);
+      expect(again.body.id).toBe(first.body.id);
+    } finally {
+      await t.query('UPDATE media_quotas SET limit_bytes = NULL WHERE organization_id = $1', [owner.orgId]);
+    }
+  });
+
+  it('the same key with another file (or another title) is a 422 that stores nothing', async () => {
+    const first = await send('blue-png-upload-1', multipart('blue.png', 'image/png', await png('#00a')));
+    expect(first.status, first.text).toBe(201);
+    const before = await m.quota(instructor);
+    const files = filesOf(owner.orgId).length;
+    for (const form of [multipart('blue.png', 'image/png', await png('#a00')), multipart('blue.png', 'image/png', await png('#00a'), 'Renamed')]) {
+      const other = await send('blue-png-upload-1', form);
+      expect(other.status, other.text).toBe(422);
+      expect(other.headers['content-type']).toContain('application/problem+json');
+      expect(other.body.code).toBe('idempotency_key_reused');
+    }
+    expect(await assets('blue.png')).toBe(1);
+    expect(await m.quota(instructor)).toEqual(before);
+    expect(filesOf(owner.orgId).length).toBe(files);
+  });
+
+  it('a retry while the first upload is still streaming is a 409, and the first one completes', async () => {
+    const form = multipart('slow.png', 'image/png', await png('#aa0'));
+    const body = new PassThrough();
+    const firstRes = send('slow-png-upload-1', { payload: body, contentType: form.contentType });
+    body.write(form.payload.subarray(0, 200));
+    // the first request has claimed the key and is reading its file
+    for (let i = 0; (await count(t, "SELECT count(*) AS n FROM idempotency_keys WHERE key = 'slow-png-upload-1'")) === 0; i++) {
+      if (i > 500) throw new Error('the first upload never claimed its key');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const dup = await send('slow-png-upload-1', form);
+    expect(dup.status, dup.text).toBe(409);
+    expect(dup.body.code).toBe('idempotency_in_progress');
+    body.end(form.payload.subarray(200));
+    const first = await firstRes;
+    expect(first.status, first.text).toBe(201);
+    expect(await assets('slow.png')).toBe(1);
+    const after = await send('slow-png-upload-1', form);
+    expect(after.status).toBe(201);
+    expect(after.body.id).toBe(first.body.id);
+  });
+
+  it('a crash between storing the file and committing leaves no file, no usage and a free key', async () => {
+    const form = multipart('crash.png', 'image/png', await png('#0aa'));
+    const before = await m.quota(instructor);
+    const files = filesOf(owner.orgId).length;
+    const emit = vi.spyOn(t.app.get(EventBus), 'emit').mockRejectedValueOnce(new Error('the process died'));
+    try {
+      const crashed = await send('crash-png-upload-1', form);
+      expect(crashed.status).toBe(500);
+    } finally {
+      emit.mockRestore();
+    }
+    expect(await assets('crash.png')).toBe(0);
+    expect(await m.quota(instructor)).toEqual(before);
+    expect(filesOf(owner.orgId).length).toBe(files);
+    // the key was not consumed: the retry stores the file
+    const retry = await send('crash-png-upload-1', form);
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await assets('crash.png')).toBe(1);
+    expect((await m.quota(instructor)).usedBytes).toBe(before.usedBytes + retry.body.sizeBytes);
+  });
+});
+
 describe('multipart uploads and images', () => {
   it('stores a small image and resizes it to webp thumb/medium/large in a job (never upscaling)', async () => {
     const png = await sharp({ create: { width: 1000, height: 500, channels: 3, background: '#3366aa' } }).png().toBuffer();
@@ -44,19 +152,6 @@ describe('multipart uploads and images', () => {
     const thumb = await t.app.inject({ method: 'GET', url: variants.thumb!.url, headers: instructor.h() });
     expect(thumb.statusCode).toBe(200);
     expect((await sharp(thumb.rawPayload).metadata()).format).toBe('webp');
-  });
-
-  it('a retry with the same Idempotency-Key stores the file once', async () => {
-    const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#0a0' } }).png().toBuffer();
-    const form = multipart('green.png', 'image/png', png);
-    const send = () => t.http('POST', '/api/v1/media', { as: instructor, headers: { ...instructor.h(), 'content-type': form.contentType, 'idempotency-key': 'green-png-upload-1' }, body: form.payload });
-    const first = await send();
-    expect(first.status, first.text).toBe(201);
-    const again = await send();
-    expect(again.status).toBe(201);
-    expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.body.id).toBe(first.body.id);
-    expect(await count(t, "SELECT count(*) AS n FROM media_assets WHERE filename = 'green.png'")).toBe(1);
   });
 
   it('refuses a file whose bytes are not what it claims, storing nothing', async () => {

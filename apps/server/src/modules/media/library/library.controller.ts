@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/
 import type { FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
+import { Idempotency, type IdempotencyFingerprint, IdempotentAfterBody } from '../../../kernel/http/idempotency.interceptor.js';
 import { LessonAttachmentsService } from './attachments.service.js';
 import {
   AssetParamsDto,
@@ -38,12 +39,17 @@ export class MediaLibraryController {
 
   @Post('media')
   @ApiOperation({ summary: 'Upload a small file (image, PDF, short clip) as multipart field `file` (optional field `title`); its type is read from its bytes' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'retrying with the same key answers the same asset instead of storing a second copy' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'retrying with the same key and the same file and fields answers the same asset instead of storing a second copy; the same key with another file is a 422, and a retry while the first upload still runs a 409',
+  })
+  @IdempotentAfterBody()
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { title: { type: 'string' }, file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ZodResponse({ status: 201, type: MediaAssetDto })
-  upload(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest) {
-    return this.library.uploadDirect(ctx, req);
+  upload(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Idempotency() idem: IdempotencyFingerprint | null) {
+    return this.library.uploadDirect(ctx, req, idem);
   }
 
   @Get('media/quota')

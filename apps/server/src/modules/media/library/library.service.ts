@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, inTransaction } from '../../../kernel/db/index.js';
 import { AppError, Conflict, NotFound, PayloadTooLarge } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
+import type { IdempotencyFingerprint } from '../../../kernel/http/idempotency.interceptor.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import { JobsService } from '../../../kernel/jobs/index.js';
 import { UploadService, UrlSigner } from '../../../kernel/storage/index.js';
@@ -224,11 +225,17 @@ export class MediaLibraryService {
   }
 
   /** A small file (image, PDF, short clip) over plain multipart, sniffed on arrival. */
-  async uploadDirect(ctx: RequestContext, req: FastifyRequest): Promise<z.input<typeof MediaAsset>> {
+  /**
+   * A multipart upload. With an Idempotency-Key its fingerprint (the file's SHA-256, size and name,
+   * and the form fields) is supplied once the file is in storage and before anything is recorded:
+   * a retry answers the first upload (or 422 for another file) and its copy is removed.
+   */
+  async uploadDirect(ctx: RequestContext, req: FastifyRequest, idem: IdempotencyFingerprint | null = null): Promise<z.input<typeof MediaAsset>> {
     const org = requirePermission(ctx, MEDIA_MANAGE);
     const q = await readQuota(this.db, org.membership.orgId, this.config.MEDIA_QUOTA_BYTES);
     const free = q.limitBytes - q.usedBytes - q.reservedBytes;
-    const quotaBound = free < this.config.UPLOAD_MAX_BYTES;
+    // a retry of a finished upload stores nothing: the space its file took is already counted
+    const quotaBound = !idem?.replaying && free < this.config.UPLOAD_MAX_BYTES;
     const assetId = uuidv7();
     const file = await this.uploads
       .receive(req, {
@@ -243,7 +250,8 @@ export class MediaLibraryService {
         }
         throw err;
       });
-    const row = await this.intake.storeDirect(org, assetId, file);
+    const fingerprint = idem ? () => idem.supply({ sha256: file.sha256, size: file.size, filename: file.originalName, fields: file.fields }) : undefined;
+    const row = await this.intake.storeDirect(org, assetId, file, fingerprint);
     return this.presentOne(row, org.actor.userId);
   }
 }

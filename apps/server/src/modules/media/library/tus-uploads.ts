@@ -1,20 +1,24 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import { FileStore } from '@tus/file-store';
+import { FileConfigstore, FileStore } from '@tus/file-store';
 import { Server as TusServer, type Upload } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
 import { and, eq } from 'drizzle-orm';
 import { type OrgContext, type RequestContext, requirePermission, SESSION_RESOLVER, type SessionResolver } from '../../../kernel/auth/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
-import { DB, type Database } from '../../../kernel/db/index.js';
+import { DB, type Database, PG_POOL } from '../../../kernel/db/index.js';
 import { AppError, Invalid, NotFound, toProblem, Unauthenticated } from '../../../kernel/errors/index.js';
 import { AssetIntake } from './asset-intake.service.js';
 import { mediaAssets } from './library.schema.js';
+import { PgLocker } from './pg-locker.js';
 
 export const TUS_PATH = '/api/v1/media/uploads';
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
+/** connections for upload locks, per node: as many PATCH/HEAD requests can hold or wait for one at once */
+const LOCK_CONNECTIONS = 16;
 
 /** A tus hook refusal: @tus/server sends `body` with `status_code`. */
 interface TusRefusal {
@@ -40,14 +44,20 @@ function tusProblem(status: number, text: string, requestId: string): string {
  * /api/v1/media/uploads. In-flight parts live on local disk under DATA_DIR/uploads; a finished file
  * is sniffed, moved into Storage and recorded by AssetIntake. Every request is authenticated
  * (session cookie or bearer) and scoped to the caller's organization before tus sees it.
+ *
+ * Several nodes can serve it when they share DATA_DIR/uploads (a network volume): an upload's
+ * info and offset are read from that directory on every request (the `.json` next to the part and
+ * the part's size), and its lock is a PostgreSQL advisory lock (PgLocker), so a client may resume
+ * on any node, and two nodes never write the same upload at once.
  */
 @Injectable()
-export class TusUploads implements OnModuleInit {
+export class TusUploads implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('TusUploads');
   private resolver: SessionResolver | null = null;
   readonly directory: string;
   readonly store: FileStore;
   private readonly tus: TusServer;
+  readonly locker: PgLocker;
   /** the caller of each request handed to tus, for its hooks */
   private readonly callers = new WeakMap<Request, OrgContext>();
 
@@ -56,13 +66,17 @@ export class TusUploads implements OnModuleInit {
     private readonly moduleRef: ModuleRef,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(DB) private readonly db: Database,
+    @Inject(PG_POOL) pool: pg.Pool,
     private readonly intake: AssetIntake,
   ) {
     this.directory = path.join(config.dataDir, 'uploads');
-    this.store = new FileStore({ directory: this.directory });
+    // upload info on the shared disk, never cached in this process (another node may have written it)
+    this.store = new FileStore({ directory: this.directory, configstore: new FileConfigstore(this.directory) });
+    this.locker = new PgLocker(pool.options.connectionString!, { connections: LOCK_CONNECTIONS });
     this.tus = new TusServer({
       path: TUS_PATH,
       datastore: this.store,
+      locker: this.locker,
       relativeLocation: true,
       // ceiling for PATCH bodies; the real per-upload and quota checks run in onUploadCreate
       maxSize: config.MEDIA_MAX_UPLOAD_BYTES,
@@ -88,6 +102,10 @@ export class TusUploads implements OnModuleInit {
     for (const url of [TUS_PATH, `${TUS_PATH}/:uploadId`]) {
       fastify.route({ method: methods, url, exposeHeadRoute: false, handler: (req, reply) => this.handle(req, reply) });
     }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.locker.close();
   }
 
   private async caller(req: FastifyRequest): Promise<RequestContext> {
