@@ -65,7 +65,7 @@ function Charges({ sub }: { sub: Subscription }) {
               <Table.Td>
                 {c.status === 'succeeded' && left > 0 && (
                   <Stack gap={4}>
-                    <Button size="xs" color="red" variant="light" onClick={() => void refundAll(c)} aria-label={t('billing.admin.refundChargeOf', { charge: label })}>
+                    <Button size="xs" color="red" variant="light" onClick={() => void refundAll(c)} aria-label={t('billing.admin.refundChargeOf', { amount: money(left), charge: label })}>
                       {t('billing.admin.refundCharge', { amount: money(left) })}
                     </Button>
                     <AmountRefundForm
