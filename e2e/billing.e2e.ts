@@ -193,4 +193,36 @@ describe('billing journey', { timeout: 600_000 }, () => {
     await page.goto('/my-learning');
     await page.getByTestId('enrollment-card').filter({ hasText: COURSE }).getByText('In progress').waitFor();
   });
+
+  step("the admin refunds the learner's renewal from the subscriptions list: part of it, then the rest", async () => {
+    await adminPage.bringToFront();
+    await adminPage.goto('/admin/billing');
+    const sub = adminPage.getByTestId('admin-subscription').filter({ hasText: 'learner@lyceum.local' }).filter({ hasText: 'All access' });
+    await sub.getByRole('button', { name: 'Charges' }).click();
+    const renewal = sub.getByTestId('subscription-charge').filter({ hasText: 'Renewal' }).filter({ hasText: 'Refund $19.00' });
+    await renewal.getByRole('textbox').fill('20');
+    await renewal.getByRole('button', { name: 'Refund amount' }).click();
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Refund' }).click();
+    await renewal.getByText('That is more than is left to refund (at most $19.00).').waitFor();
+    await renewal.getByRole('textbox').fill('5.00');
+    await renewal.getByRole('button', { name: 'Refund amount' }).click();
+    await adminPage.getByRole('dialog').getByText('learner@lyceum.local gets $5.00 back through the payment provider.', { exact: false }).waitFor();
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Refund' }).click();
+    await toast(adminPage, 'Refund issued.');
+    const row = sub.getByTestId('subscription-charge').filter({ hasText: 'Renewal' }).filter({ hasText: '$5.00' });
+    const rest = row.getByRole('button', { name: /^Refund \$14\.00, what is left of the charge/ });
+    await rest.waitFor();
+    await checkA11y(adminPage, 'subscription charges');
+    await screenshot(adminPage, 'billing-admin-charge-refund');
+    await rest.click();
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Refund' }).click();
+    const done = sub.getByTestId('subscription-charge').filter({ hasText: 'Renewal' }).filter({ hasText: /\$19\.00\s*\$19\.00/ });
+    await done.waitFor();
+    assert.equal(await done.getByRole('button').count(), 0, 'nothing is left to refund');
+    const subs = await (await admin.request.get('/api/v1/billing/subscriptions?limit=50')).json();
+    const theirs = subs.items.find((x: { customerEmail: string; plan: { name: string } }) => x.customerEmail === 'learner@lyceum.local' && x.plan.name === 'All access');
+    const charges = await (await admin.request.get(`/api/v1/subscriptions/${theirs.id}/charges`)).json();
+    const refunded = charges.items.filter((c: { reason: string; status: string }) => c.reason === 'renewal' && c.status === 'succeeded');
+    assert.deepEqual(refunded.map((c: { amountMinor: number; refundedMinor: number }) => [c.amountMinor, c.refundedMinor]), [[1900, 1900]]);
+  });
 });

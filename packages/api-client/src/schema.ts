@@ -3608,6 +3608,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's subscriptions and seat licences, newest first, optionally by status; billing.manage */
+        get: operations["BillingController_listSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/test-clock": {
         parameters: {
             query?: never;
@@ -6359,6 +6376,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/subscriptions/{id}/charges/{chargeId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a succeeded charge through the payment provider: all that is left of it (empty body) or amountMinor (tax included, never more than is left); the subscription and its access stay; billing.manage or commerce.manage */
+        post: operations["BillingController_refundCharge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions/{id}/payment-method": {
         parameters: {
             query?: never;
@@ -7983,6 +8017,37 @@ export interface components {
         };
         ChangeRoleDto: {
             role: string;
+        };
+        ChargeDto_Output: {
+            amountMinor: number;
+            /** Format: date-time */
+            chargedAt: string;
+            currency: string;
+            declineCode: string | null;
+            failureReason: string | null;
+            /** Format: uuid */
+            id: string;
+            lines: {
+                amountMinor: number;
+                description: string;
+                taxMinor: number;
+            }[];
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: date-time */
+            periodStart: string;
+            /** @enum {string} */
+            reason: "initial" | "renewal" | "retry" | "proration";
+            refundedMinor: number;
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+            taxLines: {
+                amountMinor: number;
+                inclusive: boolean;
+                label: string;
+                rateBasisPoints: number;
+            }[];
+            taxMinor: number;
         };
         ChargePageDto_Output: {
             items: {
@@ -11541,6 +11606,9 @@ export interface components {
         ReencodeAllResultDto_Output: {
             queued: number;
         };
+        RefundChargeDto: {
+            amountMinor?: number;
+        };
         RefundRequestDto: {
             amountMinor?: number;
             lineIds?: string[];
@@ -11689,6 +11757,8 @@ export interface components {
             currentPeriodEnd: string;
             /** Format: date-time */
             currentPeriodStart: string;
+            customerEmail: string;
+            customerName: string;
             discount: {
                 chargesLeft: number | null;
                 name: string;
@@ -11733,6 +11803,8 @@ export interface components {
                 currentPeriodEnd: string;
                 /** Format: date-time */
                 currentPeriodStart: string;
+                customerEmail: string;
+                customerName: string;
                 discount: {
                     chargesLeft: number | null;
                     name: string;
@@ -11877,6 +11949,8 @@ export interface components {
             currentPeriodEnd: string;
             /** Format: date-time */
             currentPeriodStart: string;
+            customerEmail: string;
+            customerName: string;
             discount: {
                 chargesLeft: number | null;
                 name: string;
@@ -11920,6 +11994,8 @@ export interface components {
                 currentPeriodEnd: string;
                 /** Format: date-time */
                 currentPeriodStart: string;
+                customerEmail: string;
+                customerName: string;
                 discount: {
                     chargesLeft: number | null;
                     name: string;
@@ -16115,6 +16191,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SeatLicenceDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_listSubscriptions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            };
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionPageDto_Output"];
                 };
             };
         };
@@ -21473,6 +21574,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChargePageDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_refundCharge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried request with the same key and body gets the first answer; nothing is charged twice. */
+                "Idempotency-Key"?: string;
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                chargeId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundChargeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeDto_Output"];
                 };
             };
         };

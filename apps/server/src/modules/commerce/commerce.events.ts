@@ -98,8 +98,11 @@ export const SubscriptionPaymentSucceeded = defineEvent(
 );
 
 /**
- * Part of a subscription charge was refunded (the unused time of a subscription cancelled at
- * once). `refundId` is unique per refund: invoicing counts it on the charge's invoice once.
+ * Money of a subscription charge went back to the subscriber: the unused time of a subscription
+ * cancelled at once, or an admin's refund of the charge. Emitted in the refund's transaction;
+ * `refundId` is unique per refund, so every subscriber applies it once. Invoicing counts it on
+ * the charge's invoice, revenue subtracts it on the refund's day, affiliates claw back the
+ * commission the charge earned in proportion.
  */
 export const SubscriptionChargeRefunded = defineEvent(
   'subscription.charge_refunded',
@@ -108,9 +111,15 @@ export const SubscriptionChargeRefunded = defineEvent(
     subscriptionId: z.uuid(),
     chargeId: z.uuid(),
     refundId: z.uuid(),
+    userId: z.uuid(),
+    /** the subscription's plan at the refund */
+    planId: z.uuid(),
     currency: z.string().length(3),
     /** tax included */
     amountMinor: z.number().int().min(1),
+    /** true when this refund leaves nothing of the charge unrefunded */
+    full: z.boolean(),
+    reason: z.enum(['cancel', 'admin']),
     refundedAt: z.iso.datetime({ offset: true }),
   }),
 );

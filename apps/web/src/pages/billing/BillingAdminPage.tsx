@@ -5,9 +5,10 @@ import { usePermissions } from '../../session';
 import { NotFoundPage } from '../NotFoundPage';
 import { PlansAdmin } from './PlansAdmin';
 import { SeatsAdmin } from './SeatsAdmin';
+import { SubscriptionsAdmin } from './SubscriptionsAdmin';
 import { TestClockAdmin } from './TestClockAdmin';
 
-/** Organization billing admin: plans, seat licences and (outside production) the test clock. */
+/** Organization billing admin: plans, seat licences, subscriptions with their charges and refunds, and (outside production) the test clock. */
 export function BillingAdminPage() {
   const { t } = useTranslation();
   usePageTitle(t('billing.admin.title'));
@@ -22,6 +23,8 @@ export function BillingAdminPage() {
       <PlansAdmin />
       <Divider />
       <SeatsAdmin />
+      <Divider />
+      <SubscriptionsAdmin />
     </Stack>
   );
 }

@@ -7,6 +7,7 @@ export type PlanPage = S['PlanPageDto_Output'];
 export type Subscription = S['SubscriptionDto_Output'];
 export type SubscriptionPage = S['SubscriptionPageDto_Output'];
 export type ChargePage = S['ChargePageDto_Output'];
+export type Charge = S['ChargeDto_Output'];
 export type ProrationPreview = S['ProrationPreviewDto_Output'];
 export type CancelPreview = S['CancelPreviewDto_Output'];
 export type TestClockEnvelope = S['TestClockEnvelopeDto_Output'];

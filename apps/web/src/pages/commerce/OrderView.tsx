@@ -5,7 +5,7 @@ import { formatDate } from '../../components/common';
 import { formatMoney, type Order } from './model';
 
 export function statusColor(s: Order['status']): string {
-  return s === 'paid' || s === 'fulfilled' ? 'green' : s === 'failed' || s === 'canceled' ? 'red' : s === 'pending' ? 'yellow' : 'gray';
+  return s === 'paid' || s === 'fulfilled' ? 'green' : s === 'failed' || s === 'canceled' ? 'red' : s === 'pending' ? 'orange' : 'gray'; // orange, not yellow: yellow's light badge misses the 4.5:1 contrast
 }
 
 /** One order: its lines (with refund state), totals, invoice download and links to the courses. */

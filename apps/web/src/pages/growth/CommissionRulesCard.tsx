@@ -46,7 +46,7 @@ export function CommissionRulesCard() {
       await qc.invalidateQueries({ queryKey: rulesKey });
     },
     onError: (e) => {
-      if (e instanceof ApiError && e.status === 400) setErrors(bodyFieldErrors(e));
+      if (e instanceof ApiError && (e.status === 400 || e.status === 422)) setErrors(bodyFieldErrors(e));
       else notifyError(e, t);
     },
   });

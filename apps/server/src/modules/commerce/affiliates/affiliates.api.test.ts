@@ -5,7 +5,8 @@ import { EventBus, type EventDef } from '../../../kernel/events/index.js';
 import { JobsService } from '../../../kernel/jobs/index.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
-import { type OrderLineEvent, OrderPaid, OrderRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import { type OrderLineEvent, OrderPaid, OrderRefunded, SubscriptionChargeRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import { createPlan } from '../billing/billing.fixtures.js';
 import { percentOf } from '../money.js';
 import { APPROVE_COMMISSIONS_CRON } from './affiliates.jobs.js';
 import { LedgerService } from './ledger.service.js';
@@ -20,6 +21,8 @@ let stranger: Member; // owner of another organization
 let course: BuiltCourse;
 let code: string;
 let codeId: string;
+let PLAN: string; // a plan of the organization, with a commission rule
+let foreignPlan: string; // a plan of the stranger's organization
 const DAY = 86_400_000;
 
 async function publish<P>(event: EventDef<P>, data: P): Promise<void> {
@@ -65,6 +68,8 @@ beforeAll(async () => {
   stranger = await createOrg(t, 'Elsewhere');
   const instructor = await addMember(t, owner.orgId, 'instructor');
   course = await buildCourse(t, instructor, { title: 'Referred Course' });
+  PLAN = (await createPlan(t, owner, { name: 'Pro monthly' })).id;
+  foreignPlan = (await createPlan(t, stranger, { name: 'Theirs' })).id;
 });
 afterAll(() => t?.close());
 
@@ -99,10 +104,19 @@ describe('referral codes and affiliates', () => {
     expect(ok.body).toMatchObject({ status: 'approved', commissionBp: null });
 
     // rules: 20% on the course, 10% default, 15% for a plan
-    for (const body of [{ targetKind: 'course', targetId: course.id, commissionBp: -1 }, { targetKind: 'thing', targetId: course.id, commissionBp: 100 }, { targetKind: 'course', targetId: uuidv7(), commissionBp: 100 }]) {
+    for (const body of [{ targetKind: 'course', targetId: course.id, commissionBp: -1 }, { targetKind: 'thing', targetId: course.id, commissionBp: 100 }]) {
       expect((await t.http('PUT', '/api/v1/affiliates/rules', { as: owner, headers: owner.h(), body })).status).toBe(400);
     }
-    expect((await t.http('PUT', '/api/v1/affiliates/rules', { as: stranger, headers: stranger.h(), body: { targetKind: 'course', targetId: course.id, commissionBp: 100 } })).status).toBe(400);
+    // an unknown or another organization's course or plan is refused, naming it; nothing is saved
+    const foreignCourse = await buildCourse(t, stranger, { title: 'Not theirs to rule' });
+    const ghost = uuidv7();
+    for (const [as, targetKind, targetId] of [[owner, 'course', ghost], [owner, 'course', foreignCourse.id], [owner, 'plan', ghost], [owner, 'plan', foreignPlan], [stranger, 'course', course.id], [stranger, 'plan', PLAN]] as const) {
+      const res = await t.http('PUT', '/api/v1/affiliates/rules', { as, headers: as.h(), body: { targetKind, targetId, commissionBp: 100 } });
+      expect(res.status, `${targetKind} ${targetId}`).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ code: `unknown_${targetKind}`, errors: [{ field: 'body.targetId', message: `unknown ${targetKind} ${targetId}` }] });
+      expect(res.body.detail).toContain(targetId);
+    }
     expect((await t.http('PUT', '/api/v1/affiliates/rules', { as: learner, headers: learner.h(), body: { targetKind: 'course', targetId: course.id, commissionBp: 100 } })).status).toBe(403);
     expect(await count(t, 'SELECT count(*) AS n FROM commission_rules')).toBe(0);
     expect((await t.http('PUT', '/api/v1/affiliates/rules', { as: owner, headers: owner.h(), body: { targetKind: 'course', targetId: course.id, commissionBp: 2000 } })).status).toBe(200);
@@ -111,7 +125,6 @@ describe('referral codes and affiliates', () => {
     expect((await t.http('GET', '/api/v1/affiliates/settings', { as: owner, headers: owner.h() })).body).toEqual({ cookieDays: 30, refundWindowDays: 30, defaultCommissionBp: 1000 });
   });
 });
-const PLAN = uuidv7();
 
 describe('attribution', () => {
   it('the link records a click, sets lyceum_ref for the cookie window and redirects', async () => {
@@ -272,6 +285,63 @@ describe('commission ledger', () => {
     expect(rows.filter((r) => r.kind === 'order').every((r) => r.status === 'paid')).toBe(true);
     const report = await t.http('GET', '/api/v1/affiliates/payouts/report', { as: owner, headers: owner.h() });
     expect(report.body.items.find((r: { currency: string }) => r.currency === 'USD')).toMatchObject({ amountMinor: -400 });
+  });
+});
+
+describe('subscription charge refunds', () => {
+  const subCharge = async (currency: string, netMinor: number, taxMinor: number) => {
+    const e = {
+      organizationId: owner.orgId, subscriptionId: uuidv7(), chargeId: uuidv7(), userId: buyer.userId, planId: PLAN, currency, reason: 'renewal' as const,
+      periodStart: new Date().toISOString(), periodEnd: new Date(Date.now() + 30 * DAY).toISOString(),
+      lines: [{ description: 'Pro monthly', amountMinor: netMinor, taxMinor }], netMinor, taxMinor, totalMinor: netMinor + taxMinor, referralCode: code, paidAt: new Date().toISOString(),
+    };
+    await publish(SubscriptionPaymentSucceeded, e);
+    return e;
+  };
+  const refundOf = (c: Awaited<ReturnType<typeof subCharge>>, amountMinor: number, full = false) => ({
+    organizationId: owner.orgId, subscriptionId: c.subscriptionId, chargeId: c.chargeId, refundId: uuidv7(), userId: buyer.userId, planId: PLAN, currency: c.currency, amountMinor, full, reason: 'cancel' as const, refundedAt: new Date().toISOString(),
+  });
+  const entryOf = async (chargeId: string) => (await t.query<{ amount_minor: number; clawed_back_minor: number; status: string }>('SELECT amount_minor, clawed_back_minor, status FROM commission_entries WHERE source_id = $1', [chargeId]))[0];
+
+  it('claw back the commission in proportion, cumulatively and exactly, once per refund; a full refund reverses it', async () => {
+    const c = await subCharge('USD', 1650, 349); // paid 1999
+    const commission = percentOf(1650, 1500); // 248
+    expect(await entryOf(c.chargeId)).toEqual({ amount_minor: commission, clawed_back_minor: 0, status: 'pending' });
+    const first = refundOf(c, 1000);
+    await publish(SubscriptionChargeRefunded, first);
+    await publish(SubscriptionChargeRefunded, first); // redelivered: applied once
+    expect(await entryOf(c.chargeId)).toMatchObject({ clawed_back_minor: 124, status: 'pending' }); // 248 × 1000/1999 = 124.06
+    await publish(SubscriptionChargeRefunded, refundOf(c, 333));
+    expect(await entryOf(c.chargeId)).toMatchObject({ clawed_back_minor: 165 }); // 248 × 1333/1999 = 165.4
+    await publish(SubscriptionChargeRefunded, refundOf(c, 5000)); // more than was paid: capped at the commission
+    expect(await entryOf(c.chargeId)).toEqual({ amount_minor: commission, clawed_back_minor: commission, status: 'reversed' });
+    await publish(SubscriptionChargeRefunded, refundOf(c, 1, true));
+    expect(await entryOf(c.chargeId)).toEqual({ amount_minor: commission, clawed_back_minor: commission, status: 'reversed' });
+
+    const whole = await subCharge('USD', 990, 0);
+    await publish(SubscriptionChargeRefunded, refundOf(whole, 990, true));
+    expect(await entryOf(whole.chargeId)).toEqual({ amount_minor: percentOf(990, 1500), clawed_back_minor: percentOf(990, 1500), status: 'reversed' });
+    // another organization's event names a charge here: nothing changes
+    const other = await subCharge('USD', 2000, 0);
+    await publish(SubscriptionChargeRefunded, { ...refundOf(other, 2000, true), organizationId: stranger.orgId });
+    expect(await entryOf(other.chargeId)).toMatchObject({ clawed_back_minor: 0, status: 'pending' });
+  });
+
+  it('a refund after payout adds a negative entry for its share; the shares never add up to more than the commission', async () => {
+    const c = await subCharge('GBP', 3001, 0);
+    const commission = percentOf(3001, 1500); // 450
+    await t.app.get(LedgerService).approveDue(new Date(Date.now() + 31 * DAY));
+    const paid = await t.http('POST', `/api/v1/affiliates/${codeId}/payouts`, { as: owner, headers: owner.h(), body: { currency: 'GBP', reference: 'GBP run' } });
+    expect(paid.status, paid.text).toBe(201);
+    expect(paid.body.amountMinor).toBe(commission);
+    for (const amount of [1000, 1000, 1000, 1]) await publish(SubscriptionChargeRefunded, refundOf(c, amount, amount === 1));
+    const rows = await t.query<{ amount_minor: number; kind: string; status: string }>("SELECT amount_minor, kind, status FROM commission_entries WHERE line_key = (SELECT id FROM commission_entries WHERE source_id = $1) ORDER BY id", [c.chargeId]);
+    // 450 × 1000/3001 = 149.95, × 2000/3001 = 299.9, × 3000/3001 = 449.85, then the whole 450
+    expect(rows.map((r) => [r.kind, r.status, r.amount_minor])).toEqual([['refund', 'approved', -150], ['refund', 'approved', -150], ['refund', 'approved', -150]]);
+    expect(rows.reduce((s, r) => s - r.amount_minor, 0)).toBe(commission);
+    expect((await entryOf(c.chargeId))!.status).toBe('paid');
+    const report = await t.http('GET', '/api/v1/affiliates/payouts/report', { as: owner, headers: owner.h() });
+    expect(report.body.items.find((r: { currency: string }) => r.currency === 'GBP')).toMatchObject({ amountMinor: -commission });
   });
 });
 

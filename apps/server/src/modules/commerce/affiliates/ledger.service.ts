@@ -4,7 +4,7 @@ import { type RequestContext, requirePermission } from '../../../kernel/auth/ind
 import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
 import { Conflict } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
-import type { OrderPaid, OrderRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import type { OrderPaid, OrderRefunded, SubscriptionChargeRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
 import { divRound, formatMinor, isCurrency, percentOf } from '../money.js';
 import type { LedgerEntryView, PayoutRowView, PayoutView } from './affiliates.dto.js';
 import { affiliatePayouts, affiliateRefundsSeen, commissionEntries, referralCodes } from './affiliates.schema.js';
@@ -121,47 +121,68 @@ export class LedgerService {
         .from(commissionEntries)
         .where(and(eq(commissionEntries.kind, 'order'), eq(commissionEntries.sourceId, e.orderId), eq(commissionEntries.lineKey, line.lineId), eq(commissionEntries.organizationId, e.organizationId)))
         .for('update');
-      if (!entry || entry.status === 'refused' || entry.status === 'reversed') continue;
-      const refunded = e.full ? entry.lineTotalMinor : Math.min(entry.lineTotalMinor, entry.refundedMinor + line.amountMinor);
-      const clawTotal = entry.lineTotalMinor === 0 ? entry.amountMinor : divRound(BigInt(entry.amountMinor) * BigInt(refunded), entry.lineTotalMinor);
-      if (entry.status === 'paid') {
-        // what was paid stays as paid; the clawback beyond what was taken back before payment is a new negative entry
-        const [earlier] = await tx
-          .select({ n: sql<number>`coalesce(sum(-${commissionEntries.amountMinor}), 0)::int` })
-          .from(commissionEntries)
-          .where(and(eq(commissionEntries.kind, 'refund'), eq(commissionEntries.lineKey, entry.id)));
-        const delta = clawTotal - entry.clawedBackMinor - (earlier?.n ?? 0);
-        await tx.update(commissionEntries).set({ refundedMinor: refunded }).where(eq(commissionEntries.id, entry.id));
-        if (delta > 0) {
-          await tx.insert(commissionEntries).values({
-            organizationId: entry.organizationId,
-            codeId: entry.codeId,
-            affiliateUserId: entry.affiliateUserId,
-            buyerUserId: entry.buyerUserId,
-            kind: 'refund',
-            sourceId: e.refundId,
-            lineKey: entry.id,
-            orderId: e.orderId,
-            description: `Refund of ${entry.description}`,
-            currency: entry.currency,
-            lineTotalMinor: 0,
-            baseMinor: 0,
-            commissionBp: entry.commissionBp,
-            rateSource: entry.rateSource,
-            amountMinor: -delta,
-            status: 'approved',
-            approveAt: now,
-            approvedAt: now,
-            occurredAt: now,
-          });
-        }
-        continue;
-      }
-      await tx
-        .update(commissionEntries)
-        .set({ refundedMinor: refunded, clawedBackMinor: clawTotal, status: clawTotal >= entry.amountMinor ? 'reversed' : entry.status })
-        .where(eq(commissionEntries.id, entry.id));
+      if (entry) await this.clawBack(tx, entry, { refundId: e.refundId, orderId: e.orderId, refundedTotal: e.full ? entry.lineTotalMinor : entry.refundedMinor + line.amountMinor, at: now });
     }
+  }
+
+  /** A refund of a subscription charge claws back the charge's commission as an order refund does a line's. */
+  async onSubscriptionChargeRefunded(tx: Tx, e: Data<typeof SubscriptionChargeRefunded>): Promise<void> {
+    const fresh = await tx.insert(affiliateRefundsSeen).values({ refundId: e.refundId }).onConflictDoNothing().returning();
+    if (!fresh.length) return;
+    const [entry] = await tx
+      .select()
+      .from(commissionEntries)
+      .where(and(eq(commissionEntries.kind, 'subscription'), eq(commissionEntries.sourceId, e.chargeId), eq(commissionEntries.lineKey, e.chargeId), eq(commissionEntries.organizationId, e.organizationId)))
+      .for('update');
+    if (entry) await this.clawBack(tx, entry, { refundId: e.refundId, orderId: null, refundedTotal: e.full ? entry.lineTotalMinor : entry.refundedMinor + e.amountMinor, at: new Date(e.refundedAt) });
+  }
+
+  /**
+   * The entry's line is now refunded up to `refundedTotal` (capped at what it paid): the clawback
+   * grows to the same share of the commission, rounded, so it never passes the commission.
+   */
+  private async clawBack(tx: Tx, entry: EntryRow, r: { refundId: string; orderId: string | null; refundedTotal: number; at: Date }): Promise<void> {
+    if (entry.status === 'refused' || entry.status === 'reversed') return;
+    const now = r.at;
+    const refunded = Math.min(entry.lineTotalMinor, r.refundedTotal);
+    const clawTotal = entry.lineTotalMinor === 0 ? entry.amountMinor : divRound(BigInt(entry.amountMinor) * BigInt(refunded), entry.lineTotalMinor);
+    if (entry.status === 'paid') {
+      // what was paid stays as paid; the clawback beyond what was taken back before payment is a new negative entry
+      const [earlier] = await tx
+        .select({ n: sql<number>`coalesce(sum(-${commissionEntries.amountMinor}), 0)::int` })
+        .from(commissionEntries)
+        .where(and(eq(commissionEntries.kind, 'refund'), eq(commissionEntries.lineKey, entry.id)));
+      const delta = clawTotal - entry.clawedBackMinor - (earlier?.n ?? 0);
+      await tx.update(commissionEntries).set({ refundedMinor: refunded }).where(eq(commissionEntries.id, entry.id));
+      if (delta > 0) {
+        await tx.insert(commissionEntries).values({
+          organizationId: entry.organizationId,
+          codeId: entry.codeId,
+          affiliateUserId: entry.affiliateUserId,
+          buyerUserId: entry.buyerUserId,
+          kind: 'refund',
+          sourceId: r.refundId,
+          lineKey: entry.id,
+          orderId: r.orderId,
+          description: `Refund of ${entry.description}`,
+          currency: entry.currency,
+          lineTotalMinor: 0,
+          baseMinor: 0,
+          commissionBp: entry.commissionBp,
+          rateSource: entry.rateSource,
+          amountMinor: -delta,
+          status: 'approved',
+          approveAt: now,
+          approvedAt: now,
+          occurredAt: now,
+        });
+      }
+      return;
+    }
+    await tx
+      .update(commissionEntries)
+      .set({ refundedMinor: refunded, clawedBackMinor: clawTotal, status: clawTotal >= entry.amountMinor ? 'reversed' : entry.status })
+      .where(eq(commissionEntries.id, entry.id));
   }
 
   private async codeFor(tx: Tx, referralCode: string | null, orgId: string): Promise<CodeRow | null> {

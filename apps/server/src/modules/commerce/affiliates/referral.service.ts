@@ -4,9 +4,10 @@ import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
 import { type OrgContext, type RequestContext, requireOrg, requirePermission } from '../../../kernel/auth/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, type DbOrTx } from '../../../kernel/db/index.js';
-import { Conflict, Invalid, NotFound } from '../../../kernel/errors/index.js';
+import { Conflict, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { CoursesService } from '../../learning/courses/index.js';
+import { PlansService } from '../billing/index.js';
 import type { AffiliateSettingsView, AffiliateView, CommissionRuleView, DashboardView } from './affiliates.dto.js';
 import { affiliateSettings, commissionEntries, commissionRules, type RateSource, type ReferrerStatus, referralClicks, referralCodes, type RuleTarget } from './affiliates.schema.js';
 
@@ -41,6 +42,7 @@ export class ReferralService {
     @Inject(DB) private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly courses: CoursesService,
+    private readonly plans: PlansService,
   ) {}
 
   // ---- settings and rules (admins: affiliate.manage) ----
@@ -72,11 +74,16 @@ export class ReferralService {
 
   async putRule(ctx: RequestContext, input: { targetKind: RuleTarget; targetId: string; commissionBp: number }): Promise<CommissionRuleView> {
     const o = requirePermission(ctx, 'affiliate.manage');
-    if (input.targetKind === 'course') {
-      const course = await this.courses.getCourseInfo(input.targetId);
-      if (!course || course.organizationId !== o.membership.orgId) {
-        throw new Invalid('No such course in this organization.', [{ field: 'body.targetId', message: 'unknown course' }], 'unknown_course');
-      }
+    const org = o.membership.orgId;
+    // the course or plan must be this organization's: an unknown or another organization's id is refused, naming it
+    const known =
+      input.targetKind === 'course'
+        ? await this.courses.getCourseInfo(input.targetId).then((c) => c?.organizationId === org)
+        : await this.plans.idsInOrg(org, [input.targetId]).then((ids) => ids.has(input.targetId));
+    if (!known) {
+      throw new Unprocessable(`No ${input.targetKind} ${input.targetId} in this organization.`, `unknown_${input.targetKind}`, [
+        { field: 'body.targetId', message: `unknown ${input.targetKind} ${input.targetId}` },
+      ]);
     }
     const [row] = await this.db
       .insert(commissionRules)

@@ -10,15 +10,19 @@ import {
   BuySeatsDto,
   CancelPreviewDto,
   CancelSubscriptionDto,
+  ChargeDto,
+  ChargeParamsDto,
   ChangePlanDto,
   ChangePreviewQueryDto,
   ChargePageDto,
   CreatePlanDto,
   CreateTestClockDto,
   ListPlansQueryDto,
+  ListSubscriptionsQueryDto,
   PlanDto,
   PlanPageDto,
   ProrationPreviewDto,
+  RefundChargeDto,
   SeatLicenceDto,
   SeatLicencePageDto,
   SeatPageDto,
@@ -125,6 +129,18 @@ export class BillingController {
     return this.subs.charges(ctx, p.id, q);
   }
 
+  @Post('subscriptions/:id/charges/:chargeId/refund')
+  @HttpCode(200)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({
+    summary:
+      'Refund a succeeded charge through the payment provider: all that is left of it (empty body) or amountMinor (tax included, never more than is left); the subscription and its access stay; billing.manage or commerce.manage',
+  })
+  @ZodResponse({ status: 200, type: ChargeDto })
+  refundCharge(@Ctx() ctx: RequestContext, @Param() p: ChargeParamsDto, @Body() body: RefundChargeDto) {
+    return this.subs.refundCharge(ctx, p.id, p.chargeId, body.amountMinor);
+  }
+
   @Get('subscriptions/:id/cancel-preview')
   @ApiOperation({ summary: 'What cancelling now would refund: the unused part of the current period, prorated by whole seconds (0 for trials and past-due subscriptions)' })
   @ZodResponse({ status: 200, type: CancelPreviewDto })
@@ -171,6 +187,13 @@ export class BillingController {
   @ZodResponse({ status: 200, type: SubscriptionDto })
   changePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: ChangePlanDto) {
     return this.subs.changePlan(ctx, p.id, body.planId);
+  }
+
+  @Get('billing/subscriptions')
+  @ApiOperation({ summary: 'The organization\'s subscriptions and seat licences, newest first, optionally by status; billing.manage' })
+  @ZodResponse({ status: 200, type: SubscriptionPageDto })
+  listSubscriptions(@Ctx() ctx: RequestContext, @Query() q: ListSubscriptionsQueryDto) {
+    return this.subs.listForOrg(ctx, q);
   }
 
   // ---- test clocks ----

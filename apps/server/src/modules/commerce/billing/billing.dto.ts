@@ -104,6 +104,9 @@ export const Subscription = z.object({
   id: z.uuid(),
   organizationId: z.uuid(),
   userId: z.uuid(),
+  /** the subscriber (or the seat licence's buyer) at subscribing */
+  customerName: z.string(),
+  customerEmail: z.string(),
   kind: z.enum(SUBSCRIPTION_KINDS),
   quantity: z.number().int(),
   plan: z.object({ id: z.uuid(), name: z.string(), interval: z.enum(PLAN_INTERVALS) }),
@@ -150,6 +153,17 @@ export const Charge = z.object({
   chargedAt: isoDate,
 });
 export class ChargePageDto extends createZodDto(pageOf(Charge)) {}
+export class ChargeDto extends createZodDto(Charge) {}
+
+export const ChargeParams = z.strictObject({ id: z.uuid(), chargeId: z.uuid() });
+export class ChargeParamsDto extends createZodDto(ChargeParams) {}
+
+/** An admin's refund of a subscription charge: the amount (tax included), or all that is left of it. */
+export const RefundCharge = z.strictObject({ amountMinor: z.number().int().min(1).max(100_000_000).optional() });
+export class RefundChargeDto extends createZodDto(RefundCharge) {}
+
+export const ListSubscriptionsQuery = z.strictObject({ ...pageQuery, status: z.enum(SUBSCRIPTION_STATUSES).optional() });
+export class ListSubscriptionsQueryDto extends createZodDto(ListSubscriptionsQuery) {}
 
 export const Cancel = z.strictObject({ atPeriodEnd: z.boolean().default(true) });
 export class CancelSubscriptionDto extends createZodDto(Cancel) {}

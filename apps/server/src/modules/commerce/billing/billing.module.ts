@@ -27,7 +27,7 @@ import { TestClocksService } from './test-clocks.service.js';
   imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule, CouponsModule, TaxModule],
   controllers: [BillingController],
   providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, TestClocksService, SeatsService, BillingWebhooks],
-  exports: [SubscriptionsService],
+  exports: [SubscriptionsService, PlansService],
 })
 export class BillingModule implements OnModuleInit {
   private readonly log = new Logger('billing');

@@ -1,5 +1,5 @@
 import { can, type OrgContext, type RequestContext, requireOrg, requirePermission } from '../../../kernel/auth/index.js';
-import { NotFound } from '../../../kernel/errors/index.js';
+import { Forbidden, NotFound } from '../../../kernel/errors/index.js';
 import type { SubscriptionRow } from './billing.schema.js';
 
 /**
@@ -18,4 +18,11 @@ export function requireSubscriptionAccess(ctx: RequestContext, sub: Subscription
   if (!sub || sub.organizationId !== o.membership.orgId) throw new NotFound('Subscription');
   if (sub.userId !== o.actor.userId && !can(o, 'billing.manage')) throw new NotFound('Subscription');
   return { ctx: o, sub };
+}
+
+/** Refunding a subscription charge: a billing admin (`billing.manage`) or a commerce admin (`commerce.manage`). */
+export function requireRefunder(ctx: RequestContext): OrgContext {
+  const o = requireOrg(ctx);
+  if (!can(o, 'billing.manage') && !can(o, 'commerce.manage')) throw new Forbidden('You need the "billing.manage" or "commerce.manage" permission in this organization.', 'missing_permission');
+  return o;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { DbOrTx, Tx } from '../../../kernel/db/index.js';
-import { Unprocessable } from '../../../kernel/errors/index.js';
+import { Conflict, Unprocessable } from '../../../kernel/errors/index.js';
 import { EventBus } from '../../../kernel/events/index.js';
 import { SubscriptionChargeRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
 import { exclusiveTax, inclusiveTax } from '../money.js';
@@ -170,38 +170,47 @@ export class Charger {
   /**
    * Refunds the unused time through the provider, once per charge (the key names the charge, so a
    * retried call gets the provider's same refund back), records it on the charge and emits
-   * SubscriptionChargeRefunded (the invoice counts it). A refused refund throws and the caller's
-   * transaction (the cancellation) rolls back. Returns the amount refunded.
+   * SubscriptionChargeRefunded. A refused refund throws and the caller's transaction (the
+   * cancellation) rolls back. Returns the amount refunded.
    */
   async refundUnused(tx: Tx, sub: SubscriptionRow, at: Date): Promise<number> {
     const { parts } = await this.unused(tx, sub, at);
-    const provider = this.providers.get(sub.provider);
     let total = 0;
     for (const { charge, refundMinor } of parts) {
-      if (!provider) throw new Error(`subscription ${sub.id} has no payment provider`);
-      const outcome = await provider.refund({
-        providerPaymentId: charge.providerPaymentId!,
-        amountMinor: refundMinor,
-        currency: charge.currency,
-        idempotencyKey: `sub:${sub.id}:cancel-refund:${charge.id}`,
-        reference: sub.id,
-      });
-      if (outcome.status !== 'succeeded') throw new Unprocessable(`The refund of the unused time failed: ${outcome.reason}`, 'refund_failed');
-      await tx
-        .update(subscriptionCharges)
-        .set({ refundedMinor: sql`${subscriptionCharges.refundedMinor} + ${refundMinor}` })
-        .where(eq(subscriptionCharges.id, charge.id));
-      await this.events.emit(tx, SubscriptionChargeRefunded, {
-        organizationId: sub.organizationId,
-        subscriptionId: sub.id,
-        chargeId: charge.id,
-        refundId: uuidv7(),
-        currency: charge.currency,
-        amountMinor: refundMinor,
-        refundedAt: at.toISOString(),
-      });
+      await this.refund(tx, sub, charge, { amountMinor: refundMinor, idempotencyKey: `sub:${sub.id}:cancel-refund:${charge.id}`, reason: 'cancel', at });
       total += refundMinor;
     }
     return total;
+  }
+
+  /**
+   * Refunds `amountMinor` of a succeeded, provider-paid charge through the provider, adds it to
+   * the charge's refunded total and emits SubscriptionChargeRefunded in the caller's transaction
+   * (which holds the subscription's row lock). The caller checks the amount is left to refund.
+   */
+  async refund(tx: Tx, sub: SubscriptionRow, charge: ChargeRow, r: { amountMinor: number; idempotencyKey: string; reason: 'cancel' | 'admin'; at: Date }): Promise<ChargeRow> {
+    const provider = this.providers.get(sub.provider);
+    if (!provider) throw new Conflict(`The ${sub.provider} payment provider is not configured, so this charge cannot be refunded here.`, 'provider_unavailable');
+    const outcome = await provider.refund({ providerPaymentId: charge.providerPaymentId!, amountMinor: r.amountMinor, currency: charge.currency, idempotencyKey: r.idempotencyKey, reference: sub.id });
+    if (outcome.status !== 'succeeded') throw new Unprocessable(`The payment provider refused the refund: ${outcome.reason}`, 'refund_failed');
+    const [updated] = await tx
+      .update(subscriptionCharges)
+      .set({ refundedMinor: sql`${subscriptionCharges.refundedMinor} + ${r.amountMinor}`, updatedAt: new Date() })
+      .where(eq(subscriptionCharges.id, charge.id))
+      .returning();
+    await this.events.emit(tx, SubscriptionChargeRefunded, {
+      organizationId: sub.organizationId,
+      subscriptionId: sub.id,
+      chargeId: charge.id,
+      refundId: uuidv7(),
+      userId: sub.userId,
+      planId: sub.planId,
+      currency: charge.currency,
+      amountMinor: r.amountMinor,
+      full: updated!.refundedMinor >= updated!.amountMinor,
+      reason: r.reason,
+      refundedAt: r.at.toISOString(),
+    });
+    return updated!;
   }
 }

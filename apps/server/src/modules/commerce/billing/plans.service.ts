@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type RequestContext, requireOrg } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, inTransaction } from '../../../kernel/db/index.js';
@@ -114,6 +114,16 @@ export class PlansService {
   async get(ctx: RequestContext, id: string): Promise<PlanView> {
     const o = requireOrg(ctx);
     return presentPlan(await this.find(this.db, o.membership.orgId, id));
+  }
+
+  /** Which of `ids` are plans of the organization (archived ones included). */
+  async idsInOrg(organizationId: string, ids: string[], db: DbOrTx = this.db): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await db
+      .select({ id: billingPlans.id })
+      .from(billingPlans)
+      .where(and(eq(billingPlans.organizationId, organizationId), inArray(billingPlans.id, ids)));
+    return new Set(rows.map((r) => r.id));
   }
 
   async find(db: DbOrTx, organizationId: string, id: string): Promise<PlanRow> {

@@ -17,6 +17,8 @@ export function presentSubscription(s: SubscriptionRow, plan: Pick<PlanRow, 'id'
     id: s.id,
     organizationId: s.organizationId,
     userId: s.userId,
+    customerName: s.customerName,
+    customerEmail: s.customerEmail,
     kind: s.kind,
     quantity: s.quantity,
     plan: { id: plan.id, name: plan.name, interval: plan.interval },

@@ -10,7 +10,7 @@ import { CouponsService, type SubscriptionCouponTerms } from '../coupons/index.j
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import type { BillingAddress, CancelPreview, Charge, ProrationPreview } from './billing.dto.js';
-import { requireSubscriptionAccess } from './billing.policy.js';
+import { requireBillingAdmin, requireRefunder, requireSubscriptionAccess } from './billing.policy.js';
 import { addDays, addInterval, prorate, type Proration } from './billing.rules.js';
 import {
   billingPlans,
@@ -190,6 +190,52 @@ export class SubscriptionsService {
       .orderBy(desc(subscriptionCharges.id))
       .limit(q.limit + 1);
     return toPage(rows, q.limit, (r) => [r.id], presentCharge);
+  }
+
+  /** The organization's subscriptions (personal and seat licences), newest first: billing admins. */
+  async listForOrg(ctx: RequestContext, q: { limit: number; cursor?: string; status?: SubscriptionRow['status'] }): Promise<Page<SubscriptionView>> {
+    const o = requireBillingAdmin(ctx);
+    const cursor = decodeCursor(q.cursor, 1);
+    const where: SQL[] = [eq(subscriptions.organizationId, o.membership.orgId)];
+    if (q.status) where.push(eq(subscriptions.status, q.status));
+    if (cursor) where.push(lt(subscriptions.id, String(cursor[0])));
+    const rows = await this.db
+      .select({ s: subscriptions, p: billingPlans })
+      .from(subscriptions)
+      .innerJoin(billingPlans, eq(billingPlans.id, subscriptions.planId))
+      .where(and(...where))
+      .orderBy(desc(subscriptions.id))
+      .limit(q.limit + 1);
+    return toPage(rows, q.limit, (r) => [r.s.id], (r) => presentSubscription(r.s, r.p));
+  }
+
+  /**
+   * An admin refunds a succeeded charge, in full (what is left of it) or by amount, through the
+   * payment provider (Charger.refund: the charge's refunded total grows and
+   * SubscriptionChargeRefunded goes out in this transaction). The subscription's row is locked,
+   * so two admins cannot refund the same money twice; the subscription and its access stay as
+   * they are (cancelling is a separate step).
+   */
+  async refundCharge(ctx: RequestContext, id: string, chargeId: string, amountMinor: number | undefined): Promise<z.infer<typeof Charge>> {
+    const o = requireRefunder(ctx);
+    return this.db.transaction(async (tx) => {
+      const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id)).for('update');
+      if (!sub || sub.organizationId !== o.membership.orgId) throw new NotFound('Subscription');
+      const [charge] = await tx
+        .select()
+        .from(subscriptionCharges)
+        .where(and(eq(subscriptionCharges.id, chargeId), eq(subscriptionCharges.subscriptionId, sub.id)))
+        .for('update');
+      if (!charge) throw new NotFound('Charge');
+      if (charge.status !== 'succeeded') throw new Conflict('A failed charge took no money, so there is nothing to refund.', 'charge_not_refundable');
+      const left = charge.amountMinor - charge.refundedMinor;
+      if (!charge.providerPaymentId || left <= 0) throw new Conflict('There is nothing left to refund on this charge.', 'nothing_to_refund');
+      const amount = amountMinor ?? left;
+      if (amount > left) throw new Invalid(`At most ${left} (minor units) is left to refund on this charge.`, [{ field: 'body.amountMinor', message: 'more than is left' }]);
+      const refundKey = `sub:${sub.id}:refund:${charge.id}:${charge.refundedMinor}:${amount}`;
+      const updated = await this.charger.refund(tx, sub, charge, { amountMinor: amount, idempotencyKey: refundKey, reason: 'admin', at: await this.clock.now(sub.testClockId, tx) });
+      return presentCharge(updated);
+    });
   }
 
   /**

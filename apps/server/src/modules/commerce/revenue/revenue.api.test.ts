@@ -4,7 +4,7 @@ import { DB, type Database, inTransaction } from '../../../kernel/db/index.js';
 import { EventBus, type EventDef } from '../../../kernel/events/index.js';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, createOrg, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
-import { type OrderLineEvent, OrderPaid, OrderRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import { type OrderLineEvent, OrderPaid, OrderRefunded, SubscriptionChargeRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
 
 let t: TestApp;
 let owner: Member;
@@ -127,6 +127,35 @@ describe('the revenue read model', () => {
     const catOnSolo = await report(cat, `from=2026-03-01&to=2026-03-03&groupBy=instructor&courseId=${solo.id}`);
     expect(catOnSolo.body.items.map((r: { instructorShareMinor: number }) => r.instructorShareMinor)).toEqual([1599, 400]);
     expect((await report(owner, 'from=2026-03-01&to=2026-03-03&courseId=not-a-uuid')).status).toBe(400);
+  });
+
+  it('a subscription charge refund subtracts on its day, proportionally and exactly, once per refund', async () => {
+    const chargeId = uuidv7();
+    const subscriptionId = uuidv7();
+    const planId = uuidv7();
+    // 1000 net + 210 tax = 1210 paid
+    await publish(SubscriptionPaymentSucceeded, {
+      organizationId: owner.orgId, subscriptionId, chargeId, userId: learner.userId, planId, currency: 'EUR', reason: 'initial',
+      periodStart: '2026-04-01T00:00:00.000Z', periodEnd: '2026-05-01T00:00:00.000Z', lines: [{ description: 'Plan', amountMinor: 1000, taxMinor: 210 }], netMinor: 1000, taxMinor: 210, totalMinor: 1210, referralCode: null, paidAt: '2026-04-01T09:00:00.000Z',
+    });
+    const refund = (amountMinor: number, full: boolean, refundedAt: string, refundId = uuidv7()) => ({
+      organizationId: owner.orgId, subscriptionId, chargeId, refundId, userId: learner.userId, planId, currency: 'EUR', amountMinor, full, reason: 'admin' as const, refundedAt,
+    });
+    const first = refund(400, false, '2026-04-10T12:00:00.000Z'); // 1000 × 400/1210 = 330.6
+    await publish(SubscriptionChargeRefunded, first);
+    await publish(SubscriptionChargeRefunded, first); // redelivered: applied once
+    await publish(SubscriptionChargeRefunded, refund(1, false, '2026-04-11T12:00:00.000Z')); // 1000 × 401/1210 = 331.4: nothing more
+    await publish(SubscriptionChargeRefunded, refund(809, true, '2026-04-12T12:00:00.000Z')); // the rest
+    const april = await report(owner, 'from=2026-04-01&to=2026-04-30');
+    expect(april.body.items.map((r: { day: string; currency: string; salesMinor: number; refundsMinor: number; grossMinor: number; instructorShareMinor: number }) => [r.day, r.currency, r.salesMinor, r.refundsMinor, r.grossMinor, r.instructorShareMinor])).toEqual([
+      ['2026-04-01', 'EUR', 1000, 0, 1000, 0],
+      ['2026-04-10', 'EUR', 0, 331, -331, 0],
+      ['2026-04-11', 'EUR', 0, 0, 0, 0],
+      ['2026-04-12', 'EUR', 0, 669, -669, 0],
+    ]);
+    // another organization's refund of this charge id changes nothing here
+    await publish(SubscriptionChargeRefunded, { ...refund(100, false, '2026-04-13T12:00:00.000Z'), organizationId: stranger.orgId });
+    expect((await report(owner, 'from=2026-04-13&to=2026-04-13')).body.items).toEqual([]);
   });
 
   it('instructors see only their own share; other reports, strangers and anonymous callers are refused', async () => {

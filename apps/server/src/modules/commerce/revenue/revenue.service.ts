@@ -5,11 +5,12 @@ import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/inde
 import { Forbidden, NotFound } from '../../../kernel/errors/index.js';
 import { UsersService } from '../../identity/index.js';
 import { CoursesService } from '../../learning/courses/index.js';
-import type { OrderPaid, OrderRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import type { OrderPaid, OrderRefunded, SubscriptionChargeRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
 import { allocate, divRound, formatMinor, isCurrency, percentOf } from '../money.js';
 import type { RevenueQueryInput, RevenueRowView } from './revenue.dto.js';
 import { revenueCourseShares, revenueEntries, revenueInstructorShares, revenueSettings } from './revenue.schema.js';
 
+type EntryRow = typeof revenueEntries.$inferSelect;
 type Data<E> = E extends { schema: { parse(v: unknown): infer P } } ? P : never;
 export const DEFAULT_INSTRUCTOR_SHARE_BP = 5000;
 const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
@@ -123,32 +124,50 @@ export class RevenueService {
         .where(and(eq(revenueEntries.kind, 'order'), eq(revenueEntries.sourceId, e.orderId), eq(revenueEntries.orderLineId, line.lineId), eq(revenueEntries.organizationId, e.organizationId)))
         .orderBy(asc(revenueEntries.id))
         .for('update');
-      for (const row of rows) {
-        const total = row.lineTotalMinor;
-        const before = row.refundedMinor;
-        const after = e.full ? total : Math.min(total, before + line.amountMinor);
-        const part = (amount: number, r: number) => (total === 0 ? amount : divRound(BigInt(amount) * BigInt(r), total));
-        const dGross = part(row.grossMinor, after) - part(row.grossMinor, before);
-        const dShare = part(row.instructorShareMinor, after) - part(row.instructorShareMinor, before);
-        const [refund] = await tx
-          .insert(revenueEntries)
-          .values({ organizationId: row.organizationId, kind: 'refund', sourceId: e.refundId, lineKey: row.id, day, currency: row.currency, courseId: row.courseId, grossMinor: -dGross, instructorShareMinor: -dShare })
-          .onConflictDoNothing()
-          .returning();
-        if (!refund) continue; // this refund was applied already
-        await tx.update(revenueEntries).set({ refundedMinor: after }).where(eq(revenueEntries.id, row.id));
-        const shares = await tx.select().from(revenueInstructorShares).where(eq(revenueInstructorShares.entryId, row.id)).orderBy(asc(revenueInstructorShares.instructorId));
-        if (!shares.length || !row.courseId) continue;
-        // cumulative per instructor too, so that all refunds together take back exactly each one's share
-        const weights = shares.map((s) => Math.abs(s.amountMinor));
-        const upTo = (r: number) => allocate(part(row.instructorShareMinor, r), weights);
-        const [was, now] = [upTo(before), upTo(after)];
-        const split = now.map((v, k) => -(v - was[k]!));
-        await tx.insert(revenueInstructorShares).values(
-          shares.map((s, k) => ({ entryId: refund.id, instructorId: s.instructorId, organizationId: row.organizationId, day, currency: row.currency, courseId: row.courseId!, amountMinor: split[k]! })),
-        );
-      }
+      for (const row of rows) await this.refundRow(tx, row, e.refundId, day, e.full ? row.lineTotalMinor : row.refundedMinor + line.amountMinor);
     }
+  }
+
+  /** A subscription charge's refund subtracts from the charge's row as an order refund does from a line's (no instructor share). */
+  async onSubscriptionChargeRefunded(tx: Tx, e: Data<typeof SubscriptionChargeRefunded>): Promise<void> {
+    const [row] = await tx
+      .select()
+      .from(revenueEntries)
+      .where(and(eq(revenueEntries.kind, 'subscription'), eq(revenueEntries.sourceId, e.chargeId), eq(revenueEntries.organizationId, e.organizationId)))
+      .for('update');
+    if (!row) return;
+    await this.refundRow(tx, row, e.refundId, dayOf(e.refundedAt), e.full ? row.lineTotalMinor : row.refundedMinor + e.amountMinor);
+  }
+
+  /**
+   * Records one refund of a sale row, its refunded total becoming `refundedTotal` (capped at what
+   * the row's line paid): a negative row for the difference of the cumulative shares, once per
+   * refund (the unique key on refund id and row makes a redelivery a no-op).
+   */
+  private async refundRow(tx: Tx, row: EntryRow, refundId: string, day: string, refundedTotal: number): Promise<void> {
+    const total = row.lineTotalMinor;
+    const before = row.refundedMinor;
+    const after = Math.min(total, refundedTotal);
+    const part = (amount: number, r: number) => (total === 0 ? amount : divRound(BigInt(amount) * BigInt(r), total));
+    const dGross = part(row.grossMinor, after) - part(row.grossMinor, before);
+    const dShare = part(row.instructorShareMinor, after) - part(row.instructorShareMinor, before);
+    const [refund] = await tx
+      .insert(revenueEntries)
+      .values({ organizationId: row.organizationId, kind: 'refund', sourceId: refundId, lineKey: row.id, day, currency: row.currency, courseId: row.courseId, grossMinor: -dGross, instructorShareMinor: -dShare })
+      .onConflictDoNothing()
+      .returning();
+    if (!refund) return; // this refund was applied already
+    await tx.update(revenueEntries).set({ refundedMinor: after }).where(eq(revenueEntries.id, row.id));
+    const shares = await tx.select().from(revenueInstructorShares).where(eq(revenueInstructorShares.entryId, row.id)).orderBy(asc(revenueInstructorShares.instructorId));
+    if (!shares.length || !row.courseId) return;
+    // cumulative per instructor too, so that all refunds together take back exactly each one's share
+    const weights = shares.map((s) => Math.abs(s.amountMinor));
+    const upTo = (r: number) => allocate(part(row.instructorShareMinor, r), weights);
+    const [was, now] = [upTo(before), upTo(after)];
+    const split = now.map((v, k) => -(v - was[k]!));
+    await tx.insert(revenueInstructorShares).values(
+      shares.map((s, k) => ({ entryId: refund.id, instructorId: s.instructorId, organizationId: row.organizationId, day, currency: row.currency, courseId: row.courseId!, amountMinor: split[k]! })),
+    );
   }
 
   // ---- reports ----
