@@ -160,8 +160,13 @@ export class SubscriptionsService {
 
   async listMine(ctx: RequestContext, q: { limit: number; cursor?: string }): Promise<Page<SubscriptionView>> {
     const o = requireOrg(ctx);
-    const cursor = decodeCursor(q.cursor, 1);
     const where: SQL[] = [eq(subscriptions.organizationId, o.membership.orgId), eq(subscriptions.userId, o.actor.userId), eq(subscriptions.kind, 'personal')];
+    return this.pageWithPlans(where, q);
+  }
+
+  /** One page of the subscriptions matching `where`, each with its plan, newest first. */
+  private async pageWithPlans(where: SQL[], q: { limit: number; cursor?: string }): Promise<Page<SubscriptionView>> {
+    const cursor = decodeCursor(q.cursor, 1);
     if (cursor) where.push(lt(subscriptions.id, String(cursor[0])));
     const rows = await this.db
       .select({ s: subscriptions, p: billingPlans })
@@ -195,18 +200,9 @@ export class SubscriptionsService {
   /** The organization's subscriptions (personal and seat licences), newest first: billing admins. */
   async listForOrg(ctx: RequestContext, q: { limit: number; cursor?: string; status?: SubscriptionRow['status'] }): Promise<Page<SubscriptionView>> {
     const o = requireBillingAdmin(ctx);
-    const cursor = decodeCursor(q.cursor, 1);
     const where: SQL[] = [eq(subscriptions.organizationId, o.membership.orgId)];
     if (q.status) where.push(eq(subscriptions.status, q.status));
-    if (cursor) where.push(lt(subscriptions.id, String(cursor[0])));
-    const rows = await this.db
-      .select({ s: subscriptions, p: billingPlans })
-      .from(subscriptions)
-      .innerJoin(billingPlans, eq(billingPlans.id, subscriptions.planId))
-      .where(and(...where))
-      .orderBy(desc(subscriptions.id))
-      .limit(q.limit + 1);
-    return toPage(rows, q.limit, (r) => [r.s.id], (r) => presentSubscription(r.s, r.p));
+    return this.pageWithPlans(where, q);
   }
 
   /**
