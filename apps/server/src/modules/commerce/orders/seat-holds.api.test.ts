@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
-import { addToCart, checkout, enrollmentStatus, newKey, ok, setPrices } from '../commerce.fixtures.js';
-import { CheckoutService } from './checkout.service.js';
+import { addToCart, checkout, enrollmentStatus, ok, setPrices } from '../commerce.fixtures.js';
+import { pendingCheckout } from './orders.fixtures.js';
 import { OrdersService } from './orders.service.js';
 
 /*
@@ -27,18 +27,6 @@ async function limitedCourse(title: string, capacity: number): Promise<BuiltCour
   await setPrices(t, admin, c, { USD: 2500 });
   ok(await t.http('PUT', `/api/v1/courses/${c.id}/capacity`, { as: admin, headers: admin.h(), body: { capacity } }), 200);
   return c;
-}
-
-/** Checks out with the process "dying" after the order is created and before the provider is called: the order stays pending. */
-async function pendingCheckout(who: Member) {
-  const svc = t.app.get(CheckoutService) as unknown as { pay: unknown };
-  const pay = Object.getPrototypeOf(svc).pay;
-  svc.pay = async (order: unknown) => order;
-  try {
-    return ok(await checkout(t, who, {}, newKey()), 201).body;
-  } finally {
-    svc.pay = pay;
-  }
 }
 
 const buyer = async (name: string, c: BuiltCourse) => {
@@ -81,7 +69,7 @@ describe('a pending order holds the seat until it ends', () => {
     const course = await limitedCourse('Held Seat', 1);
     const a = await buyer('Cat', course);
     const b = await buyer('Dov', course);
-    const order = await pendingCheckout(a);
+    const order = await pendingCheckout(t, a);
     expect(order.status).toBe('pending');
     expect(await holds(course.id)).toEqual([{ status: 'held', user_id: a.userId }]);
     const refused = await checkout(t, b);
@@ -101,7 +89,7 @@ describe('a pending order holds the seat until it ends', () => {
     const course = await limitedCourse('Expiring Hold', 1);
     const a = await buyer('Eli', course);
     const b = await buyer('Fay', course);
-    await pendingCheckout(a);
+    await pendingCheckout(t, a);
     expect((await checkout(t, b)).body.code).toBe('course_full');
     expect(await t.app.get(OrdersService).expirePending(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
     expect(await holds(course.id)).toEqual([{ status: 'released', user_id: a.userId }]);
