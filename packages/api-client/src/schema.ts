@@ -4154,6 +4154,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{courseId}/cohort-waitlists/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The course's open cohorts with their seats, my place on each one's waitlist and my pending seat offers */
+        get: operations["WaitlistController_myCohorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{courseId}/cohorts": {
         parameters: {
             query?: never;
@@ -8322,6 +8339,50 @@ export interface components {
             } | null;
             seatsHeld: number;
             seatsTaken: number;
+            /** Format: date-time */
+            startsAt: string;
+        };
+        CohortWaitlistStatusListDto_Output: {
+            items: {
+                capacity: number | null;
+                claimWindowHours: number;
+                /** Format: uuid */
+                cohortId: string;
+                cohortName: string;
+                /** Format: uuid */
+                courseId: string;
+                enrolled: boolean;
+                entry: {
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: date-time */
+                    joinedAt: string;
+                    position: number | null;
+                    /** @enum {string} */
+                    status: "waiting" | "offered" | "enrolled" | "left" | "expired";
+                } | null;
+                full: boolean;
+                inCohort: boolean;
+                offer: {
+                    cohortId: string | null;
+                    cohortName: string | null;
+                    /** Format: uuid */
+                    courseId: string;
+                    courseTitle: string;
+                    /** Format: date-time */
+                    expiresAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: date-time */
+                    offeredAt: string;
+                    /** @enum {string} */
+                    status: "pending" | "claimed" | "expired" | "declined";
+                } | null;
+                seatsHeld: number;
+                seatsTaken: number;
+                /** Format: date-time */
+                startsAt: string;
+            }[];
         };
         CommissionRuleDto_Output: {
             commissionBp: number;
@@ -17203,6 +17264,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CohortSeatsListDto_Output"];
+                };
+            };
+        };
+    };
+    WaitlistController_myCohorts: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortWaitlistStatusListDto_Output"];
                 };
             };
         };

@@ -9,6 +9,7 @@ import { CourseProgress, EmptyState, ErrorState, formatDate, notify, notifyError
 import { useSession } from '../session';
 import { useLanguageName } from './CatalogPage';
 import { CheckIcon, CircleIcon, LockIcon } from '../components/icons';
+import { CohortWaitlists } from './growth/CohortWaitlists';
 import { WaitlistGate } from './growth/WaitlistGate';
 
 type ContinueTarget = { reason: string; lesson: { id: string } | null };
@@ -225,6 +226,7 @@ export function CoursePage() {
                     {startLabel}
                   </Button>
                 )}
+                <CohortWaitlists courseId={c.id} />
               </>
             ) : !c.isFree ? (
               <PriceCard courseId={c.id} />

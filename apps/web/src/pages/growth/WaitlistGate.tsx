@@ -1,13 +1,13 @@
-import { Alert, Button, Stack, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, call } from '../../api';
-import { notify, notifyError } from '../../components/common';
+import { notify } from '../../components/common';
 import { useRealtimeEvent } from '../../realtime';
 import { cartKey } from '../commerce/model';
-import { formatDateTime, SEAT_OFFER_EVENT, type SeatOffer, waitlistKey, type WaitlistStatus } from './model';
+import { SEAT_OFFER_EVENT, type SeatOffer, waitlistKey, type WaitlistStatus } from './model';
+import { useLineActions, WaitlistLine } from './WaitlistLine';
 
 /**
  * On the course page of a signed-in learner who is not enrolled: the enroll button (children)
@@ -15,37 +15,25 @@ import { formatDateTime, SEAT_OFFER_EVENT, type SeatOffer, waitlistKey, type Wai
  * pending seat offer with its Claim button.
  */
 export function WaitlistGate({ courseId, onEnrolled, children }: { courseId: string; onEnrolled: () => Promise<unknown>; children: ReactNode }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const key = waitlistKey(courseId);
   const status = useQuery({ queryKey: key, queryFn: () => call<WaitlistStatus>(api.GET('/api/v1/courses/{courseId}/waitlist/me', { params: { path: { courseId } } })) });
   useRealtimeEvent<SeatOffer>(SEAT_OFFER_EVENT, (offer) => {
-    if (offer.courseId !== courseId) return;
+    if (offer.courseId !== courseId || offer.cohortId) return;
     notify({ color: 'green', message: t('growth.waitlist.offerArrived', { course: offer.courseTitle }) });
     void qc.invalidateQueries({ queryKey: key });
   });
-  const update = (s: WaitlistStatus) => qc.setQueryData(key, s);
-  const join = useMutation({
-    mutationFn: () => call<WaitlistStatus>(api.POST('/api/v1/courses/{courseId}/waitlist', { params: { path: { courseId } } })),
-    onSuccess: (s) => {
-      update(s);
-      notify({ color: 'green', message: t('growth.waitlist.joined') });
-    },
-    onError: (e) => notifyError(e, t),
-  });
-  const leave = useMutation({
-    mutationFn: () => call<unknown>(api.DELETE('/api/v1/courses/{courseId}/waitlist', { params: { path: { courseId } } })),
-    onSuccess: async () => {
-      notify({ message: t('growth.waitlist.left') });
-      await qc.invalidateQueries({ queryKey: key });
-    },
-    onError: (e) => notifyError(e, t),
-  });
-  const claim = useMutation({
-    mutationFn: () => call<WaitlistStatus>(api.POST('/api/v1/courses/{courseId}/waitlist/claim', { params: { path: { courseId } } })),
-    onSuccess: async (s) => {
-      update(s);
+  const path = { params: { path: { courseId } } };
+  const actions = useLineActions<WaitlistStatus>({
+    queryKey: key,
+    join: () => call<WaitlistStatus>(api.POST('/api/v1/courses/{courseId}/waitlist', path)),
+    leave: () => call<unknown>(api.DELETE('/api/v1/courses/{courseId}/waitlist', path)),
+    claim: () => call<WaitlistStatus>(api.POST('/api/v1/courses/{courseId}/waitlist/claim', path)),
+    onJoined: (s) => qc.setQueryData(key, s),
+    onClaimed: async (s) => {
+      qc.setQueryData(key, s);
       if (s.paymentRequired && !s.enrolled) {
         // a paid course: the claim put it in the cart; the offer holds the seat while they pay
         notify({ color: 'green', message: t('growth.waitlist.claimedPay') });
@@ -56,50 +44,25 @@ export function WaitlistGate({ courseId, onEnrolled, children }: { courseId: str
       notify({ color: 'green', message: t('growth.waitlist.claimed') });
       await onEnrolled();
     },
-    onError: async (e) => {
-      notifyError(e, t);
-      await qc.invalidateQueries({ queryKey: key });
-    },
   });
 
   const s = status.data;
   if (!s || (!s.full && !s.offer && !s.entry)) return <>{children}</>;
-  const busy = join.isPending || leave.isPending || claim.isPending;
   return (
-    <Stack gap="sm" data-testid="waitlist">
-      {s.capacity !== null && (
-        <Text size="sm" c="dimmed">
-          {t('growth.waitlist.seats', { taken: s.seatsTaken + s.seatsHeld, capacity: s.capacity })}
-        </Text>
-      )}
-      {s.offer ? (
-        <>
-          <Alert color="green" variant="light" role="status">
-            {t('growth.waitlist.offer', { date: formatDateTime(s.offer.expiresAt, i18n.language) })}
-          </Alert>
-          <Button onClick={() => claim.mutate()} loading={claim.isPending} disabled={busy}>
-            {s.paymentRequired ? t('growth.waitlist.claimAndPay') : t('growth.waitlist.claim')}
-          </Button>
-        </>
-      ) : s.entry?.status === 'waiting' ? (
-        <Alert variant="light" role="status">
-          {t('growth.waitlist.position', { position: s.entry.position })}
-        </Alert>
-      ) : (
-        <>
-          <Alert color="yellow" variant="light">
-            {t('growth.waitlist.full')}
-          </Alert>
-          <Button onClick={() => join.mutate()} loading={join.isPending} disabled={busy}>
-            {t('growth.waitlist.join')}
-          </Button>
-        </>
-      )}
-      {s.entry && (
-        <Button variant="default" onClick={() => leave.mutate()} loading={leave.isPending} disabled={busy}>
-          {t('growth.waitlist.leave')}
-        </Button>
-      )}
-    </Stack>
+    <div data-testid="waitlist">
+      <WaitlistLine
+        state={s}
+        actions={actions}
+        texts={{
+          seats: s.capacity !== null ? t('growth.waitlist.seats', { taken: s.seatsTaken + s.seatsHeld, capacity: s.capacity }) : null,
+          full: t('growth.waitlist.full'),
+          position: (position) => t('growth.waitlist.position', { position }),
+          offer: (date) => t('growth.waitlist.offer', { date }),
+          join: t('growth.waitlist.join'),
+          leave: t('growth.waitlist.leave'),
+          claim: s.paymentRequired ? t('growth.waitlist.claimAndPay') : t('growth.waitlist.claim'),
+        }}
+      />
+    </div>
   );
 }

@@ -30,3 +30,6 @@ export function formatDateTime(iso: string, lang: string): string {
 export type Cohort = S['CohortDto_Output'];
 export type CohortPage = S['CohortPageDto_Output'];
 export type CohortSeatsList = S['CohortSeatsListDto_Output'];
+export type CohortWaitlistStatus = S['CohortWaitlistStatusDto_Output'];
+export type CohortWaitlistStatusList = S['CohortWaitlistStatusListDto_Output'];
+export const cohortWaitlistsKey = (courseId: string) => ['cohort-waitlists', courseId] as const;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, createOrg, type Member } from '../../learning/enrollment/enrollment.fixtures.js';
 import { addToCart, checkout, createCoupon, newKey, ok, setPrices } from '../commerce.fixtures.js';
+import { pendingCheckout } from './orders.fixtures.js';
 import { invoicePdfStatus } from '../invoices/invoices.service.js';
 import { JobsService } from '../../../kernel/jobs/index.js';
-import { CheckoutService } from './checkout.service.js';
 import { EXPIRE_PENDING_ORDERS_CRON } from './orders.jobs.js';
 import { OrdersService } from './orders.service.js';
 
@@ -25,24 +25,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-/** Checks out with the process "dying" after the order is created and before the provider is called: the order stays pending. */
-async function pendingCheckout(who: Member, body: Record<string, unknown>) {
-  const svc = t.app.get(CheckoutService) as unknown as { pay: unknown };
-  const pay = Object.getPrototypeOf(svc).pay;
-  svc.pay = async (order: unknown) => order;
-  try {
-    return ok(await checkout(t, who, body, newKey()), 201).body;
-  } finally {
-    svc.pay = pay;
-  }
-}
-
 describe('canceling a pending order', () => {
   it('the buyer cancels it and its coupon use is given back; nobody else can; a paid order cannot be canceled', async () => {
     const coupon = await createCoupon(t, admin, { code: 'LASTONE', kind: 'percent', percentBasisPoints: 1000, usageLimit: 1 });
     const buyer = await addMember(t, admin.orgId, 'learner');
     ok(await addToCart(t, buyer, course.id), 201);
-    const order = await pendingCheckout(buyer, { couponCodes: ['LASTONE'] });
+    const order = await pendingCheckout(t, buyer, { couponCodes: ['LASTONE'] });
     expect(order.status).toBe('pending');
     expect(ok(await t.http('GET', `/api/v1/coupons/${coupon.id}`, { as: admin, headers: admin.h() }), 200).body.usedCount).toBe(1);
 
@@ -78,7 +66,7 @@ describe('pending orders expire', () => {
     const coupon = await createCoupon(t, admin, { code: 'EXPIRING', kind: 'percent', percentBasisPoints: 1000, usageLimit: 5 });
     const buyer = await addMember(t, admin.orgId, 'learner');
     ok(await addToCart(t, buyer, course.id), 201);
-    const order = await pendingCheckout(buyer, { couponCodes: ['EXPIRING'] });
+    const order = await pendingCheckout(t, buyer, { couponCodes: ['EXPIRING'] });
     const svc = t.app.get(OrdersService);
     // not old enough yet
     expect(await svc.expirePending(new Date(Date.now() - 60 * 60_000))).toBe(0);

@@ -79,15 +79,16 @@ export class CheckoutService {
         const owned = await this.enrollment.coursesWithAccess(userId, lines.flatMap((l) => l.priced?.courseIds ?? []), tx);
         const already = lines.find((l) => l.priced && l.priced.courseIds.every((id) => owned.has(id)));
         if (already) throw new Conflict(`You already have ${already.priced!.title}; remove it from your cart.`, 'already_owned');
-        // a course at its seat limit is sold only to whoever holds its seat offer, whose seat stays held while they pay
-        const holdUntil = new Date(Date.now() + PAYMENT_HOLD_MS);
+        // a course at its seat limit is sold only while a seat is free (or held by the buyer's offer); the
+        // seat is held for the order below, under the same capacity lock, so a second buyer is refused before paying
+        const toHold: string[] = [];
         for (const l of lines) {
           for (const courseId of l.priced?.courseIds ?? []) {
             if (owned.has(courseId)) continue;
             if (!(await this.waitlist.seatOpenFor(tx, courseId, userId))) {
               throw new Conflict(`${l.priced!.title} is full. Join its waitlist to be offered the next free seat.`, 'course_full', { courseId });
             }
-            await this.waitlist.holdOfferWhilePaying(tx, courseId, userId, holdUntil);
+            toHold.push(courseId);
           }
         }
         const q = await this.quotes.price(tx, userId, lines, { currency: body.currency, couponCodes: body.couponCodes, country: body.billingAddress.country, region: body.billingAddress.region }, true);
@@ -129,6 +130,8 @@ export class CheckoutService {
           })),
         );
         await this.coupons.redeem(tx, { organizationId: q.organizationId, orderId: o!.id, userId, currency: q.currency, applied: q.coupons.applied });
+        const holdUntil = new Date(Date.now() + PAYMENT_HOLD_MS);
+        for (const courseId of new Set(toHold)) await this.waitlist.holdSeatWhilePaying(tx, { courseId, userId, orderId: o!.id, until: holdUntil });
         // nothing to charge (a free coupon): paid at once
         if (q.totals.totalMinor === 0) {
           await this.orders.markPaid(tx, o!.id, null);

@@ -3,6 +3,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../../../kernel/db/index.js';
 import { CoursesService } from '../../learning/courses/index.js';
 import { EnrollmentService } from '../../learning/enrollment/index.js';
+import { WaitlistService } from '../waitlist/index.js';
 import type { OrderLineEvent } from '../commerce.events.js';
 import { orderLineGrants, orders } from './orders.schema.js';
 
@@ -16,6 +17,7 @@ export class FulfillmentService {
   constructor(
     private readonly courses: CoursesService,
     private readonly enrollment: EnrollmentService,
+    private readonly waitlist: WaitlistService,
   ) {}
 
   async fulfill(tx: Tx, e: { orderId: string; organizationId: string; userId: string; lines: OrderLineEvent[] }): Promise<void> {
@@ -39,10 +41,14 @@ export class FulfillmentService {
       }
     }
     await tx.update(orders).set({ status: 'fulfilled', fulfilledAt: new Date(), updatedAt: new Date() }).where(and(eq(orders.id, e.orderId), eq(orders.status, 'paid')));
+    // the grants took the seats held for this order; any left over (a course gone meanwhile) go back
+    await this.waitlist.releaseOrderHolds(tx, e.orderId);
   }
 
   /** `order.refunded` subscriber: revokes exactly what the refunded lines granted (never access the buyer had before). */
-  async revoke(tx: Tx, e: { lines: { lineId: string; revokeAccess: boolean }[] }): Promise<void> {
+  async revoke(tx: Tx, e: { orderId: string; lines: { lineId: string; revokeAccess: boolean }[] }): Promise<void> {
+    // refunded before fulfillment: the order is never fulfilled, so the seats held for it go back
+    await this.waitlist.releaseOrderHolds(tx, e.orderId);
     const lineIds = e.lines.filter((l) => l.revokeAccess).map((l) => l.lineId);
     if (!lineIds.length) return;
     const grants = await tx

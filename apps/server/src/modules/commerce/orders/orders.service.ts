@@ -10,6 +10,7 @@ import { CartService } from '../cart/index.js';
 import { OrderPaid } from '../commerce.events.js';
 import { CouponsService } from '../coupons/index.js';
 import { InvoicesService } from '../invoices/index.js';
+import { WaitlistService } from '../waitlist/index.js';
 import type { Order } from './orders.dto.js';
 import { type OrderStatus, orderCounters, orderLines, orders, refunds } from './orders.schema.js';
 
@@ -28,6 +29,7 @@ export class OrdersService {
     private readonly invoices: InvoicesService,
     private readonly coupons: CouponsService,
     private readonly cart: CartService,
+    private readonly waitlist: WaitlistService,
   ) {}
 
   /** ORD-000001, … per organization (the counter row is locked until the creating transaction ends). */
@@ -118,7 +120,7 @@ export class OrdersService {
       // a payment the provider is still confirming (a redirect) could complete after a cancel
       if (o.providerPaymentId) throw new Conflict('The payment of this order is being confirmed; it cannot be canceled now.', 'payment_in_progress');
       const [canceled] = await tx.update(orders).set({ status: 'canceled', redirectUrl: null, updatedAt: new Date() }).where(eq(orders.id, o.id)).returning();
-      await this.coupons.release(tx, o.id);
+      await this.releaseUnpaid(tx, o.id);
       return this.present(canceled!, tx);
     });
   }
@@ -143,7 +145,7 @@ export class OrdersService {
           .where(and(eq(orders.id, id), eq(orders.status, 'pending'), isNull(orders.providerPaymentId)))
           .returning({ id: orders.id });
         if (!o) return 0;
-        await this.coupons.release(tx, id);
+        await this.releaseUnpaid(tx, id);
         return 1;
       });
     }
@@ -240,7 +242,13 @@ export class OrdersService {
       .where(and(eq(orders.id, orderId), eq(orders.status, 'pending')))
       .returning();
     if (!o) return false;
-    await this.coupons.release(tx, orderId);
+    await this.releaseUnpaid(tx, orderId);
     return true;
+  }
+
+  /** An order ended unpaid: its coupon uses and the seats held for it are given back. */
+  private async releaseUnpaid(tx: Tx, orderId: string): Promise<void> {
+    await this.coupons.release(tx, orderId);
+    await this.waitlist.releaseOrderHolds(tx, orderId);
   }
 }

@@ -109,6 +109,24 @@ describe('cohort waitlist', () => {
     expect(await count(t, 'SELECT count(*) AS n FROM waitlist_entries WHERE cohort_id = $1', [cohortId])).toBe(3);
   });
 
+  it("learners list the course's open cohorts with seats and their place in each line; strangers may not", async () => {
+    const mine = async (as: Member) => t.http('GET', `/api/v1/courses/${course.id}/cohort-waitlists/me`, { as, headers: as.h() });
+    const bobs = await mine(bob);
+    expect(bobs.status, bobs.text).toBe(200);
+    expect(bobs.body.items).toEqual([
+      expect.objectContaining({ cohortId, cohortName: 'Spring', startsAt: '2030-01-01T00:00:00.000Z', capacity: 1, seatsTaken: 1, full: true, inCohort: false, entry: expect.objectContaining({ position: 1 }), offer: null }),
+    ]);
+    expect((await mine(ada)).body.items[0]).toMatchObject({ inCohort: true, entry: null });
+    expect((await mine(eve)).body.items[0]).toMatchObject({ enrolled: false, entry: null });
+    // a cohort that ended is not listed to people who are neither in it nor waiting for it
+    const ended = await t.http('POST', cohorts(), { as: instructor, headers: instructor.h(), body: { name: 'Past', startsAt: '2001-01-01T00:00:00Z', endsAt: '2001-02-01T00:00:00Z' } });
+    expect(ended.status, ended.text).toBe(201);
+    expect((await mine(bob)).body.items.map((i: { cohortName: string }) => i.cohortName)).toEqual(['Spring']);
+    expect((await t.http('DELETE', `${cohorts()}/${ended.body.id}`, { as: instructor, headers: instructor.h() })).status).toBe(204);
+    expect((await mine(stranger)).status).toBe(404);
+    expect((await t.http('GET', `/api/v1/courses/${course.id}/cohort-waitlists/me`)).status).toBe(401);
+  });
+
   it('staff see the line and the seat overview; learners and strangers may not', async () => {
     const seats = await t.http('GET', `/api/v1/courses/${course.id}/cohort-seats`, { as: instructor, headers: instructor.h() });
     expect(seats.status).toBe(200);

@@ -22,6 +22,7 @@ interface CohortInfo {
   courseId: string;
   organizationId: string;
   name: string;
+  startsAt: Date;
   capacity: number | null;
 }
 
@@ -137,6 +138,21 @@ export class CohortWaitlistService {
   async status(ctx: RequestContext, courseId: string, cohortId: string): Promise<CohortWaitlistStatusView> {
     const { u, course, cohort } = await this.visibleCohort(ctx, courseId, cohortId);
     return this.statusFor(this.db, course, cohort, u.actor.userId);
+  }
+
+  /**
+   * The course's open cohorts (not ended) as the caller sees them: seats, their place in each
+   * line and their pending offers; a cohort that ended still shows while they are in it or in its line.
+   */
+  async mine(ctx: RequestContext, courseId: string): Promise<{ items: CohortWaitlistStatusView[] }> {
+    const { u, course } = await this.visibleCourse(ctx, courseId);
+    const now = Date.now();
+    const items: CohortWaitlistStatusView[] = [];
+    for (const c of await this.enrollment.cohortsOf(this.db, course.id)) {
+      const s = await this.statusFor(this.db, course, c, u.actor.userId);
+      if (c.endsAt === null || c.endsAt.getTime() > now || s.inCohort || s.entry) items.push(s);
+    }
+    return { items };
   }
 
   async join(ctx: RequestContext, courseId: string, cohortId: string): Promise<{ status: CohortWaitlistStatusView; created: boolean }> {
@@ -290,6 +306,7 @@ export class CohortWaitlistService {
       courseId: course.id,
       cohortId: cohort.id,
       cohortName: cohort.name,
+      startsAt: cohort.startsAt.toISOString(),
       capacity: cohort.capacity,
       claimWindowHours: await this.claimWindowHours(db, course.id),
       seatsTaken: taken,
@@ -345,12 +362,18 @@ export class CohortWaitlistService {
     return row?.n ?? 0;
   }
 
-  /** A published course the caller may see, and one of its cohorts. */
-  private async visibleCohort(ctx: RequestContext, courseId: string, cohortId: string): Promise<{ u: UserContext; course: CourseInfo; cohort: CohortInfo }> {
+  /** A published course the caller may see: public ones for anyone signed in, organization ones for its members. */
+  private async visibleCourse(ctx: RequestContext, courseId: string): Promise<{ u: UserContext; course: CourseInfo }> {
     const u = requireUser(ctx);
     const course = await this.courses.getCourseInfo(courseId);
     if (!course || course.status !== 'published') throw new NotFound('Course');
     if (course.visibility === 'organization' && u.membership?.orgId !== course.organizationId) throw new NotFound('Course');
+    return { u, course };
+  }
+
+  /** A published course the caller may see, and one of its cohorts. */
+  private async visibleCohort(ctx: RequestContext, courseId: string, cohortId: string): Promise<{ u: UserContext; course: CourseInfo; cohort: CohortInfo }> {
+    const { u, course } = await this.visibleCourse(ctx, courseId);
     const cohort = await this.enrollment.getCohort(this.db, course.id, cohortId);
     if (!cohort) throw new NotFound('Cohort');
     return { u, course, cohort };

@@ -7,6 +7,7 @@ import {
   CohortSeatsListDto,
   CohortWaitlistParamsDto,
   CohortWaitlistStatusDto,
+  CohortWaitlistStatusListDto,
   PutCapacityDto, SeatOfferPageDto, WaitlistCourseParamsDto, WaitlistEntryPageDto, WaitlistListQueryDto, WaitlistStatusDto } from './waitlist.dto.js';
 import { CohortWaitlistService } from './cohort-waitlist.service.js';
 import { WaitlistService } from './waitlist.service.js';
@@ -85,6 +86,13 @@ export class WaitlistController {
   @ZodResponse({ status: 200, type: CohortSeatsListDto })
   cohortSeats(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto) {
     return this.cohorts.seats(ctx, p.courseId);
+  }
+
+  @Get('courses/:courseId/cohort-waitlists/me')
+  @ApiOperation({ summary: "The course's open cohorts with their seats, my place on each one's waitlist and my pending seat offers" })
+  @ZodResponse({ status: 200, type: CohortWaitlistStatusListDto })
+  myCohorts(@Ctx() ctx: RequestContext, @Param() p: WaitlistCourseParamsDto) {
+    return this.cohorts.mine(ctx, p.courseId);
   }
 
   @Get('courses/:courseId/cohorts/:cohortId/waitlist')

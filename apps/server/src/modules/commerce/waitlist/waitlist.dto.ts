@@ -35,7 +35,7 @@ export const WaitlistStatus = z.object({
   capacity: z.number().int().nullable(),
   claimWindowHours: z.number().int().nullable(),
   seatsTaken: z.number().int(),
-  /** seats held for pending offers */
+  /** seats held for pending offers and for buyers' pending orders */
   seatsHeld: z.number().int(),
   full: z.boolean(),
   enrolled: z.boolean(),
@@ -79,6 +79,7 @@ export const CohortWaitlistStatus = z.object({
   courseId: z.uuid(),
   cohortId: z.uuid(),
   cohortName: z.string(),
+  startsAt: isoDate,
   /** null: the cohort has no seat limit */
   capacity: z.number().int().nullable(),
   /** hours an offered seat is held (the course's claim window, 48 when the course has no limit) */
@@ -95,6 +96,7 @@ export const CohortWaitlistStatus = z.object({
 });
 export type CohortWaitlistStatusView = z.input<typeof CohortWaitlistStatus>;
 export class CohortWaitlistStatusDto extends createZodDto(CohortWaitlistStatus) {}
+export class CohortWaitlistStatusListDto extends createZodDto(z.object({ items: z.array(CohortWaitlistStatus) })) {}
 
 export const CohortSeats = z.object({
   cohortId: z.uuid(),

@@ -34,6 +34,11 @@ export class WaitlistModule implements OnModuleInit {
     this.seats.onCohortSeatsFreed(async (tx, e) => {
       await this.cohortWaitlist.fillSeats(tx, e.cohortId);
     });
+    // an enrollment whose access ended by itself (expiry) frees its seat like a withdrawal does
+    this.seats.onSeatsFreed(async (tx, e) => {
+      await this.waitlist.fillSeats(tx, e.courseId, e.at);
+      if (e.cohortId) await this.cohortWaitlist.fillSeats(tx, e.cohortId, e.at);
+    });
     this.events.subscribe(EnrollmentRevoked, 'waitlist.seat-freed', async (e, { tx }) => {
       await this.waitlist.fillSeats(tx, e.courseId);
     });

@@ -87,3 +87,31 @@ export const seatOffers = pgTable(
     index('seat_offers_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
   ],
 );
+
+export const SEAT_HOLD_STATUSES = ['held', 'used', 'released'] as const;
+export type SeatHoldStatus = (typeof SEAT_HOLD_STATUSES)[number];
+
+/**
+ * A seat of a limited course held for a buyer while their order is pending (and paid, until
+ * fulfillment enrolls them): it counts against the capacity like a pending offer, so two buyers
+ * racing for the last seat cannot both pay. `used` once the seat is taken, `released` when the
+ * order is canceled, expires or fails. The order id points into the orders module (no foreign key).
+ */
+export const seatHolds = pgTable(
+  'seat_holds',
+  {
+    id: uuidv7Pk(),
+    organizationId: uuid('organization_id').notNull(),
+    courseId: uuid('course_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    orderId: uuid('order_id').notNull(),
+    status: text('status', { enum: SEAT_HOLD_STATUSES }).notNull().default('held'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('seat_holds_order_course_uq').on(t.orderId, t.courseId),
+    index('seat_holds_course_idx').on(t.courseId, t.status),
+    index('seat_holds_user_idx').on(t.userId, t.courseId).where(sql`${t.status} = 'held'`),
+  ],
+);

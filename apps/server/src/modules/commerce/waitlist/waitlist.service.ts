@@ -14,7 +14,7 @@ import { CartService } from '../cart/index.js';
 import type { SeatOfferView, WaitlistEntryView, WaitlistStatusView } from './waitlist.dto.js';
 import { lineEntryView } from './line-entry.js';
 import { NotifySeatOfferJob, SEAT_OFFER_EVENT } from './waitlist.jobs.js';
-import { courseCapacities, seatOffers, waitlistEntries } from './waitlist.schema.js';
+import { courseCapacities, seatHolds, seatOffers, waitlistEntries } from './waitlist.schema.js';
 
 type CapacityRow = typeof courseCapacities.$inferSelect;
 type EntryRow = typeof waitlistEntries.$inferSelect;
@@ -64,6 +64,11 @@ export class WaitlistService {
       .update(waitlistEntries)
       .set({ status: 'enrolled', resolvedAt: now })
       .where(and(eq(waitlistEntries.courseId, req.courseId), isNull(waitlistEntries.cohortId), eq(waitlistEntries.userId, req.userId), inArray(waitlistEntries.status, ['waiting', 'offered'])));
+    // a buyer's seat held while they paid is now taken
+    await tx
+      .update(seatHolds)
+      .set({ status: 'used', resolvedAt: now })
+      .where(and(eq(seatHolds.courseId, req.courseId), eq(seatHolds.userId, req.userId), eq(seatHolds.status, 'held')));
   }
 
   /**
@@ -79,14 +84,37 @@ export class WaitlistService {
   }
 
   /**
-   * Keeps the person's pending, unexpired offer for the course alive until at least `until`, so
-   * the seat stays held while they pay for it (checkout calls this when it creates the order).
+   * Holds the buyer's seat while their order is pending (checkout calls this, after `seatOpenFor`,
+   * in the transaction that creates the order): a pending, unexpired offer of theirs is kept alive
+   * until at least `until`; otherwise a limited course gets a seat hold for the order, counted
+   * against the capacity until fulfillment takes the seat or the order ends unpaid.
    */
-  async holdOfferWhilePaying(tx: Tx, courseId: string, userId: string, until: Date, now = new Date()): Promise<void> {
-    await tx
+  async holdSeatWhilePaying(tx: Tx, hold: { courseId: string; userId: string; orderId: string; until: Date }, now = new Date()): Promise<void> {
+    const cap = await this.lockCapacity(tx, hold.courseId);
+    if (!cap) return;
+    const offers = await tx
       .update(seatOffers)
-      .set({ expiresAt: sql`greatest(${seatOffers.expiresAt}, ${until.toISOString()}::timestamptz)` })
-      .where(and(eq(seatOffers.courseId, courseId), isNull(seatOffers.cohortId), eq(seatOffers.userId, userId), eq(seatOffers.status, 'pending'), gt(seatOffers.expiresAt, now)));
+      .set({ expiresAt: sql`greatest(${seatOffers.expiresAt}, ${hold.until.toISOString()}::timestamptz)` })
+      .where(and(eq(seatOffers.courseId, hold.courseId), isNull(seatOffers.cohortId), eq(seatOffers.userId, hold.userId), eq(seatOffers.status, 'pending'), gt(seatOffers.expiresAt, now)))
+      .returning({ id: seatOffers.id });
+    if (offers.length) return;
+    await tx
+      .insert(seatHolds)
+      .values({ organizationId: cap.organizationId, courseId: hold.courseId, userId: hold.userId, orderId: hold.orderId })
+      .onConflictDoNothing();
+  }
+
+  /**
+   * The order ended unpaid (canceled, expired, failed) or was fulfilled: its seats still held are
+   * released, and each freed seat is offered to the next person in line, inside `tx`.
+   */
+  async releaseOrderHolds(tx: Tx, orderId: string, now = new Date()): Promise<void> {
+    const released = await tx
+      .update(seatHolds)
+      .set({ status: 'released', resolvedAt: now })
+      .where(and(eq(seatHolds.orderId, orderId), eq(seatHolds.status, 'held')))
+      .returning({ courseId: seatHolds.courseId });
+    for (const courseId of new Set(released.map((r) => r.courseId))) await this.fillSeats(tx, courseId, now);
   }
 
   // ---- staff ----
@@ -394,9 +422,12 @@ export class WaitlistService {
     return row ?? null;
   }
 
-  /** Seats held for pending, unexpired offers (optionally not counting one person's own). */
+  /**
+   * Seats held for pending, unexpired offers and for buyers' pending orders (optionally not
+   * counting one person's own).
+   */
   private async heldOffers(db: DbOrTx, courseId: string, now: Date, exceptUserId?: string): Promise<number> {
-    const [row] = await db
+    const [offers] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(seatOffers)
       .where(
@@ -407,7 +438,11 @@ export class WaitlistService {
           exceptUserId ? ne(seatOffers.userId, exceptUserId) : undefined,
         ),
       );
-    return row?.n ?? 0;
+    const [holds] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(seatHolds)
+      .where(and(eq(seatHolds.courseId, courseId), eq(seatHolds.status, 'held'), exceptUserId ? ne(seatHolds.userId, exceptUserId) : undefined));
+    return (offers?.n ?? 0) + (holds?.n ?? 0);
   }
 
   // ---- who may do what ----

@@ -341,14 +341,34 @@ export class EnrollmentService {
     return this.present(this.db, course, row);
   }
 
-  /** Marks every enrollment past its expiry as expired; returns how many changed. Run daily by cron. */
+  /**
+   * Marks every enrollment past its expiry as expired, one transaction each, and tells the seat
+   * listeners (the waitlist offers the freed seat to the next person in line). An enrollment is
+   * swept once: a second run finds nothing. Returns how many changed. Run every minute by cron.
+   */
   async expireDue(now = new Date()): Promise<number> {
-    const rows = await this.db
-      .update(enrollments)
-      .set({ status: 'expired' })
-      .where(and(inArray(enrollments.status, ['active', 'completed']), lte(enrollments.expiresAt, now)))
-      .returning({ id: enrollments.id });
-    return rows.length;
+    let n = 0;
+    for (;;) {
+      const due = await this.db
+        .select({ id: enrollments.id })
+        .from(enrollments)
+        .where(and(inArray(enrollments.status, ['active', 'completed']), lte(enrollments.expiresAt, now)))
+        .orderBy(asc(enrollments.expiresAt))
+        .limit(500);
+      for (const { id } of due) {
+        n += await this.db.transaction(async (tx) => {
+          const [e] = await tx
+            .update(enrollments)
+            .set({ status: 'expired' })
+            .where(and(eq(enrollments.id, id), inArray(enrollments.status, ['active', 'completed']), lte(enrollments.expiresAt, now)))
+            .returning();
+          if (!e) return 0;
+          await this.seats.seatsFreed(tx, { organizationId: e.organizationId, courseId: e.courseId, cohortId: e.cohortId, at: now });
+          return 1;
+        });
+      }
+      if (due.length < 500) return n;
+    }
   }
 
   /** Seats taken in a course: enrollments that give access now (active or completed, not past expiry). */
@@ -449,7 +469,8 @@ export class EnrollmentService {
       .update(enrollments)
       .set({ status: 'expired', expiresAt: input.at })
       .where(and(eq(enrollments.id, input.enrollmentId), eq(enrollments.source, input.source), inArray(enrollments.status, ['active', 'completed'])))
-      .returning({ id: enrollments.id });
+      .returning();
+    for (const e of rows) await this.seats.seatsFreed(tx, { organizationId: e.organizationId, courseId: e.courseId, cohortId: e.cohortId, at: input.at });
     return rows.length > 0;
   }
 

@@ -9,7 +9,8 @@
  * - SeatGuards.register(guard): a capacity check run inside grantAccess before a seat is taken
  *   (the waitlist refuses with 409 course_full); EnrollmentService.seatsTaken/hasSeat count seats.
  *   SeatGuards.registerCohort / onCohortSeatsFreed do the same for cohort capacity (409 cohort_full);
- *   EnrollmentService.lockCohort/cohortSeatsTaken/moveToCohort are the cohort side.
+ *   EnrollmentService.lockCohort/cohortSeatsTaken/moveToCohort are the cohort side. SeatGuards.onSeatsFreed
+ *   is told when access ends by itself (expiry sweep, a lapsed grant), so the freed seat is offered on.
  * - EnrollmentService.courseLearners(db, courseId, { limit, afterId }): a course's learners (not revoked)
  *   a page at a time, for other modules' read models to backfill from (the gradebook does).
  * Events (EnrollmentCreated, EnrollmentRevoked, LessonCompleted, CourseCompleted) live in ../learning.events.ts.
@@ -26,4 +27,4 @@ export type { LessonCompletionInput, LessonCompletionResult, ProgressSummary } f
 export { ENROLLMENT_SOURCES, ENROLLMENT_STATUSES } from './enrollment.schema.js';
 export type { EnrollmentSource, EnrollmentStatus } from './enrollment.schema.js';
 export { SeatGuards } from './seat-guard.js';
-export type { CohortSeatGuard, CohortSeatRequest, CohortSeatsFreed, SeatGuard, SeatRequest } from './seat-guard.js';
+export type { CohortSeatGuard, CohortSeatRequest, CohortSeatsFreed, SeatGuard, SeatRequest, SeatsFreed } from './seat-guard.js';

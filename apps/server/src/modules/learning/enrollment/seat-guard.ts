@@ -28,18 +28,23 @@ export type CohortSeatGuard = (tx: Tx, req: CohortSeatRequest) => Promise<void>;
 /** Told inside the transaction that moved learners out of a cohort (or raised its capacity). */
 export type CohortSeatsFreed = (tx: Tx, e: { organizationId: string; courseId: string; cohortId: string }) => Promise<void>;
 
+/** Told inside the transaction that ended an enrollment's access (its expiry passed, or the grant lapsed) at `at`. */
+export type SeatsFreed = (tx: Tx, e: { organizationId: string; courseId: string; cohortId: string | null; at: Date }) => Promise<void>;
+
 /**
  * The capacity hook: modules that limit seats (the waitlist) register a guard at boot, and every
  * path that creates or restores access (self-enrollment, staff and bulk grants, purchases) passes
  * through `EnrollmentService.grantAccess`, which calls these guards. Enrollment itself knows no
  * capacity rules. Cohorts work the same way: `checkCohort` runs before enrollments move into a
- * cohort, and `cohortSeatsFreed` after they move out (or its capacity changes).
+ * cohort, and `cohortSeatsFreed` after they move out (or its capacity changes). `seatsFreed` runs when
+ * access ends by itself (expiry), so the seat it frees in the course (and its cohort) is offered on.
  */
 @Injectable()
 export class SeatGuards {
   private readonly guards: SeatGuard[] = [];
   private readonly cohortGuards: CohortSeatGuard[] = [];
   private readonly freedListeners: CohortSeatsFreed[] = [];
+  private readonly endedListeners: SeatsFreed[] = [];
 
   register(guard: SeatGuard): void {
     this.guards.push(guard);
@@ -65,5 +70,13 @@ export class SeatGuards {
 
   async cohortSeatsFreed(tx: Tx, e: { organizationId: string; courseId: string; cohortId: string }): Promise<void> {
     for (const l of this.freedListeners) await l(tx, e);
+  }
+
+  onSeatsFreed(listener: SeatsFreed): void {
+    this.endedListeners.push(listener);
+  }
+
+  async seatsFreed(tx: Tx, e: { organizationId: string; courseId: string; cohortId: string | null; at: Date }): Promise<void> {
+    for (const l of this.endedListeners) await l(tx, e);
   }
 }
