@@ -19,6 +19,7 @@ import {
   PlanDto,
   PlanPageDto,
   ProrationPreviewDto,
+  QuoteSubscriptionDto,
   SeatLicenceDto,
   SeatLicencePageDto,
   SeatPageDto,
@@ -26,6 +27,7 @@ import {
   SubscribeDto,
   SubscriptionDto,
   SubscriptionPageDto,
+  SubscriptionQuoteDto,
   TestClockDto,
   TestClockEnvelopeDto,
   UpdatePaymentMethodDto,
@@ -92,6 +94,14 @@ export class BillingController {
   @ZodResponse({ status: 200, type: PlanDto })
   unarchivePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
     return this.plans.setArchived(ctx, p.id, false);
+  }
+
+  @Post('billing/plans/:id/quote')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What subscribing to the plan would cost now: the first charge with its coupon discount and tax by billing country/region (400 on body.couponCode when the code does not apply)' })
+  @ZodResponse({ status: 200, type: SubscriptionQuoteDto })
+  quote(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: QuoteSubscriptionDto) {
+    return this.subs.quote(ctx, p.id, body);
   }
 
   // ---- subscriptions ----

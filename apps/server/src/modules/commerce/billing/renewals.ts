@@ -187,7 +187,7 @@ export class Renewals {
   }
 
   /** What a period charge owes: the plan line, less the subscription's coupon while it still discounts charges. */
-  chargeLines(sub: SubscriptionRow, plan: PlanRow, start: Date, end: Date): ChargeLine[] {
+  chargeLines(sub: Pick<SubscriptionRow, 'unitAmountMinor' | 'quantity' | 'discount'>, plan: PlanRow, start: Date, end: Date): ChargeLine[] {
     const line = this.planLine(sub, plan, start, end);
     const d = sub.discount;
     if (!d || d.chargesLeft === 0) return [line];
@@ -195,7 +195,7 @@ export class Renewals {
     return off > 0 ? [line, { description: `Coupon: ${d.name}`, amountMinor: -off, taxMinor: 0, discount: true }] : [line];
   }
 
-  planLine(sub: SubscriptionRow, plan: PlanRow, start: Date, end: Date) {
+  planLine(sub: Pick<SubscriptionRow, 'unitAmountMinor' | 'quantity'>, plan: PlanRow, start: Date, end: Date) {
     const qty = sub.quantity > 1 ? ` × ${sub.quantity}` : '';
     return {
       description: `${plan.name}${qty}, ${start.toISOString().slice(0, 10)} – ${end.toISOString().slice(0, 10)}`,
