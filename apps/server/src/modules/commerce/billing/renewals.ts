@@ -109,7 +109,9 @@ export class Renewals {
           return;
         }
         const start = step.at;
-        const end = addInterval(start, plan.interval);
+        // a trial's end starts the first paid period and sets the anchor; renewals keep it
+        const anchor = step.kind === 'trial_end' ? start.getUTCDate() : (sub.billingAnchorDay ?? sub.currentPeriodStart.getUTCDate());
+        const end = addInterval(start, plan.interval, anchor);
         const reason = step.kind === 'trial_end' ? 'initial' : 'renewal';
         const { charge } = await this.charger.charge(tx, sub, plan, {
           reason,
@@ -120,7 +122,7 @@ export class Renewals {
           offSession: true,
           at: step.at,
         });
-        await set({ currentPeriodStart: start, currentPeriodEnd: end });
+        await set({ currentPeriodStart: start, currentPeriodEnd: end, billingAnchorDay: anchor });
         if (charge.status === 'succeeded') {
           await set({ status: 'active' });
           return;

@@ -190,6 +190,7 @@ export class SubscriptionsService {
         billingAddress: input.billingAddress ?? null,
         currentPeriodStart: now,
         currentPeriodEnd: end,
+        billingAnchorDay: trial ? null : now.getUTCDate(),
         trialEnd: trial ? end : null,
         discount,
       })
@@ -323,7 +324,7 @@ export class SubscriptionsService {
       const to = await this.plans.find(tx, o.membership.orgId, planId);
       const c = this.computeChange(sub, from, to, now);
       const patch: Partial<SubscriptionRow> = { planId: to.id, unitAmountMinor: c.unitMinor };
-      if (c.newPeriodEnd) Object.assign(patch, { currentPeriodStart: now, currentPeriodEnd: c.newPeriodEnd });
+      if (c.newPeriodEnd) Object.assign(patch, { currentPeriodStart: now, currentPeriodEnd: c.newPeriodEnd, billingAnchorDay: now.getUTCDate() });
       if (c.proration && c.proration.netMinor > 0) {
         const { charge } = await this.charger.charge(tx, sub, from, {
           reason: 'proration',
