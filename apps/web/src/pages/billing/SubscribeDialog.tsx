@@ -4,6 +4,8 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, errorMessage, formatDate } from '../../components/common';
+import { CouponCodeField } from '../commerce/CouponCodeField';
+import { CardNumberInput } from './CardDialog';
 import { COUNTRIES, countryName } from '../commerce/model';
 import { formatMoney, type Plan, type SubscriptionQuote } from './model';
 
@@ -82,24 +84,7 @@ export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClo
               <TextInput label={t('billing.subscribe.region')} description={t('billing.subscribe.regionHint')} value={region} onChange={(e) => setRegion(e.currentTarget.value)} error={fe('billingAddress.region')} disabled={!country} />
             </Group>
           </Stack>
-          <Group align="flex-start" wrap="nowrap">
-            <TextInput
-              style={{ flex: 1 }}
-              label={t('billing.subscribe.coupon')}
-              value={codeInput}
-              onChange={(e) => setCodeInput(e.currentTarget.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') {
-                  e.preventDefault();
-                  void applyCode();
-                }
-              }}
-              error={fe('couponCode')}
-            />
-            <Button variant="default" mt={25} onClick={() => void applyCode()}>
-              {t('billing.subscribe.apply')}
-            </Button>
-          </Group>
+          <CouponCodeField label={t('billing.subscribe.coupon')} applyLabel={t('billing.subscribe.apply')} value={codeInput} onChange={setCodeInput} onApply={() => void applyCode()} error={fe('couponCode')} />
           <section aria-labelledby="subscribe-summary" data-testid="subscription-quote" aria-live="polite">
             <Title order={3} size="h5" id="subscribe-summary" mb="xs">
               {t('billing.subscribe.summary')}
@@ -154,17 +139,7 @@ export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClo
               </Stack>
             )}
           </section>
-          <TextInput
-            label={t('billing.card.label')}
-            description={t('billing.card.hint')}
-            value={card}
-            onChange={(e) => setCard(e.currentTarget.value)}
-            inputMode="numeric"
-            autoComplete="cc-number"
-            required
-            error={fieldErrors['paymentMethod.cardNumber'] ?? error}
-            data-autofocus
-          />
+          <CardNumberInput value={card} onChange={setCard} error={fieldErrors['paymentMethod.cardNumber'] ?? error} />
           <Button type="submit" loading={busy} disabled={!q}>
             {plan.trialDays > 0 ? t('billing.card.startTrial') : t('billing.card.pay', { amount: money(q?.dueNowMinor ?? plan.prices[0]!.amountMinor) })}
           </Button>
