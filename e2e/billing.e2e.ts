@@ -8,6 +8,16 @@ import { startServer, type TestServer } from './lib/server.js';
 const TIMEOUT = 20_000;
 const COURSE = 'Members Only Masterclass';
 
+interface Invoice {
+  source: string;
+  sourceId: string;
+  netMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+  refundedMinor: number;
+  status: string;
+}
+
 describe('billing journey', { timeout: 600_000 }, () => {
   let server: TestServer;
   let browser: Browser;
@@ -33,6 +43,17 @@ describe('billing journey', { timeout: 600_000 }, () => {
   });
 
   const toast = (p: Page, text: string | RegExp) => p.locator('.mantine-Notification-root').filter({ hasText: text }).first().waitFor();
+  /** The learner's invoice of a subscription charge (issued by the invoicing worker after the payment event), once it matches. */
+  const invoiceOf = async (chargeId: string, done: (inv: Invoice) => boolean): Promise<Invoice> => {
+    for (let i = 0; i < 80; i++) {
+      const res = await learner.request.get('/api/v1/me/invoices?limit=100');
+      assert.equal(res.status(), 200);
+      const inv = ((await res.json()).items as Invoice[]).find((x) => x.source === 'subscription' && x.sourceId === chargeId);
+      if (inv && done(inv)) return inv;
+      await page.waitForTimeout(250);
+    }
+    throw new Error(`no matching invoice for charge ${chargeId}`);
+  };
   const advance = async (days: number) => {
     await adminPage.bringToFront();
     await adminPage.reload();
@@ -161,6 +182,74 @@ describe('billing journey', { timeout: 600_000 }, () => {
     await page.goto('/my-subscription');
     await page.getByTestId('subscription-card').filter({ hasText: 'All access' }).getByTestId('subscription-status').filter({ hasText: 'Ended' }).waitFor();
   });
+  step('the learner subscribes to Starter again with a coupon and a taxed country: the quote, the payment and the invoice show the discount and the tax', async () => {
+    // the admin offers a plan coupon for Starter (the demo seed taxes the US at 8%, added on top)
+    const h = { 'content-type': 'application/json' };
+    const plans = await (await admin.request.get('/api/v1/billing/plans?limit=100')).json();
+    const starter = plans.items.find((p: { name: string }) => p.name === 'Starter');
+    const coupon = await admin.request.post('/api/v1/coupons', { headers: h, data: { code: 'HALFSTARTER', name: 'Half off Starter', kind: 'percent', percentBasisPoints: 5000, scope: 'plans', scopeIds: [starter.id] } });
+    assert.equal(coupon.status(), 201, await coupon.text());
+
+    await page.bringToFront();
+    await page.goto('/plans');
+    await page.getByRole('button', { name: 'Subscribe to Starter' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Subscribe to Starter' });
+    const quote = dialog.getByTestId('subscription-quote');
+    await quote.getByTestId('quote-total').filter({ hasText: /^\$9\.00$/ }).waitFor();
+    // a code that does not exist: the problem's field error shows beside the coupon field
+    await dialog.getByRole('textbox', { name: 'Coupon code' }).fill('NOPE');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.getByText('There is no such coupon code.').waitFor();
+    await dialog.getByRole('textbox', { name: 'Coupon code' }).fill('halfstarter');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await quote.getByTestId('quote-discount').filter({ hasText: /^−\$4\.50$/ }).waitFor();
+    await quote.getByText(/Half off Starter, on the first payment/).waitFor();
+    // a region code that is not one: the field error shows beside the region
+    await dialog.getByRole('combobox', { name: 'Country' }).click();
+    await page.getByRole('option', { name: 'United States', exact: true }).click();
+    await dialog.getByRole('textbox', { name: /^State or region code/ }).fill('C-A');
+    await dialog.getByText('Use the region code, e.g. CA.').waitFor();
+    await dialog.getByRole('textbox', { name: /^State or region code/ }).fill('');
+    await quote.getByText('Sales tax 8%').waitFor();
+    await quote.getByTestId('quote-tax').filter({ hasText: /^\$0\.36$/ }).waitFor(); // 8% of 4.50
+    await quote.getByTestId('quote-total').filter({ hasText: /^\$4\.86$/ }).waitFor();
+    await checkA11y(page, 'subscribe with quote');
+    await screenshot(page, 'billing-subscribe-quote');
+    await dialog.getByRole('textbox', { name: 'Card number' }).fill('4242 4242 4242 4242');
+    await dialog.getByRole('button', { name: 'Pay $4.86' }).click();
+    await page.waitForURL(/\/my-subscription$/);
+    const card = page.getByTestId('subscription-card').filter({ hasText: 'Starter' });
+    await card.getByTestId('subscription-status').filter({ hasText: 'Active' }).waitFor();
+    await card.getByText(/First payment · \$4\.86 · \$0\.36 tax/).waitFor();
+
+    const subs = await (await learner.request.get('/api/v1/me/subscriptions?limit=50')).json();
+    const sub = subs.items.find((s: { plan: { name: string }; status: string }) => s.plan.name === 'Starter' && s.status === 'active');
+    const charges = await (await learner.request.get(`/api/v1/subscriptions/${sub.id}/charges`)).json();
+    const inv = await invoiceOf(charges.items[0].id, () => true);
+    assert.deepEqual([inv.netMinor, inv.taxMinor, inv.totalMinor], [450, 36, 486]);
+  });
+
+  step('the learner cancels Starter now: the dialog shows the refund of the unused time, then it is canceled and refunded on the invoice', async () => {
+    const card = page.getByTestId('subscription-card').filter({ hasText: 'Starter' });
+    await card.getByRole('button', { name: 'Cancel now' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Cancel now?' });
+    // the test clock has not moved since the payment: the whole period is unused
+    await confirm.getByText('The unused time, $4.86, is refunded to your card.', { exact: false }).waitFor();
+    await checkA11y(page, 'cancel now with refund');
+    await confirm.getByRole('button', { name: 'Cancel now' }).click();
+    await toast(page, 'Your subscription has ended.');
+    await card.getByTestId('subscription-status').filter({ hasText: 'Canceled' }).waitFor();
+    await card.getByText(/First payment · \$4\.86 · \$0\.36 tax · \$4\.86 refunded/).waitFor();
+
+    const subs = await (await learner.request.get('/api/v1/me/subscriptions?limit=50')).json();
+    const sub = subs.items.find((s: { plan: { name: string }; status: string }) => s.plan.name === 'Starter' && s.status === 'canceled');
+    assert.ok(sub, 'the Starter subscription is canceled');
+    const charges = await (await learner.request.get(`/api/v1/subscriptions/${sub.id}/charges`)).json();
+    const inv = await invoiceOf(charges.items[0].id, (i) => i.refundedMinor > 0);
+    assert.equal(inv.refundedMinor, 486);
+    assert.equal(inv.status, 'refunded');
+  });
+
   step('the admin buys seats and gives one to the instructor, who gets the course', async () => {
     await adminPage.bringToFront();
     await adminPage.goto('/admin/billing');

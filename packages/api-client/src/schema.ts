@@ -3538,6 +3538,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/plans/{id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What subscribing to the plan would cost now: the first charge with its coupon discount and tax by billing country/region (400 on body.couponCode when the code does not apply) */
+        post: operations["BillingController_quote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/plans/{id}/unarchive": {
         parameters: {
             query?: never;
@@ -11649,6 +11666,18 @@ export interface components {
             currency?: string;
             region?: string;
         };
+        QuoteSubscriptionDto: {
+            billingAddress?: {
+                city?: string;
+                country?: string;
+                line1?: string;
+                name?: string;
+                postalCode?: string;
+                region?: string;
+            };
+            couponCode?: string;
+            currency?: string;
+        };
         RedemptionPageDto_Output: {
             items: {
                 /** Format: date-time */
@@ -12087,6 +12116,33 @@ export interface components {
                 userId: string;
             }[];
             nextCursor: string | null;
+        };
+        SubscriptionQuoteDto_Output: {
+            currency: string;
+            discount: {
+                chargesLeft: number | null;
+                name: string;
+            } | null;
+            discountMinor: number;
+            dueNowMinor: number;
+            /** Format: date-time */
+            firstChargeAt: string;
+            lines: {
+                amountMinor: number;
+                description: string;
+            }[];
+            /** Format: uuid */
+            planId: string;
+            subtotalMinor: number;
+            taxLines: {
+                amountMinor: number;
+                inclusive: boolean;
+                label: string;
+                rateBasisPoints: number;
+            }[];
+            taxMinor: number;
+            totalMinor: number;
+            trialEnd: string | null;
         };
         /** @default {} */
         SuspendUserDto: {
@@ -16101,6 +16157,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanDto_Output"];
+                };
+            };
+        };
+    };
+    BillingController_quote: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Organization-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteSubscriptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionQuoteDto_Output"];
                 };
             };
         };

@@ -3,6 +3,24 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bodyFieldErrors, errorMessage } from '../../components/common';
 
+/** The card number field (the manual provider's test cards in the demo, listed in its hint). */
+export function CardNumberInput(props: { value: string; onChange: (value: string) => void; error?: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <TextInput
+      label={t('billing.card.label')}
+      description={t('billing.card.hint')}
+      value={props.value}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+      inputMode="numeric"
+      autoComplete="cc-number"
+      required
+      error={props.error}
+      data-autofocus
+    />
+  );
+}
+
 /** A modal asking for a card number (the manual provider's test cards in the demo) and paying with it. */
 export function CardDialog(props: { opened: boolean; title: string; submitLabel: string; onClose: () => void; onSubmit: (cardNumber: string) => Promise<void> }) {
   const { t } = useTranslation();
@@ -31,17 +49,7 @@ export function CardDialog(props: { opened: boolean; title: string; submitLabel:
         }}
       >
         <Stack>
-          <TextInput
-            label={t('billing.card.label')}
-            description={t('billing.card.hint')}
-            value={card}
-            onChange={(e) => setCard(e.currentTarget.value)}
-            inputMode="numeric"
-            autoComplete="cc-number"
-            required
-            error={error}
-            data-autofocus
-          />
+          <CardNumberInput value={card} onChange={setCard} error={error} />
           <Button type="submit" loading={busy}>
             {props.submitLabel}
           </Button>

@@ -167,6 +167,8 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
                 <List.Item key={c.id}>
                   {t('billing.mine.chargeRow', { date: date(c.chargedAt), reason: t(`billing.mine.reason.${c.reason}`), amount: money(c.amountMinor) })}
                   {c.status === 'failed' && ` (${t('billing.mine.chargeFailed')})`}
+                  {c.status === 'succeeded' && c.taxMinor > 0 && ` · ${t('billing.mine.chargeTax', { amount: money(c.taxMinor) })}`}
+                  {c.refundedMinor > 0 && ` · ${t('billing.mine.chargeRefunded', { amount: money(c.refundedMinor) })}`}
                 </List.Item>
               ))}
             </List>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, call } from '../../api';
 import { EmptyState, ErrorState, PageLoading, notify, usePageTitle } from '../../components/common';
-import { CardDialog } from './CardDialog';
+import { SubscribeDialog, type SubscribeInput } from './SubscribeDialog';
 import { formatMoney, mineKey, newKey, plansKey, type Plan, type PlanPage, type Subscription, type SubscriptionPage } from './model';
 
 const LIVE = new Set(['trialing', 'active', 'past_due']);
@@ -25,11 +25,11 @@ export function PlansPage() {
   const current = new Set((mine.data?.items ?? []).filter((s) => LIVE.has(s.status)).map((s) => s.plan.id));
   const items = plans.data?.items ?? [];
 
-  const subscribe = async (plan: Plan, cardNumber: string) => {
+  const subscribe = async (plan: Plan, input: SubscribeInput) => {
     const sub = await call<Subscription>(
       api.POST('/api/v1/subscriptions', {
         headers: { 'Idempotency-Key': newKey() },
-        body: { planId: plan.id, paymentMethod: { type: 'manual_card', cardNumber } },
+        body: { planId: plan.id, paymentMethod: { type: 'manual_card', cardNumber: input.cardNumber }, billingAddress: input.billingAddress, couponCode: input.couponCode },
       }),
     );
     await qc.invalidateQueries({ queryKey: ['billing'] });
@@ -82,15 +82,7 @@ export function PlansPage() {
           })}
         </SimpleGrid>
       )}
-      {chosen && (
-        <CardDialog
-          opened
-          title={t('billing.plans.subscribeTo', { plan: chosen.name })}
-          submitLabel={chosen.trialDays > 0 ? t('billing.card.startTrial') : t('billing.card.pay', { amount: formatMoney(chosen.prices[0]!.amountMinor, chosen.prices[0]!.currency, i18n.language) })}
-          onClose={() => setChosen(null)}
-          onSubmit={(card) => subscribe(chosen, card)}
-        />
-      )}
+      {chosen && <SubscribeDialog plan={chosen} onClose={() => setChosen(null)} onSubmit={(input) => subscribe(chosen, input)} />}
     </Stack>
   );
 }

@@ -10,6 +10,7 @@ export type ChargePage = S['ChargePageDto_Output'];
 export type Charge = S['ChargeDto_Output'];
 export type ProrationPreview = S['ProrationPreviewDto_Output'];
 export type CancelPreview = S['CancelPreviewDto_Output'];
+export type SubscriptionQuote = S['SubscriptionQuoteDto_Output'];
 export type TestClockEnvelope = S['TestClockEnvelopeDto_Output'];
 export type TestClock = S['TestClockDto_Output'];
 export type SeatLicencePage = S['SeatLicencePageDto_Output'];

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { api, ApiError, call } from '../../api';
 import { bodyFieldErrors, ErrorState, errorMessage, notifyError, PageLoading, usePageTitle } from '../../components/common';
+import { CouponCodeField } from './CouponCodeField';
 import { cartKey, COUNTRIES, countryName, fetchCart, formatMoney, myOrdersKey, type Order, type Quote } from './model';
 
 const newKey = () => `checkout-${crypto.randomUUID()}`;
@@ -185,24 +186,7 @@ export function CheckoutPage() {
                   </Group>
                 ))}
                 <Divider />
-                <Group align="flex-end" wrap="nowrap">
-                  <TextInput
-                    style={{ flex: 1 }}
-                    label={t('commerce.checkout.coupon')}
-                    value={codeInput}
-                    onChange={(e) => setCodeInput(e.currentTarget.value)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') {
-                        e.preventDefault();
-                        void applyCode();
-                      }
-                    }}
-                    error={codeError}
-                  />
-                  <Button variant="default" onClick={() => void applyCode()} mb={codeError ? 22 : 0}>
-                    {t('commerce.checkout.apply')}
-                  </Button>
-                </Group>
+                <CouponCodeField label={t('commerce.checkout.coupon')} applyLabel={t('commerce.checkout.apply')} value={codeInput} onChange={setCodeInput} onApply={() => void applyCode()} error={codeError} />
                 {q.coupons.map((c) => (
                   <Group key={c.code ?? c.name} justify="space-between" wrap="nowrap" data-testid="applied-coupon">
                     <Group gap={4}>

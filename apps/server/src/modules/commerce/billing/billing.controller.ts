@@ -22,6 +22,7 @@ import {
   PlanDto,
   PlanPageDto,
   ProrationPreviewDto,
+  QuoteSubscriptionDto,
   RefundChargeDto,
   SeatLicenceDto,
   SeatLicencePageDto,
@@ -30,6 +31,7 @@ import {
   SubscribeDto,
   SubscriptionDto,
   SubscriptionPageDto,
+  SubscriptionQuoteDto,
   TestClockDto,
   TestClockEnvelopeDto,
   UpdatePaymentMethodDto,
@@ -96,6 +98,14 @@ export class BillingController {
   @ZodResponse({ status: 200, type: PlanDto })
   unarchivePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
     return this.plans.setArchived(ctx, p.id, false);
+  }
+
+  @Post('billing/plans/:id/quote')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What subscribing to the plan would cost now: the first charge with its coupon discount and tax by billing country/region (400 on body.couponCode when the code does not apply)' })
+  @ZodResponse({ status: 200, type: SubscriptionQuoteDto })
+  quote(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: QuoteSubscriptionDto) {
+    return this.subs.quote(ctx, p.id, body);
   }
 
   // ---- subscriptions ----

@@ -100,6 +100,38 @@ export const Subscribe = z.strictObject({
 });
 export class SubscribeDto extends createZodDto(Subscribe) {}
 
+/** What subscribing to the plan would cost (POST /billing/plans/:id/quote), priced like subscribing. */
+export const QuoteSubscription = z.strictObject({
+  /** default: the plan's first price */
+  currency: currency.optional(),
+  /** the billing address's country/region decides the tax */
+  billingAddress: BillingAddress.optional(),
+  couponCode: z.string().trim().min(1).max(40).optional(),
+});
+export class QuoteSubscriptionDto extends createZodDto(QuoteSubscription) {}
+
+export const SubscriptionQuote = z.object({
+  planId: z.uuid(),
+  currency: z.string(),
+  /** the first charge's lines: the plan's period and the coupon's discount (negative) */
+  lines: z.array(z.object({ description: z.string(), amountMinor: z.number().int() })),
+  /** the plan's price for one period */
+  subtotalMinor: z.number().int(),
+  discountMinor: z.number().int(),
+  /** the plan coupon that would apply (entered, or an automatic promotion); chargesLeft null: every charge */
+  discount: z.object({ name: z.string(), chargesLeft: z.number().int().nullable() }).nullable(),
+  /** the tax of the first charge: exclusive rates are added to the total, inclusive ones are inside it */
+  taxMinor: z.number().int(),
+  taxLines: z.array(z.object({ label: z.string(), rateBasisPoints: z.number().int(), inclusive: z.boolean(), amountMinor: z.number().int() })),
+  /** the first charge (after discount, tax included) */
+  totalMinor: z.number().int(),
+  /** set when the plan starts with a trial: the first charge is then */
+  trialEnd: isoDate.nullable(),
+  dueNowMinor: z.number().int(),
+  firstChargeAt: isoDate,
+});
+export class SubscriptionQuoteDto extends createZodDto(SubscriptionQuote) {}
+
 export const Subscription = z.object({
   id: z.uuid(),
   organizationId: z.uuid(),

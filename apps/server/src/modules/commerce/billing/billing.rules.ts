@@ -14,13 +14,16 @@ export function addDays(at: Date, days: number): Date {
 
 /**
  * The end of a billing period that starts at `start`: one calendar month (or year) later, in UTC,
- * clamped to the last day of a shorter month (Jan 31 + 1 month = Feb 28/29).
+ * on the billing anchor day (default: the start's day), clamped to the last day of a shorter
+ * month. The anchor keeps a month-end subscription at month end instead of drifting: Jan 31 →
+ * Feb 28 → Mar 31 → Apr 30 with anchor 31; yearly Feb 29 → Feb 28 → … → Feb 29 of a leap year.
  */
-export function addInterval(start: Date, interval: PlanInterval): Date {
+export function addInterval(start: Date, interval: PlanInterval, anchorDay = start.getUTCDate()): Date {
+  if (!Number.isInteger(anchorDay) || anchorDay < 1 || anchorDay > 31) throw new RangeError('the anchor day is 1 to 31');
   const y = start.getUTCFullYear() + (interval === 'year' ? 1 : 0);
   const m = start.getUTCMonth() + (interval === 'month' ? 1 : 0);
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const d = Math.min(start.getUTCDate(), lastDay);
+  const d = Math.min(anchorDay, lastDay);
   return new Date(Date.UTC(y, m, d, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()));
 }
 

@@ -11,6 +11,24 @@ describe('billing periods', () => {
     expect(addInterval(d('2026-12-31T23:59:59Z'), 'month').toISOString()).toBe('2027-01-31T23:59:59.000Z');
     expect(addInterval(d('2028-02-29T12:00:00Z'), 'year').toISOString()).toBe('2029-02-28T12:00:00.000Z');
   });
+
+  it('keeps the billing anchor day: a month-end subscription returns to the 31st instead of drifting', () => {
+    const months: string[] = [];
+    for (let at = d('2027-01-31T09:30:00Z'), i = 0; i < 4; i++) months.push((at = addInterval(at, 'month', 31)).toISOString());
+    expect(months).toEqual(['2027-02-28T09:30:00.000Z', '2027-03-31T09:30:00.000Z', '2027-04-30T09:30:00.000Z', '2027-05-31T09:30:00.000Z']);
+    // without the anchor the day is the period start's (the drift the anchor prevents)
+    expect(addInterval(d('2027-02-28T09:30:00Z'), 'month').toISOString()).toBe('2027-03-28T09:30:00.000Z');
+    expect(addInterval(d('2027-02-28T09:30:00Z'), 'month', 30).toISOString()).toBe('2027-03-30T09:30:00.000Z');
+    expect(addInterval(d('2027-12-31T00:00:00Z'), 'month', 31).toISOString()).toBe('2028-01-31T00:00:00.000Z');
+  });
+
+  it('a yearly Feb 29 anchor renews on Feb 28 and on Feb 29 again in the next leap year', () => {
+    const years: string[] = [];
+    for (let at = d('2028-02-29T12:00:00Z'), i = 0; i < 4; i++) years.push((at = addInterval(at, 'year', 29)).toISOString().slice(0, 10));
+    expect(years).toEqual(['2029-02-28', '2030-02-28', '2031-02-28', '2032-02-29']);
+    expect(() => addInterval(d('2028-02-29T12:00:00Z'), 'year', 0)).toThrow(RangeError);
+    expect(() => addInterval(d('2028-02-29T12:00:00Z'), 'year', 32)).toThrow(RangeError);
+  });
 });
 
 describe('proration by seconds', () => {

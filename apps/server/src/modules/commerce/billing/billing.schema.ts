@@ -101,6 +101,8 @@ export const subscriptions = pgTable(
     billingAddress: jsonb('billing_address').$type<Record<string, string>>(),
     currentPeriodStart: timestamp('current_period_start', { withTimezone: true }).notNull(),
     currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }).notNull(),
+    /** the day of the month periods renew on (1-31, clamped in shorter months), set when the first paid period starts; null: the current period's start day */
+    billingAnchorDay: integer('billing_anchor_day'),
     trialEnd: timestamp('trial_end', { withTimezone: true }),
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
     canceledAt: timestamp('canceled_at', { withTimezone: true }),
@@ -128,6 +130,7 @@ export const subscriptions = pgTable(
     uniqueIndex('subscriptions_provider_uq').on(t.providerSubscriptionId),
     check('subscriptions_quantity_ck', sql`${t.quantity} >= 1`),
     check('subscriptions_credit_ck', sql`${t.creditMinor} >= 0`),
+    check('subscriptions_anchor_ck', sql`${t.billingAnchorDay} BETWEEN 1 AND 31`),
   ],
 );
 

@@ -8,7 +8,7 @@ import type { ProviderEvent } from '../payments/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import { addDays } from './billing.rules.js';
-import { billingPlans, subscriptionCharges, subscriptions, type SubscriptionRow, type SubscriptionStatus } from './billing.schema.js';
+import { billingPlans, type ChargeLine, type ChargeTaxLine, subscriptionCharges, subscriptions, type SubscriptionRow, type SubscriptionStatus } from './billing.schema.js';
 import { Renewals } from './renewals.js';
 
 /*
@@ -19,6 +19,17 @@ import { Renewals } from './renewals.js';
 
 const unix = z.number().int().transform((s) => new Date(s * 1000));
 
+/** A tax amount: `taxes` / `total_taxes` (API 2025-03-31 and later: tax_behavior) or `tax_amounts` / `total_tax_amounts` (earlier: inclusive). */
+const StripeTaxRate = z.union([z.string(), z.object({ display_name: z.string().nullable().optional(), percentage: z.number().nullable().optional() })]);
+const StripeTax = z.object({
+  amount: z.number().int().min(0),
+  inclusive: z.boolean().optional(),
+  tax_behavior: z.enum(['inclusive', 'exclusive']).nullable().optional(),
+  tax_rate: StripeTaxRate.nullable().optional(),
+  tax_rate_details: z.object({ tax_rate: StripeTaxRate.nullable().optional() }).nullable().optional(),
+});
+const StripeDiscountAmount = z.object({ amount: z.number().int().min(0) });
+
 const StripeInvoice = z.object({
   id: z.string(),
   subscription: z.string().nullable().optional(),
@@ -27,10 +38,58 @@ const StripeInvoice = z.object({
   amount_paid: z.number().int().min(0),
   billing_reason: z.string().nullable().optional(),
   status_transitions: z.object({ paid_at: unix.nullable().optional() }).optional(),
+  /** the invoice's tax: total_taxes (new API versions), total_tax_amounts or tax (older ones) */
+  total_taxes: z.array(StripeTax).nullable().optional(),
+  total_tax_amounts: z.array(StripeTax).nullable().optional(),
+  tax: z.number().int().min(0).nullable().optional(),
+  total_discount_amounts: z.array(StripeDiscountAmount).nullable().optional(),
   lines: z.object({
-    data: z.array(z.object({ description: z.string().nullable().optional(), amount: z.number().int(), period: z.object({ start: unix, end: unix }) })),
+    data: z.array(
+      z.object({
+        description: z.string().nullable().optional(),
+        /** before discounts; with an inclusive tax the tax is inside it, an exclusive one comes on top */
+        amount: z.number().int(),
+        period: z.object({ start: unix, end: unix }),
+        taxes: z.array(StripeTax).nullable().optional(),
+        tax_amounts: z.array(StripeTax).nullable().optional(),
+        discount_amounts: z.array(StripeDiscountAmount).nullable().optional(),
+      }),
+    ),
   }),
 });
+type StripeInvoice = z.infer<typeof StripeInvoice>;
+
+const sum = (xs: readonly { amount: number }[] | null | undefined) => (xs ?? []).reduce((s, x) => s + x.amount, 0);
+const isInclusive = (t: z.infer<typeof StripeTax>) => t.inclusive ?? t.tax_behavior === 'inclusive';
+
+/**
+ * Stripe's own figures of a paid invoice as our charge: the lines (each with its tax), the
+ * discount as a negative line, tax lines by rate, and net + tax = total = amount_paid exactly
+ * (the lines sum to the total less exclusive tax, like a charge we make; a customer balance
+ * Stripe applied is its own line).
+ */
+export function stripeInvoiceCharge(inv: StripeInvoice): { lines: ChargeLine[]; taxMinor: number; taxLines: ChargeTaxLine[]; netMinor: number; totalMinor: number } {
+  const lineTaxes = inv.lines.data.flatMap((l) => l.taxes ?? l.tax_amounts ?? []);
+  const taxes = inv.total_taxes ?? inv.total_tax_amounts ?? (lineTaxes.length ? lineTaxes : inv.tax ? [{ amount: inv.tax, inclusive: false }] : []);
+  const taxMinor = sum(taxes);
+  const exclusiveTax = sum(taxes.filter((t) => !isInclusive(t)));
+  const lines: ChargeLine[] = inv.lines.data.map((l) => ({ description: l.description ?? 'Subscription', amountMinor: l.amount, taxMinor: sum(l.taxes ?? l.tax_amounts) }));
+  const discountMinor = inv.total_discount_amounts ? sum(inv.total_discount_amounts) : inv.lines.data.reduce((s, l) => s + sum(l.discount_amounts), 0);
+  if (discountMinor > 0) lines.push({ description: 'Discount', amountMinor: -discountMinor, taxMinor: 0 });
+  const rest = inv.amount_paid - exclusiveTax - lines.reduce((s, l) => s + l.amountMinor, 0);
+  if (rest !== 0 || lines.length === 0) lines.push({ description: lines.length === 0 ? 'Subscription' : rest < 0 ? 'Account credit applied' : 'Adjustment', amountMinor: rest, taxMinor: 0 });
+  const byRate = new Map<string, ChargeTaxLine>();
+  for (const t of taxes) {
+    const rate = t.tax_rate ?? t.tax_rate_details?.tax_rate;
+    const label = (typeof rate === 'object' && rate?.display_name) || 'Tax';
+    const rateBasisPoints = typeof rate === 'object' && rate?.percentage != null ? Math.round(rate.percentage * 100) : 0;
+    const k = `${label}:${rateBasisPoints}:${isInclusive(t)}`;
+    const prev = byRate.get(k);
+    byRate.set(k, { label, rateBasisPoints, inclusive: isInclusive(t), amountMinor: (prev?.amountMinor ?? 0) + t.amount });
+  }
+  const taxLines = [...byRate.values()].filter((t) => t.amountMinor > 0);
+  return { lines, taxMinor, taxLines, netMinor: inv.amount_paid - taxMinor, totalMinor: inv.amount_paid };
+}
 
 const StripeSubscription = z.object({
   id: z.string(),
@@ -81,7 +140,7 @@ export class BillingWebhooks {
     );
     const paidAt = inv.status_transitions?.paid_at ?? this.clock.wall();
     const reason = inv.billing_reason === 'subscription_create' ? 'initial' : inv.billing_reason === 'subscription_update' ? 'proration' : sub.status === 'past_due' ? 'retry' : 'renewal';
-    const lines = inv.lines.data.map((l) => ({ description: l.description ?? 'Subscription', amountMinor: l.amount, taxMinor: 0 }));
+    const figures = stripeInvoiceCharge(inv);
     const [charge] = await tx
       .insert(subscriptionCharges)
       .values({
@@ -92,8 +151,10 @@ export class BillingWebhooks {
         periodStart: period.start,
         periodEnd: period.end,
         currency: inv.currency.toUpperCase(),
-        amountMinor: inv.amount_paid,
-        lines,
+        amountMinor: figures.totalMinor,
+        lines: figures.lines,
+        taxMinor: figures.taxMinor,
+        taxLines: figures.taxLines,
         status: 'succeeded',
         providerPaymentId: inv.id,
         chargedAt: paidAt,
@@ -115,10 +176,12 @@ export class BillingWebhooks {
       reason,
       periodStart: period.start.toISOString(),
       periodEnd: period.end.toISOString(),
-      lines: lines.length ? lines : [{ description: 'Subscription', amountMinor: inv.amount_paid, taxMinor: 0 }],
-      netMinor: inv.amount_paid,
-      taxMinor: 0,
-      totalMinor: inv.amount_paid,
+      lines: figures.lines,
+      netMinor: figures.netMinor,
+      taxMinor: figures.taxMinor,
+      totalMinor: figures.totalMinor,
+      taxLines: figures.taxLines,
+      billingAddress: sub.billingAddress ?? {},
       referralCode: null,
       paidAt: paidAt.toISOString(),
     });

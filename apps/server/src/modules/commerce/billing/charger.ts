@@ -51,9 +51,9 @@ export class Charger {
    * region, with the rates checkout uses: exclusive rates are added on top, inclusive ones are the
    * part of the amount that is tax. No billing country or no rate: untaxed.
    */
-  async taxOn(tx: Tx, sub: SubscriptionRow, amountMinor: number): Promise<{ taxMinor: number; totalMinor: number; taxLines: ChargeTaxLine[] }> {
+  async taxOn(db: DbOrTx, sub: Pick<SubscriptionRow, 'organizationId' | 'billingAddress'>, amountMinor: number): Promise<{ taxMinor: number; totalMinor: number; taxLines: ChargeTaxLine[] }> {
     const country = sub.billingAddress?.country;
-    const rate = country && amountMinor > 0 ? await this.tax.rateFor(sub.organizationId, country, sub.billingAddress?.region ?? '', tx) : null;
+    const rate = country && amountMinor > 0 ? await this.tax.rateFor(sub.organizationId, country, sub.billingAddress?.region ?? '', db) : null;
     if (!rate) return { taxMinor: 0, totalMinor: amountMinor, taxLines: [] };
     const taxMinor = rate.inclusive ? inclusiveTax(amountMinor, rate.rateBasisPoints) : exclusiveTax(amountMinor, rate.rateBasisPoints);
     const totalMinor = rate.inclusive ? amountMinor : amountMinor + taxMinor;

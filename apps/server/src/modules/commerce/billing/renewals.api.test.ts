@@ -189,3 +189,41 @@ describe('the renewal cron (wall clock)', () => {
     }
   });
 });
+
+describe('the billing anchor day', () => {
+  /** A fresh organization whose test clock starts at `at`, and a member subscribed to a plan of `interval`. */
+  async function subscribedAt(at: string, interval: 'month' | 'year') {
+    const org = await createOrg(t, 'Anchored');
+    const clock = ok(await t.http('POST', '/api/v1/billing/test-clocks', { as: org, headers: org.h(), body: { frozenTime: at } }), 201).body.id as string;
+    const plan = await createPlan(t, org, { name: `Anchored ${interval}`, interval });
+    const member = await addMember(t, org.orgId, 'learner');
+    const sub = ok(await subscribe(t, member, plan.id), 201).body;
+    const to = async (iso: string) => {
+      ok(await t.http('POST', `/api/v1/billing/test-clocks/${clock}/advance`, { as: org, headers: org.h(), body: { to: iso } }));
+      return (await get(member, sub.id)).currentPeriodEnd as string;
+    };
+    return { sub, to, member };
+  }
+
+  it('monthly from Jan 31 renews Feb 28, Mar 31, Apr 30 (no drift to the 28th)', async () => {
+    const { sub, to, member } = await subscribedAt('2027-01-31T12:00:00.000Z', 'month');
+    expect(sub.currentPeriodEnd).toBe('2027-02-28T12:00:00.000Z');
+    expect(await to('2027-02-28T12:00:00.000Z')).toBe('2027-03-31T12:00:00.000Z');
+    expect(await to('2027-03-31T12:00:00.000Z')).toBe('2027-04-30T12:00:00.000Z');
+    expect(await to('2027-04-30T12:00:00.000Z')).toBe('2027-05-31T12:00:00.000Z');
+    const charges = ok(await t.http('GET', `/api/v1/subscriptions/${sub.id}/charges?limit=50`, { as: member, headers: member.h() })).body.items as { periodStart: string; periodEnd: string }[];
+    expect(charges.map((c) => [c.periodStart.slice(0, 10), c.periodEnd.slice(0, 10)]).reverse()).toEqual([
+      ['2027-01-31', '2027-02-28'],
+      ['2027-02-28', '2027-03-31'],
+      ['2027-03-31', '2027-04-30'],
+      ['2027-04-30', '2027-05-31'],
+    ]);
+  });
+
+  it('yearly from Feb 29 renews on Feb 28 and on Feb 29 of the next leap year, in one long advance', async () => {
+    const { sub, to } = await subscribedAt('2028-02-29T12:00:00.000Z', 'year');
+    expect(sub.currentPeriodEnd).toBe('2029-02-28T12:00:00.000Z');
+    expect(await to('2031-03-01T00:00:00.000Z')).toBe('2032-02-29T12:00:00.000Z');
+    expect(await to('2032-02-29T12:00:00.000Z')).toBe('2033-02-28T12:00:00.000Z');
+  });
+});

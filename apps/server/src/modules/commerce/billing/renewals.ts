@@ -109,7 +109,9 @@ export class Renewals {
           return;
         }
         const start = step.at;
-        const end = addInterval(start, plan.interval);
+        // a trial's end starts the first paid period and sets the anchor; renewals keep it
+        const anchor = step.kind === 'trial_end' ? start.getUTCDate() : (sub.billingAnchorDay ?? sub.currentPeriodStart.getUTCDate());
+        const end = addInterval(start, plan.interval, anchor);
         const reason = step.kind === 'trial_end' ? 'initial' : 'renewal';
         const { charge } = await this.charger.charge(tx, sub, plan, {
           reason,
@@ -120,7 +122,7 @@ export class Renewals {
           offSession: true,
           at: step.at,
         });
-        await set({ currentPeriodStart: start, currentPeriodEnd: end });
+        await set({ currentPeriodStart: start, currentPeriodEnd: end, billingAnchorDay: anchor });
         if (charge.status === 'succeeded') {
           await set({ status: 'active' });
           return;
@@ -187,7 +189,7 @@ export class Renewals {
   }
 
   /** What a period charge owes: the plan line, less the subscription's coupon while it still discounts charges. */
-  chargeLines(sub: SubscriptionRow, plan: PlanRow, start: Date, end: Date): ChargeLine[] {
+  chargeLines(sub: Pick<SubscriptionRow, 'unitAmountMinor' | 'quantity' | 'discount'>, plan: PlanRow, start: Date, end: Date): ChargeLine[] {
     const line = this.planLine(sub, plan, start, end);
     const d = sub.discount;
     if (!d || d.chargesLeft === 0) return [line];
@@ -195,7 +197,7 @@ export class Renewals {
     return off > 0 ? [line, { description: `Coupon: ${d.name}`, amountMinor: -off, taxMinor: 0, discount: true }] : [line];
   }
 
-  planLine(sub: SubscriptionRow, plan: PlanRow, start: Date, end: Date) {
+  planLine(sub: Pick<SubscriptionRow, 'unitAmountMinor' | 'quantity'>, plan: PlanRow, start: Date, end: Date) {
     const qty = sub.quantity > 1 ? ` × ${sub.quantity}` : '';
     return {
       description: `${plan.name}${qty}, ${start.toISOString().slice(0, 10)} – ${end.toISOString().slice(0, 10)}`,

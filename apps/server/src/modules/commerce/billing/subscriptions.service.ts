@@ -3,13 +3,13 @@ import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { type OrgContext, type RequestContext, requireOrg } from '../../../kernel/auth/index.js';
-import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
+import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { CouponsService, type SubscriptionCouponTerms } from '../coupons/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
-import type { BillingAddress, CancelPreview, Charge, ProrationPreview } from './billing.dto.js';
+import type { BillingAddress, CancelPreview, Charge, ProrationPreview, SubscriptionQuote } from './billing.dto.js';
 import { requireBillingAdmin, requireRefunder, requireSubscriptionAccess } from './billing.policy.js';
 import { addDays, addInterval, prorate, type Proration } from './billing.rules.js';
 import {
@@ -26,6 +26,16 @@ import { Charger } from './charger.js';
 import { PlansService } from './plans.service.js';
 import { Renewals } from './renewals.js';
 import { presentCharge, presentSubscription, type SubscriptionView } from './subscription.presenter.js';
+
+interface StartTerms {
+  price: { currency: string; amountMinor: number };
+  clock: { id: string; now: Date } | null;
+  now: Date;
+  trial: boolean;
+  end: Date;
+  coupon: Awaited<ReturnType<CouponsService['forSubscription']>>;
+  discount: SubscriptionDiscount | null;
+}
 
 export interface StartInput {
   plan: PlanRow;
@@ -82,31 +92,39 @@ export class SubscriptionsService {
     });
   }
 
-  /** Creates the subscription inside `tx`: a trial, or the first period charged now (a decline creates nothing). */
-  async start(tx: Tx, o: OrgContext, input: StartInput): Promise<SubscriptionRow> {
+  /**
+   * The terms a new subscription would start on now: its price, clock time, trial or first
+   * period, and the plan coupon (an entered code that does not apply is a 400 on body.couponCode).
+   * Subscribing and the quote both price through here. `lock` takes the coupon rows for update.
+   */
+  private async terms(db: DbOrTx, o: OrgContext, input: Omit<StartInput, 'cardNumber' | 'billingAddress'>, lock: boolean): Promise<StartTerms> {
     const { plan } = input;
     if (plan.archivedAt) throw new Conflict('This plan is archived and takes no new subscribers.', 'plan_archived');
     const price = input.currency ? plan.prices.find((p) => p.currency === input.currency) : plan.prices[0];
     if (!price) throw new Invalid(`This plan has no price in ${input.currency}.`, [{ field: 'body.currency', message: 'no price in this currency' }], 'currency_unavailable');
-    const clock = await this.clock.clockForNewSubscription(o.membership.orgId, tx);
+    const clock = await this.clock.clockForNewSubscription(o.membership.orgId, db);
     const now = clock?.now ?? this.clock.wall();
     const trial = input.kind === 'personal' && plan.trialDays > 0;
     const end = trial ? addDays(now, plan.trialDays) : addInterval(now, plan.interval);
-    const [prior] = await tx
+    const [prior] = await db
       .select({ id: subscriptions.id })
       .from(subscriptions)
       .where(and(eq(subscriptions.organizationId, o.membership.orgId), eq(subscriptions.userId, o.actor.userId)))
       .limit(1);
-    const coupon = await this.coupons.forSubscription(tx, {
-      organizationId: o.membership.orgId,
-      userId: o.actor.userId,
-      planId: plan.id,
-      currency: price.currency,
-      subtotalMinor: price.amountMinor * input.quantity,
-      code: input.couponCode ?? null,
-      hasPriorPurchase: Boolean(prior),
-      now,
-    });
+    const coupon = await this.coupons.forSubscription(
+      db,
+      {
+        organizationId: o.membership.orgId,
+        userId: o.actor.userId,
+        planId: plan.id,
+        currency: price.currency,
+        subtotalMinor: price.amountMinor * input.quantity,
+        code: input.couponCode ?? null,
+        hasPriorPurchase: Boolean(prior),
+        now,
+      },
+      lock,
+    );
     const discount: SubscriptionDiscount | null = coupon
       ? {
           couponId: coupon.terms.couponId,
@@ -117,6 +135,42 @@ export class SubscriptionsService {
           chargesLeft: discountedCharges(coupon.terms.duration, coupon.terms.durationMonths, plan.interval),
         }
       : null;
+    return { price, clock, now, trial, end, coupon, discount };
+  }
+
+  /**
+   * What subscribing would cost, priced like `subscribe`: the first charge's lines (plan, coupon),
+   * its tax by the billing country/region and its total; due now, or at the trial's end.
+   */
+  async quote(ctx: RequestContext, planId: string, body: { currency?: string; billingAddress?: z.infer<typeof BillingAddress>; couponCode?: string }): Promise<z.infer<typeof SubscriptionQuote>> {
+    const o = requireOrg(ctx);
+    const plan = await this.plans.find(this.db, o.membership.orgId, planId);
+    const { price, now, trial, end, discount } = await this.terms(this.db, o, { plan, currency: body.currency, kind: 'personal', quantity: 1, couponCode: body.couponCode }, false);
+    const start = trial ? end : now;
+    const periodEnd = trial ? addInterval(end, plan.interval) : end;
+    const lines = this.renewals.chargeLines({ unitAmountMinor: price.amountMinor, quantity: 1, discount }, plan, start, periodEnd);
+    const amount = lines.reduce((s, l) => s + l.amountMinor, 0);
+    const tax = await this.charger.taxOn(this.db, { organizationId: o.membership.orgId, billingAddress: body.billingAddress ?? null }, amount);
+    return {
+      planId: plan.id,
+      currency: price.currency,
+      lines: lines.map((l) => ({ description: l.description, amountMinor: l.amountMinor })),
+      subtotalMinor: price.amountMinor,
+      discountMinor: price.amountMinor - amount,
+      discount: discount ? { name: discount.name, chargesLeft: discount.chargesLeft } : null,
+      taxMinor: tax.taxMinor,
+      taxLines: tax.taxLines,
+      totalMinor: tax.totalMinor,
+      trialEnd: trial ? end.toISOString() : null,
+      dueNowMinor: trial ? 0 : tax.totalMinor,
+      firstChargeAt: start.toISOString(),
+    };
+  }
+
+  /** Creates the subscription inside `tx`: a trial, or the first period charged now (a decline creates nothing). */
+  async start(tx: Tx, o: OrgContext, input: StartInput): Promise<SubscriptionRow> {
+    const { plan } = input;
+    const { price, clock, now, trial, end, coupon, discount } = await this.terms(tx, o, input, true);
     const [created] = await tx
       .insert(subscriptions)
       .values({
@@ -136,6 +190,7 @@ export class SubscriptionsService {
         billingAddress: input.billingAddress ?? null,
         currentPeriodStart: now,
         currentPeriodEnd: end,
+        billingAnchorDay: trial ? null : now.getUTCDate(),
         trialEnd: trial ? end : null,
         discount,
       })
@@ -311,7 +366,7 @@ export class SubscriptionsService {
       const to = await this.plans.find(tx, o.membership.orgId, planId);
       const c = this.computeChange(sub, from, to, now);
       const patch: Partial<SubscriptionRow> = { planId: to.id, unitAmountMinor: c.unitMinor };
-      if (c.newPeriodEnd) Object.assign(patch, { currentPeriodStart: now, currentPeriodEnd: c.newPeriodEnd });
+      if (c.newPeriodEnd) Object.assign(patch, { currentPeriodStart: now, currentPeriodEnd: c.newPeriodEnd, billingAnchorDay: now.getUTCDate() });
       if (c.proration && c.proration.netMinor > 0) {
         const { charge } = await this.charger.charge(tx, sub, from, {
           reason: 'proration',

@@ -282,11 +282,12 @@ export class CouponsService {
    * A code that does not apply is a 400 naming why; null when nothing applies.
    */
   async forSubscription(
-    tx: Tx,
+    db: DbOrTx,
     input: { organizationId: string; userId: string; planId: string; currency: string; subtotalMinor: number; code: string | null; hasPriorPurchase: boolean; now: Date },
+    lock = true,
   ): Promise<{ applied: AppliedCoupon; terms: SubscriptionCouponTerms } | null> {
     const ev = await this.evaluate(
-      tx,
+      db,
       {
         organizationId: input.organizationId,
         userId: input.userId,
@@ -296,13 +297,13 @@ export class CouponsService {
         hasPriorPurchase: input.hasPriorPurchase,
         now: input.now,
       },
-      true,
+      lock,
     );
     const rejected = ev.rejected[0];
     if (rejected) throw new Invalid(rejected.reason, [{ field: 'body.couponCode', message: rejected.reason }], 'coupon_not_applicable');
     const applied = ev.applied[0];
     if (!applied) return null;
-    const [c] = await tx.select().from(coupons).where(eq(coupons.id, applied.couponId));
+    const [c] = await db.select().from(coupons).where(eq(coupons.id, applied.couponId));
     return {
       applied,
       terms: { couponId: c!.id, name: c!.name, kind: c!.kind, percentBasisPoints: c!.percentBasisPoints, amountMinor: c!.amountMinor, duration: c!.duration, durationMonths: c!.durationMonths },

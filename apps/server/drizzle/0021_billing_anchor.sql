@@ -1,0 +1,2 @@
+ALTER TABLE "subscriptions" ADD COLUMN "billing_anchor_day" integer;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_anchor_ck" CHECK ("subscriptions"."billing_anchor_day" BETWEEN 1 AND 31);
