@@ -100,6 +100,18 @@ describe('commerce journey', { timeout: 600_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  step('the invoice is listed on My invoices, linked to its order, with its PDF', async () => {
+    await page.getByRole('link', { name: 'All my invoices' }).click();
+    await page.waitForURL(/\/my-invoices$/);
+    const row = page.getByTestId('my-invoice').first();
+    await row.getByText('Paid', { exact: true }).waitFor();
+    await row.getByRole('link', { name: 'Course order' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /^Download invoice INV-\d{6} \(PDF\)$/ }).click()]);
+    const { readFileSync } = await import('node:fs');
+    assert.equal(readFileSync(await download.path()).subarray(0, 5).toString(), '%PDF-');
+    await checkA11y(page, 'my invoices');
+  });
+
   step('an admin refunds one line and the learner loses that course only', async () => {
     staff = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-US', viewport: { width: 1280, height: 900 } });
     staff.setDefaultTimeout(TIMEOUT);

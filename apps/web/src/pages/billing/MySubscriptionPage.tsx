@@ -204,7 +204,12 @@ export function MySubscriptionPage() {
   const items = mine.data?.items ?? [];
   return (
     <Stack>
-      <Title order={1}>{t('billing.mine.title')}</Title>
+      <Group justify="space-between">
+        <Title order={1}>{t('billing.mine.title')}</Title>
+        <Button component={Link} to="/my-invoices" variant="default">
+          {t('commerce.invoices.all')}
+        </Button>
+      </Group>
       {items.length === 0 ? (
         <EmptyState
           title={t('billing.mine.empty')}

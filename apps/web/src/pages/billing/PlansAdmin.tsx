@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api';
 import { bodyFieldErrors, notify, notifyError } from '../../components/common';
-import { formatMoney, toMinor, type Plan, type PlanPage } from './model';
+import { formatMoney, parseMoney, type Plan, type PlanPage } from './model';
 
 type CourseSummaryPage = components['schemas']['CourseSummaryPageDto_Output'];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'MXN', 'BRL', 'INR'];
@@ -25,7 +25,7 @@ function NewPlanForm() {
   const [busy, setBusy] = useState(false);
   const courses = useQuery({ queryKey: ['billing', 'courses'], queryFn: () => call<CourseSummaryPage>(api.GET('/api/v1/courses', { params: { query: { limit: 100 } } })) });
   const submit = async () => {
-    const minor = toMinor(amount, currency);
+    const minor = parseMoney(amount, currency);
     if (minor === null || minor <= 0) {
       setErrors({ price: t('billing.admin.price') });
       return;

@@ -1,4 +1,4 @@
-import { Button, Stack, Title } from '@mantine/core';
+import { Button, Group, Stack, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -22,7 +22,12 @@ export function MyOrdersPage() {
   const items = list.data.pages.flatMap((p) => p.items);
   return (
     <Stack maw={720} mx="auto">
-      <Title order={1}>{t('commerce.order.history')}</Title>
+      <Group justify="space-between">
+        <Title order={1}>{t('commerce.order.history')}</Title>
+        <Button component={Link} to="/my-invoices" variant="default">
+          {t('commerce.invoices.all')}
+        </Button>
+      </Group>
       {items.length === 0 ? (
         <EmptyState
           title={t('commerce.order.noOrders')}

@@ -6,6 +6,7 @@ const CartPage = lazy(() => import('./CartPage').then((m) => ({ default: m.CartP
 const CheckoutPage = lazy(() => import('./CheckoutPage').then((m) => ({ default: m.CheckoutPage })));
 const OrderPage = lazy(() => import('./OrderPage').then((m) => ({ default: m.OrderPage })));
 const MyOrdersPage = lazy(() => import('./MyOrdersPage').then((m) => ({ default: m.MyOrdersPage })));
+const MyInvoicesPage = lazy(() => import('./MyInvoicesPage').then((m) => ({ default: m.MyInvoicesPage })));
 const ShopAdminPage = lazy(() => import('./ShopAdminPage').then((m) => ({ default: m.ShopAdminPage })));
 const BundlePage = lazy(() => import('./BundlePage').then((m) => ({ default: m.BundlePage })));
 const PricingTab = lazy(() => import('./PricingTab').then((m) => ({ default: m.PricingTab })));
@@ -20,6 +21,7 @@ export function commerceRoutes() {
         <Route path="checkout" element={<CheckoutPage />} />
         <Route path="orders/:orderId" element={<OrderPage />} />
         <Route path="my-orders" element={<MyOrdersPage />} />
+        <Route path="my-invoices" element={<MyInvoicesPage />} />
         <Route path="shop" element={<ShopAdminPage />} />
       </Route>
     </Fragment>

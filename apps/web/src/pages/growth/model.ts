@@ -1,4 +1,5 @@
 import type { components } from '@lyceum/api-client';
+export { formatMoney } from '../../lib/money';
 
 type S = components['schemas'];
 export type WaitlistStatus = S['WaitlistStatusDto_Output'];
@@ -15,13 +16,6 @@ export type RevenueReport = S['RevenueReportDto_Output'];
 
 export const waitlistKey = (courseId: string) => ['waitlist', courseId] as const;
 export const SEAT_OFFER_EVENT = 'waitlist.offer';
-
-/** Minor units in the currency's own format (Intl knows each currency's exponent). */
-export function formatMoney(minor: number, currency: string, lang: string): string {
-  const fmt = new Intl.NumberFormat(lang, { style: 'currency', currency });
-  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
-  return fmt.format(minor / 10 ** digits);
-}
 
 export function formatDateTime(iso: string, lang: string): string {
   return new Date(iso).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });

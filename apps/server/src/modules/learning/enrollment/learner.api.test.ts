@@ -255,7 +255,7 @@ describe('expiry', () => {
     const [before] = await t.query<{ status: string }>('SELECT status FROM enrollments WHERE id = $1', [id]);
     expect(before!.status).toBe('active');
     const jobs = t.app.get(JobsService);
-    expect(jobs.registry.cronEntries().map((c) => [c.job.name, c.pattern])).toContainEqual([ExpireEnrollmentsJob.name, '17 3 * * *']);
+    expect(jobs.registry.cronEntries().map((c) => [c.job.name, c.pattern])).toContainEqual([ExpireEnrollmentsJob.name, '* * * * *']);
     await jobs.enqueue(t.app.get<symbol, Database>(DB), ExpireEnrollmentsJob, {});
     await t.drain();
     expect(await jobsLeftAfterDrain(t, ExpireEnrollmentsJob.name)).toEqual([]);
