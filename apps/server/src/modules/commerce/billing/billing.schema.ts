@@ -111,6 +111,8 @@ export const subscriptions = pgTable(
     discount: jsonb('discount').$type<SubscriptionDiscount>(),
     /** credit from downgrades, taken off the next charges */
     creditMinor: integer('credit_minor').notNull().default(0),
+    /** the referral code (the `lyceum_ref` cookie) in force when the subscriber subscribed: each paid charge earns its affiliate the plan's commission */
+    referralCode: text('referral_code'),
     /** dunning: when the first failed charge of the current period happened, and the failures since */
     pastDueSince: timestamp('past_due_since', { withTimezone: true }),
     failedAttempts: integer('failed_attempts').notNull().default(0),
