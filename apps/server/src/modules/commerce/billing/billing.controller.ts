@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
+import { readReferralCookie } from '../cart/index.js';
 import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
 import {
   AdvanceTestClockDto,
@@ -112,10 +114,13 @@ export class BillingController {
 
   @Post('subscriptions')
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing)' })
+  @ApiOperation({
+    summary: 'Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing)',
+    description: 'A referral link\'s `lyceum_ref` cookie attributes the subscription to its affiliate: every paid charge of it earns the plan\'s commission.',
+  })
   @ZodResponse({ status: 201, type: SubscriptionDto })
-  subscribe(@Ctx() ctx: RequestContext, @Body() body: SubscribeDto) {
-    return this.subs.subscribe(ctx, body);
+  subscribe(@Ctx() ctx: RequestContext, @Body() body: SubscribeDto, @Req() req: FastifyRequest) {
+    return this.subs.subscribe(ctx, body, readReferralCookie(req));
   }
 
   @Get('me/subscriptions')
@@ -243,8 +248,8 @@ export class BillingController {
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Buy N seats of a plan: charged N × price now and every period (billing.manage)' })
   @ZodResponse({ status: 201, type: SeatLicenceDto })
-  buySeats(@Ctx() ctx: RequestContext, @Body() body: BuySeatsDto) {
-    return this.seats.buy(ctx, body);
+  buySeats(@Ctx() ctx: RequestContext, @Body() body: BuySeatsDto, @Req() req: FastifyRequest) {
+    return this.seats.buy(ctx, body, readReferralCookie(req));
   }
 
   @Get('billing/seats/:id/assignments')

@@ -182,7 +182,7 @@ export class BillingWebhooks {
       totalMinor: figures.totalMinor,
       taxLines: figures.taxLines,
       billingAddress: sub.billingAddress ?? {},
-      referralCode: null,
+      referralCode: sub.referralCode,
       paidAt: paidAt.toISOString(),
     });
   }

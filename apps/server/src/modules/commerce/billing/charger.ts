@@ -133,7 +133,7 @@ export class Charger {
       totalMinor,
       taxLines,
       billingAddress: sub.billingAddress ?? {},
-      referralCode: null,
+      referralCode: sub.referralCode,
       paidAt: req.at.toISOString(),
     });
     return { charge: charge!, fresh: true };

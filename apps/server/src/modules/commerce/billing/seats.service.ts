@@ -34,11 +34,11 @@ export class SeatsService {
     private readonly members: AccessService,
   ) {}
 
-  async buy(ctx: RequestContext, body: { planId: string; quantity: number; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress> }): Promise<SeatLicenceView> {
+  async buy(ctx: RequestContext, body: { planId: string; quantity: number; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress> }, referralCode: string | null = null): Promise<SeatLicenceView> {
     const o = requireBillingAdmin(ctx);
     return this.db.transaction(async (tx) => {
       const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
-      const sub = await this.subs.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'seats', quantity: body.quantity, billingAddress: body.billingAddress });
+      const sub = await this.subs.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'seats', quantity: body.quantity, billingAddress: body.billingAddress, referralCode });
       return { ...presentSubscription(sub, plan), assigned: 0 };
     });
   }

@@ -45,6 +45,8 @@ export interface StartInput {
   quantity: number;
   billingAddress?: z.infer<typeof BillingAddress>;
   couponCode?: string;
+  /** the referral code attributed at subscribe (the `lyceum_ref` cookie) */
+  referralCode?: string | null;
 }
 
 /** How many charges a coupon's duration covers on a plan of this interval (null: all of them). */
@@ -76,6 +78,7 @@ export class SubscriptionsService {
   async subscribe(
     ctx: RequestContext,
     body: { planId: string; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress>; couponCode?: string },
+    referralCode: string | null = null,
   ): Promise<SubscriptionView> {
     const o = requireOrg(ctx);
     return this.db.transaction(async (tx) => {
@@ -87,7 +90,7 @@ export class SubscriptionsService {
         .from(subscriptions)
         .where(and(eq(subscriptions.userId, o.actor.userId), eq(subscriptions.planId, plan.id), eq(subscriptions.kind, 'personal'), inArray(subscriptions.status, [...LIVE])));
       if (live) throw new Conflict('You already subscribe to this plan.', 'already_subscribed', { subscriptionId: live.id });
-      const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress, couponCode: body.couponCode });
+      const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress, couponCode: body.couponCode, referralCode });
       return presentSubscription(sub, plan);
     });
   }
@@ -193,6 +196,7 @@ export class SubscriptionsService {
         billingAnchorDay: trial ? null : now.getUTCDate(),
         trialEnd: trial ? end : null,
         discount,
+        referralCode: input.referralCode ?? null,
       })
       .returning();
     let sub = created!;

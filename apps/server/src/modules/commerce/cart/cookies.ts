@@ -22,6 +22,14 @@ export function readCookie(req: FastifyRequest, name: string): string | null {
   return null;
 }
 
+const REFERRAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The referral code of the `lyceum_ref` cookie, when it has a code's shape (null otherwise). */
+export function readReferralCookie(req: FastifyRequest): string | null {
+  const ref = readCookie(req, REFERRAL_COOKIE);
+  return ref && REFERRAL_RE.test(ref) ? ref : null;
+}
+
 export function setCookie(reply: FastifyReply, name: string, value: string, maxAgeSeconds: number, secure: boolean): void {
   const attrs = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`];
   if (secure) attrs.push('Secure');

@@ -3,13 +3,12 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ZodResponse } from 'nestjs-zod';
 import { Ctx, Public, type RequestContext } from '../../../kernel/auth/index.js';
-import { GUEST_CART_COOKIE, readCookie, REFERRAL_COOKIE } from '../cart/index.js';
+import { GUEST_CART_COOKIE, readCookie, readReferralCookie } from '../cart/index.js';
 import { CheckoutService } from './checkout.service.js';
 import { CheckoutRequestDto, ListOrdersQueryDto, OrderDto, OrderPageDto, OrderParamsDto, QuoteDto, QuoteRequestDto, RefundRequestDto } from './orders.dto.js';
 import { OrdersService } from './orders.service.js';
 import { RefundsService } from './refunds.service.js';
 
-const REFERRAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 @ApiTags('orders')
 @Controller()
@@ -38,8 +37,7 @@ export class OrdersController {
   })
   @ZodResponse({ status: 201, type: OrderDto })
   checkout(@Ctx() ctx: RequestContext, @Body() body: CheckoutRequestDto, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest) {
-    const ref = readCookie(req, REFERRAL_COOKIE);
-    return this.checkoutService.checkout(ctx, key, body, ref && REFERRAL_RE.test(ref) ? ref : null);
+    return this.checkoutService.checkout(ctx, key, body, readReferralCookie(req));
   }
 
   @Get('me/orders')
