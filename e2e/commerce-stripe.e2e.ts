@@ -25,6 +25,7 @@ describe('commerce: pay with Stripe', { timeout: 600_000 }, () => {
   let ctx: BrowserContext;
   let page: Page;
   const sessions: URLSearchParams[] = [];
+  const expired: string[] = [];
   const name = `Sam Stripe ${Date.now().toString(36)}`;
 
   before(async () => {
@@ -37,6 +38,12 @@ describe('commerce: pay with Stripe', { timeout: 600_000 }, () => {
           const id = `cs_test_${sessions.length}`;
           res.writeHead(200, { 'content-type': 'application/json' });
           return res.end(JSON.stringify({ id, object: 'checkout.session', mode: 'payment', status: 'open', url: `${fakeBase}/pay/${id}` }));
+        }
+        const expire = req.url?.match(/^\/v1\/checkout\/sessions\/(cs_test_\d+)\/expire$/);
+        if (req.method === 'POST' && expire) {
+          expired.push(expire[1]!);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end(JSON.stringify({ id: expire[1], object: 'checkout.session', mode: 'payment', status: 'expired', url: null }));
         }
         if (req.method === 'GET' && req.url?.startsWith('/pay/')) {
           res.writeHead(200, { 'content-type': 'text/html' });
@@ -110,5 +117,26 @@ describe('commerce: pay with Stripe', { timeout: 600_000 }, () => {
     await checkA11y(page, 'order paid through Stripe');
     await page.getByRole('link', { name: 'Open Speed Reading Basics' }).click();
     await page.getByText('You are enrolled in this course.').waitFor();
+  });
+
+  step('a learner back from Stripe without paying can continue to pay, or cancel: the session is expired at Stripe', async () => {
+    await page.goto('/courses/memory-palace');
+    await page.getByRole('button', { name: 'Buy now' }).click();
+    await page.waitForURL(/\/cart$/);
+    await page.getByRole('link', { name: 'Check out' }).click();
+    await page.waitForURL(/\/checkout$/);
+    await page.getByLabel('Full name').fill(name);
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.waitForURL(/\/pay\/cs_test_2$/);
+    await page.goto(sessions[1]!.get('cancel_url')!);
+    await page.getByText('Waiting for the payment to be confirmed…').waitFor();
+    const resume = page.getByRole('link', { name: 'Continue to payment' });
+    assert.match((await resume.getAttribute('href')) ?? '', /\/pay\/cs_test_2$/);
+    await checkA11y(page, 'pending Stripe order');
+    await page.getByRole('button', { name: 'Cancel this order' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByText('Order canceled.').waitFor();
+    assert.deepEqual(expired, ['cs_test_2']);
+    assert.equal(await resume.count(), 0);
   });
 });

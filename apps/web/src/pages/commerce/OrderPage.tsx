@@ -47,6 +47,11 @@ export function OrderPage() {
           <Alert role="status">{t('commerce.order.pending')}</Alert>
           {user?.email === o.buyerEmail && (
             <Group>
+              {o.redirectUrl && (
+                <Button component="a" href={o.redirectUrl}>
+                  {t('commerce.order.continuePayment')}
+                </Button>
+              )}
               <Button variant="default" color="red" onClick={() => void askCancel()} loading={cancel.isPending}>
                 {t('commerce.order.cancel')}
               </Button>

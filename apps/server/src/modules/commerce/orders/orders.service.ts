@@ -1,3 +1,4 @@
+import { PAYMENT_PROVIDERS, type PaymentProviders } from '../payments/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -30,6 +31,7 @@ export class OrdersService {
     private readonly coupons: CouponsService,
     private readonly cart: CartService,
     private readonly waitlist: WaitlistService,
+    @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
   ) {}
 
   /** ORD-000001, … per organization (the counter row is locked until the creating transaction ends). */
@@ -110,15 +112,25 @@ export class OrdersService {
     return this.present(o);
   }
 
-  /** The buyer cancels their own pending order: nothing was charged, its coupon uses are given back. */
+  /**
+   * The buyer cancels their own pending order: nothing was charged, its coupon uses and held seats
+   * are given back. An order waiting at a redirecting provider (a Stripe Checkout Session) is
+   * ended there first, so it can no longer be paid; one the buyer already paid there is 409
+   * payment_in_progress (its webhook completes it).
+   */
   async cancel(ctx: RequestContext, orderId: string): Promise<OrderView> {
     const u = requireUser(ctx);
     return this.db.transaction(async (tx) => {
       const [o] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
       if (!o || o.userId !== u.actor.userId) throw new NotFound('Order');
       if (o.status !== 'pending') throw new Conflict(`This order is ${o.status.replace('_', ' ')}; only a pending order can be canceled.`, 'order_not_pending');
-      // a payment the provider is still confirming (a redirect) could complete after a cancel
-      if (o.providerPaymentId) throw new Conflict('The payment of this order is being confirmed; it cannot be canceled now.', 'payment_in_progress');
+      if (o.providerPaymentId) {
+        // the row lock is held while the provider answers, so its webhook waits for this outcome
+        const provider = this.providers.get(o.provider);
+        if (!provider?.cancelPending) throw new Conflict(`The ${o.provider} payment provider is not configured, so this order cannot be canceled here.`, 'provider_unavailable');
+        const outcome = await provider.cancelPending(o.providerPaymentId);
+        if (outcome.status !== 'canceled') throw new Conflict('The payment of this order is being confirmed; it cannot be canceled now.', 'payment_in_progress');
+      }
       const [canceled] = await tx.update(orders).set({ status: 'canceled', redirectUrl: null, updatedAt: new Date() }).where(eq(orders.id, o.id)).returning();
       await this.releaseUnpaid(tx, o.id);
       return this.present(canceled!, tx);

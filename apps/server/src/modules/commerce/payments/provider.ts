@@ -45,12 +45,20 @@ export interface RefundInput {
 
 export type RefundOutcome = { status: 'succeeded'; providerRefundId: string } | { status: 'failed'; providerRefundId: string | null; reason: string };
 
+/** `canceled`: the payment can no longer complete; `completing`: the buyer already finished it (its webhook follows). */
+export type CancelPendingOutcome = { status: 'canceled' } | { status: 'completing' };
+
 export type PaymentProviderName = 'manual' | 'stripe';
 
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
   charge(input: ChargeInput): Promise<PaymentOutcome>;
   refund(input: RefundInput): Promise<RefundOutcome>;
+  /**
+   * Ends a payment the buyer was sent away to make (a `requires_redirect` outcome) so that it can
+   * no longer complete. Only redirecting providers have pending payments.
+   */
+  cancelPending?(providerPaymentId: string): Promise<CancelPendingOutcome>;
 }
 
 /** Nest token for `ReadonlyMap<PaymentProviderName, PaymentProvider>` (stripe only when configured). */

@@ -21,6 +21,9 @@ interface Seen {
   headers: IncomingMessage['headers'];
 }
 const seen: Seen[] = [];
+/** sessions the buyer paid in (Stripe then refuses to expire them) and sessions expired */
+const completedSessions = new Set<string>();
+const expiredSessions = new Set<string>();
 let api: Server;
 let t: TestApp;
 let admin: Member;
@@ -42,6 +45,14 @@ function startFakeStripe(): Promise<number> {
       if (req.method === 'POST' && req.url === '/v1/checkout/sessions') {
         const id = `cs_test_${seen.length}`;
         return send(200, { id, object: 'checkout.session', mode: 'payment', status: 'open', url: `https://checkout.stripe.com/c/pay/${id}`, amount_total: Number(form.get('line_items[0][price_data][unit_amount]')) });
+      }
+      const expire = req.url?.match(/^\/v1\/checkout\/sessions\/(cs_[\w]+)(\/expire)?$/);
+      if (expire) {
+        const id = expire[1]!;
+        const status = completedSessions.has(id) ? 'complete' : expire[2] && req.method === 'POST' ? 'expired' : (expiredSessions.has(id) ? 'expired' : 'open');
+        if (expire[2] && status === 'complete') return send(400, { error: { type: 'invalid_request_error', message: 'Only Checkout Sessions with a status in ["open"] can be expired.' } });
+        if (status === 'expired') expiredSessions.add(id);
+        return send(200, { id, object: 'checkout.session', mode: 'payment', status, url: null });
       }
       if (req.method === 'POST' && req.url === '/v1/refunds') {
         return send(200, { id: `re_test_${seen.length}`, object: 'refund', status: 'succeeded', amount: Number(form.get('amount')), payment_intent: form.get('payment_intent') });
@@ -156,6 +167,35 @@ describe('Stripe', () => {
     expect(body.status).toBe('failed');
     expect(body.failureReason).toBe('Your card has insufficient funds.');
     expect(await enrollmentStatus(t, buyer.userId, second.id)).toBeNull();
+  });
+
+  it('the buyer cancels a pending Stripe order: its Checkout Session is expired first; one already paid in is 409 payment_in_progress until its webhook', async () => {
+    const buyer = await signUp(t, 'stripe-cancel');
+    const order = await stripeCheckout(buyer, second.id);
+    const session = order.redirectUrl.split('/').at(-1) as string;
+    expect((await t.http('POST', `/api/v1/orders/${order.id}/cancel`, { as: stranger, headers: stranger.h() })).status).toBe(404);
+    expect(seen.some((s) => s.path.includes(`/v1/checkout/sessions/${session}/expire`))).toBe(false);
+    const canceled = ok(await t.http('POST', `/api/v1/orders/${order.id}/cancel`, { headers: buyer.headers() }), 200).body;
+    expect(canceled).toMatchObject({ status: 'canceled', redirectUrl: null });
+    const call = seen.filter((s) => s.path === `POST /v1/checkout/sessions/${session}/expire`);
+    expect(call).toHaveLength(1);
+    expect(call[0]!.headers['idempotency-key']).toBe(`expire:${session}`);
+    // Stripe's checkout.session.expired that follows changes nothing
+    ok(await post(event('checkout.session.expired', { id: session, object: 'checkout.session', status: 'expired' })), 200);
+    expect(ok(await t.http('GET', `/api/v1/orders/${order.id}`, { headers: buyer.headers() }), 200).body.status).toBe('canceled');
+
+    // the buyer already paid in the session: Stripe refuses to expire it, the order stays pending, then the webhook pays it
+    const lateBuyer = await signUp(t, 'stripe-cancel-late');
+    const paidIn = await stripeCheckout(lateBuyer, second.id);
+    const paidSession = paidIn.redirectUrl.split('/').at(-1)!;
+    completedSessions.add(paidSession);
+    const late = await t.http('POST', `/api/v1/orders/${paidIn.id}/cancel`, { headers: lateBuyer.headers() });
+    expect(late.status).toBe(409);
+    expect(late.headers['content-type']).toContain('application/problem+json');
+    expect(late.body.code).toBe('payment_in_progress');
+    ok(await post(event('payment_intent.succeeded', pi('pi_test_late', paidIn.id))), 200);
+    await t.drain();
+    expect(ok(await t.http('GET', `/api/v1/orders/${paidIn.id}`, { headers: lateBuyer.headers() }), 200).body.status).toBe('fulfilled');
   });
 
   it('charge.refunded records the refund once and revokes access; an admin refund goes to Stripe with the PaymentIntent and its echo changes nothing', async () => {

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { ChargeInput, PaymentOutcome, PaymentProvider, RefundInput, RefundOutcome } from './provider.js';
+import type { CancelPendingOutcome, ChargeInput, PaymentOutcome, PaymentProvider, RefundInput, RefundOutcome } from './provider.js';
 
 export interface StripeSettings {
   secretKey: string;
@@ -81,6 +81,22 @@ export class StripePaymentProvider implements PaymentProvider {
       }
     }
     return { status: 'failed', providerPaymentId: null, declineCode: 'unsupported_method', reason: 'Stripe does not take manual test cards.' };
+  }
+
+  /**
+   * Expires the open Checkout Session, so the buyer can no longer pay in it. A session the buyer
+   * already completed (Stripe refuses to expire it) is `completing`: its payment webhook follows.
+   */
+  async cancelPending(providerPaymentId: string): Promise<CancelPendingOutcome> {
+    if (!providerPaymentId.startsWith('cs_')) return { status: 'completing' };
+    try {
+      const s = await this.stripe.checkout.sessions.expire(providerPaymentId, {}, { idempotencyKey: `expire:${providerPaymentId}` });
+      return s.status === 'expired' ? { status: 'canceled' } : { status: 'completing' };
+    } catch (e) {
+      if (!(e instanceof Stripe.errors.StripeInvalidRequestError)) throw e;
+      const s = await this.stripe.checkout.sessions.retrieve(providerPaymentId);
+      return s.status === 'expired' ? { status: 'canceled' } : { status: 'completing' };
+    }
   }
 
   async refund(input: RefundInput): Promise<RefundOutcome> {
