@@ -39,6 +39,19 @@ describe('Idempotency-Key', () => {
     expect((await t.http('POST', '/api/v1/organizations', { as: owner, headers, body: { name: '' } })).status).toBe(400);
     expect((await t.http('POST', '/api/v1/organizations', { as: owner, headers, body: { name: 'Fixed' } })).status).toBe(201);
   });
+
+  it('a claim left by a request that died is not re-run on a JSON route, lease or not: 409 until the key expires', async () => {
+    const headers = { 'idempotency-key': 'create-org-0004' };
+    const body = { name: 'Died Midway' };
+    const first = await t.http('POST', '/api/v1/organizations', { as: owner, headers, body });
+    expect(first.status).toBe(201);
+    await t.query("UPDATE idempotency_keys SET status = NULL, response = NULL, locked_until = now() - interval '1 second' WHERE key = 'create-org-0004'");
+    const before = await count();
+    const retry = await t.http('POST', '/api/v1/organizations', { as: owner, headers, body });
+    expect(retry.status).toBe(409);
+    expect(retry.body.code).toBe('idempotency_in_progress');
+    expect(await count()).toBe(before);
+  });
 });
 
 describe('CORS', () => {

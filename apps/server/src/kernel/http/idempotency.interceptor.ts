@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type CallHandler, createParamDecorator, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DB, type Database } from '../db/index.js';
@@ -10,6 +10,8 @@ import { idempotencyKeys } from './idempotency.schema.js';
 
 const KEY_RE = /^[A-Za-z0-9_.:-]{8,255}$/;
 const TTL_MS = 24 * 3600 * 1000;
+/** how long a running request's claim holds without renewal (it renews every third of it) */
+export const IDEMPOTENCY_LEASE_MS = 60_000;
 const AFTER_BODY = 'lyceum:idempotency-after-body';
 
 /**
@@ -23,6 +25,12 @@ export interface IdempotencyFingerprint {
    * stored one (or a 422), so limits that only matter for a new write (free quota) need not apply.
    */
   readonly replaying: boolean;
+  /**
+   * A stable id of this key in its scope (caller, method, route), for a handler that records it
+   * with what it creates: a request re-run after the first one died between committing and
+   * storing its answer then finds what the first one made instead of making it twice.
+   */
+  readonly key: string;
   /**
    * Supplies what identifies the request in place of its body (e.g. the file's SHA-256 and the
    * form fields). On a retry it throws: a 422 problem when the key's first request was different,
@@ -58,6 +66,10 @@ class StoredAnswer {
  * Stripe-style Idempotency-Key for POSTs: the first request with a key claims it, its response is
  * stored, and a retry with the same key and body gets the same answer instead of a second create.
  * A retry while the first is still running gets 409; the same key with another body gets 422.
+ * The running request renews a lease on its claim; when it dies before answering, the claim of an
+ * `@IdempotentAfterBody` handler is taken over by the next retry once the lease has run out (the
+ * handler finds what the dead request committed through `key`); other claims answer 409 until the
+ * key expires, since re-running them could create twice.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -83,24 +95,55 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // an after-body request claims the key before its body is read (null hash: not known yet)
     let requestHash = afterBody ? null : hashOf(req.body);
     await this.db.delete(idempotencyKeys).where(and(thisKey, lt(idempotencyKeys.createdAt, new Date(Date.now() - TTL_MS))));
-    const claimed = await this.db.insert(idempotencyKeys).values({ scope, key, requestHash }).onConflictDoNothing().returning();
+    const domainKey = createHash('sha256').update(`${scope}\n${key}`).digest('hex');
+    const lease = () => new Date(Date.now() + IDEMPOTENCY_LEASE_MS);
+    const claimed = await this.db.insert(idempotencyKeys).values({ scope, key, requestHash, lockedUntil: lease() }).onConflictDoNothing().returning();
+    /** the fingerprint a taken-over claim's first request supplied (it must match) */
+    let firstHash: string | null = null;
     if (claimed.length === 0) {
       const [prior] = await this.db.select().from(idempotencyKeys).where(thisKey);
       if (!prior) throw new Conflict('That Idempotency-Key is being used by another request; retry shortly.', 'idempotency_in_progress');
-      if (afterBody) return this.retryAfterBody(next, reply, prior, hashOf);
-      if (prior.requestHash !== requestHash) throw reused();
-      if (prior.status === null) throw inProgress();
-      void reply.status(prior.status).header('idempotent-replayed', 'true');
-      return prior.response;
+      if (!afterBody && prior.requestHash !== requestHash) throw reused();
+      // The first request died before it answered (its lease ran out): this retry takes its place.
+      // Only after-body handlers opt in: they record `key` with what they create, so a re-run finds
+      // what the first run committed. Others keep answering 409 until the key expires.
+      const [taken] =
+        afterBody && prior.status === null
+          ? await this.db
+              .update(idempotencyKeys)
+              .set({ lockedUntil: lease() })
+              .where(and(thisKey, isNull(idempotencyKeys.status), or(lt(idempotencyKeys.lockedUntil, sql`now()`), and(isNull(idempotencyKeys.lockedUntil), lt(idempotencyKeys.createdAt, new Date(Date.now() - IDEMPOTENCY_LEASE_MS))))))
+              .returning()
+          : [];
+      if (!taken) {
+        if (afterBody) return this.retryAfterBody(next, reply, prior, hashOf, domainKey);
+        if (prior.status === null) throw inProgress();
+        void reply.status(prior.status).header('idempotent-replayed', 'true');
+        return prior.response;
+      }
+      firstHash = taken.requestHash;
     }
     if (afterBody) {
       req.idempotency = {
-        replaying: false,
+        // a taken-over claim whose first request got as far as its fingerprint may have stored it
+        replaying: firstHash !== null,
+        key: domainKey,
         supply: async (body) => {
-          requestHash = hashOf(body);
+          const hash = hashOf(body);
+          if (firstHash !== null && hash !== firstHash) throw reused();
+          requestHash = hash;
+          await this.db.update(idempotencyKeys).set({ requestHash }).where(and(thisKey, isNull(idempotencyKeys.status)));
         },
       };
     }
+    const renew = setInterval(() => {
+      void this.db
+        .update(idempotencyKeys)
+        .set({ lockedUntil: lease() })
+        .where(and(thisKey, isNull(idempotencyKeys.status)))
+        .catch(() => undefined);
+    }, IDEMPOTENCY_LEASE_MS / 3);
+    renew.unref();
     try {
       const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
       if (requestHash === null) throw new Error(`${context.getClass().name}.${context.getHandler().name} is @IdempotentAfterBody but did not supply its fingerprint`);
@@ -113,6 +156,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // A failed request does not consume the key: the client may retry it.
       await this.db.delete(idempotencyKeys).where(thisKey);
       throw err;
+    } finally {
+      clearInterval(renew);
     }
   }
 
@@ -121,11 +166,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * read); after, the handler reads the body and supplies its fingerprint, which answers 422 or the
    * stored response. The key stays the first request's whatever happens here.
    */
-  private async retryAfterBody(next: CallHandler, reply: FastifyReply, prior: typeof idempotencyKeys.$inferSelect, hashOf: (body: unknown) => string): Promise<unknown> {
+  private async retryAfterBody(next: CallHandler, reply: FastifyReply, prior: typeof idempotencyKeys.$inferSelect, hashOf: (body: unknown) => string, key: string): Promise<unknown> {
     const { status, requestHash, response } = prior;
     if (status === null || requestHash === null) throw inProgress();
     reply.request.idempotency = {
       replaying: true,
+      key,
       supply: async (body) => {
         if (hashOf(body) !== requestHash) throw reused();
         throw new StoredAnswer(status, response);

@@ -10,6 +10,11 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash'),
     status: integer('status'),
     response: jsonb('response'),
+    /**
+     * While the claiming request runs (status null) it renews this lease; a claim whose lease ran
+     * out belongs to a request that died (a crash, a kill) and a retry takes it over.
+     */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] })],

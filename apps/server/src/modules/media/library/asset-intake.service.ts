@@ -178,16 +178,23 @@ export class AssetIntake {
   /**
    * A small file received through multipart (already sniffed and in storage under `file.key`).
    * `beforeStore` runs before anything is recorded (the Idempotency-Key check); when it or the
-   * storing transaction throws, the file is removed and nothing is counted.
+   * storing transaction throws, the file is removed and nothing is counted. With an
+   * `idempotencyKey`, an asset already stored under it (by a request that died before it could
+   * answer) is returned instead, and this copy of the file is removed.
    */
-  async storeDirect(ctx: OrgContext, assetId: string, file: UploadedFile, beforeStore?: () => Promise<void>): Promise<AssetRow> {
+  async storeDirect(ctx: OrgContext, assetId: string, file: UploadedFile, beforeStore?: () => Promise<void>, idempotencyKey?: string): Promise<AssetRow> {
     const kind: MediaKind | null = kindOfType(file.contentType);
     const orgId = ctx.membership.orgId;
     try {
       await beforeStore?.();
       if (!kind) throw new UnsupportedMediaType(`Files of type ${file.contentType} are not accepted in the library.`, 'unsupported_type');
-      return await inTransaction(this.db, async (tx) => {
+      const stored = await inTransaction(this.db, async (tx) => {
         const q = await lockQuota(tx, orgId, this.quotaDefault);
+        if (idempotencyKey) {
+          const [prior] = await tx.select().from(mediaAssets).where(and(eq(mediaAssets.organizationId, orgId), eq(mediaAssets.idempotencyKey, idempotencyKey)));
+          // the fingerprint check already matched this request to the key's first one
+          if (prior) return { row: prior, fresh: false };
+        }
         const free = q.limitBytes - q.usedBytes - q.reservedBytes;
         if (file.size > free) throw quotaExceeded(free, file.size);
         const title = (file.fields.title ?? '').trim().slice(0, 200) || titleFrom(file.originalName);
@@ -205,12 +212,15 @@ export class AssetIntake {
             storageKey: file.key,
             sha256: file.sha256,
             createdBy: ctx.actor.userId,
+            idempotencyKey: idempotencyKey ?? null,
           })
           .returning();
         await addUsage(tx, orgId, file.size);
         await this.afterStored(tx, row!);
-        return row!;
+        return { row: row!, fresh: true };
       });
+      if (!stored.fresh) await this.storage.delete(file.key).catch(() => undefined);
+      return stored.row;
     } catch (err) {
       await this.storage.delete(file.key).catch(() => undefined);
       throw err;

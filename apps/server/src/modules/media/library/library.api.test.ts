@@ -135,6 +135,46 @@ describe('multipart uploads with an Idempotency-Key', () => {
     expect(await assets('crash.png')).toBe(1);
     expect((await m.quota(instructor)).usedBytes).toBe(before.usedBytes + retry.body.sizeBytes);
   });
+  it('a request that died after committing but before its answer was saved: the retry waits for its lease, then answers the same asset, stored once', async () => {
+    const form = multipart('lease.png', 'image/png', await png('#5a5'));
+    const first = await send('lease-png-upload-1', form);
+    expect(first.status, first.text).toBe(201);
+    const used = (await m.quota(instructor)).usedBytes;
+    const files = filesOf(owner.orgId).length;
+    // what the table holds when the process dies between the commit and saving the answer: the claim with its fingerprint, no answer, a live lease
+    await t.query("UPDATE idempotency_keys SET status = NULL, response = NULL, locked_until = now() + interval '1 minute' WHERE key = 'lease-png-upload-1'");
+    const early = await send('lease-png-upload-1', form);
+    expect(early.status, early.text).toBe(409);
+    expect(early.body.code).toBe('idempotency_in_progress');
+    // the dead request no longer renews its lease
+    await t.query("UPDATE idempotency_keys SET locked_until = now() - interval '1 second' WHERE key = 'lease-png-upload-1'");
+    const other = await send('lease-png-upload-1', multipart('lease.png', 'image/png', await png('#a55')));
+    expect(other.status, other.text).toBe(422);
+    expect(other.body.code).toBe('idempotency_key_reused');
+    const retry = await send('lease-png-upload-1', form);
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await assets('lease.png')).toBe(1);
+    expect((await m.quota(instructor)).usedBytes).toBe(used);
+    expect(filesOf(owner.orgId).length).toBe(files);
+    // and its answer is stored now
+    const again = await send('lease-png-upload-1', form);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+  });
+
+  it('a request that died before committing: after its lease the retry stores the file once', async () => {
+    const form = multipart('died.png', 'image/png', await png('#55a'));
+    // a claim left by a request killed while its file was streaming (no fingerprint yet)
+    await t.query(
+      "INSERT INTO idempotency_keys (scope, key, request_hash, locked_until) VALUES ($1, 'died-png-upload-1', NULL, now() - interval '1 second')",
+      [`${instructor.userId} POST /api/v1/media`],
+    );
+    const retry = await send('died-png-upload-1', form);
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await assets('died.png')).toBe(1);
+  });
 });
 
 describe('multipart uploads and images', () => {

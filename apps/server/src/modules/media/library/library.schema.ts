@@ -43,10 +43,13 @@ export const mediaAssets = pgTable(
     /** why the file was refused, a sentence a person understands (status `refused`) */
     refusalReason: text('refusal_reason'),
     createdBy: uuid('created_by').notNull(),
+    /** the Idempotency-Key (IdempotencyFingerprint.key) of the multipart upload that stored it */
+    idempotencyKey: text('idempotency_key'),
     ...timestamps(),
   },
   (t) => [
     index('media_assets_org_idx').on(t.organizationId, t.id),
+    uniqueIndex('media_assets_idempotency_uq').on(t.organizationId, t.idempotencyKey),
     uniqueIndex('media_assets_upload_uq').on(t.uploadId),
     index('media_assets_search_idx').using('gin', sql`to_tsvector('simple', ${t.title} || ' ' || ${t.filename})`),
     /** substring / typo-tolerant matches on the title and file name (ILIKE and similarity) */

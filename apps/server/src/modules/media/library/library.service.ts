@@ -251,7 +251,7 @@ export class MediaLibraryService {
         throw err;
       });
     const fingerprint = idem ? () => idem.supply({ sha256: file.sha256, size: file.size, filename: file.originalName, fields: file.fields }) : undefined;
-    const row = await this.intake.storeDirect(org, assetId, file, fingerprint);
+    const row = await this.intake.storeDirect(org, assetId, file, fingerprint, idem?.key);
     return this.presentOne(row, org.actor.userId);
   }
 }
