@@ -6300,7 +6300,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing) */
+        /**
+         * Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing)
+         * @description A referral link's `lyceum_ref` cookie attributes the subscription to its affiliate: every paid charge of it earns the plan's commission.
+         */
         post: operations["BillingController_subscribe"];
         delete?: never;
         options?: never;
