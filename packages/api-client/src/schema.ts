@@ -6300,7 +6300,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing) */
+        /** Subscribe to a plan. With a test card (`manual_card`): starts the trial, or charges the first period now (201; 422 payment_declined creates nothing). With `stripe_checkout` (when Stripe is configured, else 409 provider_unavailable): 202 with the Stripe Checkout page to send the member to; Stripe bills every period and the subscription appears once Stripe confirms it. Plan coupons are not taken with Stripe (422 coupon_unsupported_with_stripe). 409 already_subscribed when the member has a live subscription to the plan. */
         post: operations["BillingController_subscribe"];
         delete?: never;
         options?: never;
@@ -11870,6 +11870,8 @@ export interface components {
                 interval: "month" | "year";
                 name: string;
             };
+            /** @enum {string} */
+            provider: "manual" | "stripe";
             quantity: number;
             /** @enum {string} */
             status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -11916,6 +11918,8 @@ export interface components {
                     interval: "month" | "year";
                     name: string;
                 };
+                /** @enum {string} */
+                provider: "manual" | "stripe";
                 quantity: number;
                 /** @enum {string} */
                 status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -12022,9 +12026,22 @@ export interface components {
                 cardNumber: string;
                 /** @constant */
                 type: "manual_card";
+            } | {
+                /** @constant */
+                type: "stripe_checkout";
             };
             /** Format: uuid */
             planId: string;
+        };
+        SubscriptionCheckoutDto_Output: {
+            /** Format: uuid */
+            checkoutId: string;
+            /** Format: uuid */
+            planId: string;
+            /** Format: uri */
+            redirectUrl: string;
+            /** @enum {string} */
+            status: "pending" | "completed" | "expired";
         };
         SubscriptionDto_Output: {
             amountMinor: number;
@@ -12062,6 +12079,8 @@ export interface components {
                 interval: "month" | "year";
                 name: string;
             };
+            /** @enum {string} */
+            provider: "manual" | "stripe";
             quantity: number;
             /** @enum {string} */
             status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -12107,6 +12126,8 @@ export interface components {
                     interval: "month" | "year";
                     name: string;
                 };
+                /** @enum {string} */
+                provider: "manual" | "stripe";
                 quantity: number;
                 /** @enum {string} */
                 status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -21582,12 +21603,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Subscribed (card) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+            /** @description Pay on Stripe: send the member to redirectUrl */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionCheckoutDto_Output"];
                 };
             };
         };

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ZodResponse, ZodSerializerDto } from 'nestjs-zod';
 import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
 import {
   AdvanceTestClockDto,
@@ -29,6 +30,7 @@ import {
   SeatPageDto,
   SeatParamsDto,
   SubscribeDto,
+  SubscriptionCheckoutDto,
   SubscriptionDto,
   SubscriptionPageDto,
   SubscriptionQuoteDto,
@@ -36,6 +38,7 @@ import {
   TestClockEnvelopeDto,
   UpdatePaymentMethodDto,
   UpdatePlanDto,
+  SubscribeResult,
 } from './billing.dto.js';
 import { PlansService } from './plans.service.js';
 import { SeatsService } from './seats.service.js';
@@ -112,10 +115,22 @@ export class BillingController {
 
   @Post('subscriptions')
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing)' })
-  @ZodResponse({ status: 201, type: SubscriptionDto })
-  subscribe(@Ctx() ctx: RequestContext, @Body() body: SubscribeDto) {
-    return this.subs.subscribe(ctx, body);
+  @ApiOperation({
+    summary:
+      'Subscribe to a plan. With a test card (`manual_card`): starts the trial, or charges the first period now (201; 422 payment_declined creates nothing). ' +
+      'With `stripe_checkout` (when Stripe is configured, else 409 provider_unavailable): 202 with the Stripe Checkout page to send the member to; Stripe bills every period and the subscription appears once Stripe confirms it. ' +
+      'Plan coupons are not taken with Stripe (422 coupon_unsupported_with_stripe). 409 already_subscribed when the member has a live subscription to the plan.',
+  })
+  @ZodSerializerDto(SubscribeResult)
+  @ApiResponse({ status: 201, description: 'Subscribed (card)', type: SubscriptionDto.Output })
+  @ApiResponse({ status: 202, description: 'Pay on Stripe: send the member to redirectUrl', type: SubscriptionCheckoutDto.Output })
+  async subscribe(@Ctx() ctx: RequestContext, @Body() body: SubscribeDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.subs.subscribe(ctx, body);
+    if ('checkout' in r) {
+      void reply.status(202);
+      return r.checkout;
+    }
+    return r.subscription;
   }
 
   @Get('me/subscriptions')

@@ -1,0 +1,210 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { and, eq } from 'drizzle-orm';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
+import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
+import { Conflict, ServiceUnavailable } from '../../../kernel/errors/index.js';
+import { type ProviderEvent, STRIPE_CLIENT, type StripeClient } from '../payments/index.js';
+import { BillingAccess } from './billing-access.js';
+import { BillingClock } from './billing-clock.js';
+import type { SubscriptionCheckout } from './billing.dto.js';
+import { billingPlans, type CheckoutRow, type PlanRow, subscriptionCheckouts, subscriptions, type SubscriptionRow } from './billing.schema.js';
+import { payloadObject, StripeCheckoutSession, stripeMirror, stripePeriod, StripeSubscription, STRIPE_STATUS } from './stripe-objects.js';
+
+export type CheckoutView = z.infer<typeof SubscriptionCheckout>;
+
+export function presentCheckout(c: CheckoutRow): CheckoutView {
+  return { checkoutId: c.id, planId: c.planId, status: c.status, redirectUrl: c.redirectUrl! };
+}
+
+const uuid = z.uuid();
+
+/**
+ * Subscriptions Stripe bills. Subscribing opens a Stripe Checkout Session in `mode: subscription`
+ * (a pending `subscription_checkouts` row); Stripe's `checkout.session.completed` (or an
+ * `invoice.paid` that arrives first and names the checkout in the subscription's metadata) creates
+ * our subscription once, with Stripe's status and period, and grants access; an expired session
+ * closes the checkout. The subscriber's cancel / resume go through the SDK and the answer is
+ * mirrored on our row (the `customer.subscription.*` webhooks keep it in step afterwards).
+ */
+@Injectable()
+export class StripeBilling {
+  private readonly log = new Logger('StripeBilling');
+
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    @Inject(STRIPE_CLIENT) private readonly stripe: StripeClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly access: BillingAccess,
+    private readonly clock: BillingClock,
+  ) {}
+
+  get configured(): boolean {
+    return this.stripe !== null;
+  }
+
+  private client(): Stripe {
+    if (!this.stripe) throw new Conflict('Stripe is not configured here; pay by card instead.', 'provider_unavailable');
+    return this.stripe;
+  }
+
+  /**
+   * Creates the Stripe Checkout Session of a pending checkout (recorded by the caller) and stores
+   * its url. When Stripe cannot be reached the pending row is removed, so nothing is left behind.
+   */
+  async openSession(checkout: CheckoutRow, plan: PlanRow): Promise<CheckoutView> {
+    const stripe = this.client();
+    const metadata = { checkoutId: checkout.id, organizationId: checkout.organizationId, userId: checkout.userId, planId: checkout.planId };
+    const back = `${this.config.publicUrl}/my-subscription`;
+    let session: Stripe.Checkout.Session;
+    try {
+      session = await stripe.checkout.sessions.create(
+        {
+          mode: 'subscription',
+          customer_email: checkout.customerEmail,
+          client_reference_id: checkout.id,
+          line_items: [
+            {
+              quantity: 1,
+              price_data: { currency: checkout.currency.toLowerCase(), unit_amount: checkout.unitAmountMinor, recurring: { interval: plan.interval }, product_data: { name: plan.name } },
+            },
+          ],
+          subscription_data: { metadata, ...(checkout.trialDays > 0 ? { trial_period_days: checkout.trialDays } : {}) },
+          metadata,
+          success_url: `${back}?stripe=success`,
+          cancel_url: `${back}?stripe=canceled`,
+        },
+        { idempotencyKey: `subscription-checkout:${checkout.id}` },
+      );
+      if (!session.url) throw new Error('Stripe returned a Checkout Session without a url');
+    } catch (err) {
+      this.log.error({ err, checkoutId: checkout.id }, 'Stripe Checkout Session not created');
+      await this.db.delete(subscriptionCheckouts).where(and(eq(subscriptionCheckouts.id, checkout.id), eq(subscriptionCheckouts.status, 'pending')));
+      throw new ServiceUnavailable('Stripe could not be reached; nothing was charged. Try again.', 'provider_error');
+    }
+    const [row] = await this.db
+      .update(subscriptionCheckouts)
+      .set({ sessionId: session.id, redirectUrl: session.url, updatedAt: new Date() })
+      .where(eq(subscriptionCheckouts.id, checkout.id))
+      .returning();
+    return presentCheckout(row!);
+  }
+
+  /** `checkout.session.completed`: a subscription session creates our subscription (once). Payment sessions are orders'. */
+  async sessionCompleted(tx: Tx, e: ProviderEvent): Promise<void> {
+    const session = StripeCheckoutSession.parse(payloadObject(e));
+    if (session.mode !== 'subscription') return;
+    const checkout = await this.lockCheckout(tx, session.metadata?.checkoutId ?? session.client_reference_id ?? null, session.id);
+    if (!checkout) return void this.log.warn(`checkout.session.completed ${session.id}: no subscription checkout of ours`);
+    if (!session.subscription) return void this.log.warn(`checkout.session.completed ${session.id}: no subscription on the session`);
+    await this.complete(tx, checkout, session.subscription);
+  }
+
+  /** `checkout.session.expired`: the member never paid; the pending checkout is closed. */
+  async sessionExpired(tx: Tx, e: ProviderEvent): Promise<void> {
+    const session = StripeCheckoutSession.parse(payloadObject(e));
+    if (session.mode !== 'subscription') return;
+    const checkout = await this.lockCheckout(tx, session.metadata?.checkoutId ?? session.client_reference_id ?? null, session.id);
+    if (!checkout || checkout.status !== 'pending') return;
+    await tx.update(subscriptionCheckouts).set({ status: 'expired', expiredAt: new Date(), updatedAt: new Date() }).where(eq(subscriptionCheckouts.id, checkout.id));
+  }
+
+  /**
+   * The subscription of a checkout named in Stripe's metadata, created now if the completed event
+   * has not come yet (Stripe does not order events). Null when the checkout is not ours.
+   */
+  async subscriptionForCheckout(tx: Tx, checkoutId: string, stripeSubscriptionId: string): Promise<SubscriptionRow | null> {
+    const checkout = await this.lockCheckout(tx, checkoutId, null);
+    if (!checkout) return null;
+    return this.complete(tx, checkout, stripeSubscriptionId);
+  }
+
+  /**
+   * Creates the checkout's subscription from Stripe's (retrieved through the SDK), grants access and
+   * marks the checkout completed. The checkout row is locked by the caller; a completed checkout,
+   * or a Stripe subscription we already have, is returned as it is.
+   */
+  private async complete(tx: Tx, checkout: CheckoutRow, stripeSubscriptionId: string): Promise<SubscriptionRow> {
+    if (checkout.subscriptionId) {
+      const [done] = await tx.select().from(subscriptions).where(eq(subscriptions.id, checkout.subscriptionId));
+      if (done) return done;
+    }
+    let [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.providerSubscriptionId, stripeSubscriptionId));
+    if (!sub) {
+      const s = StripeSubscription.parse(await this.client().subscriptions.retrieve(stripeSubscriptionId));
+      const now = this.clock.wall();
+      const period = stripePeriod(s);
+      const [plan] = await tx.select().from(billingPlans).where(eq(billingPlans.id, checkout.planId));
+      const [created] = await tx
+        .insert(subscriptions)
+        .values({
+          organizationId: checkout.organizationId,
+          userId: checkout.userId,
+          customerEmail: checkout.customerEmail,
+          customerName: checkout.customerName,
+          planId: checkout.planId,
+          kind: 'personal',
+          quantity: 1,
+          currency: checkout.currency,
+          unitAmountMinor: checkout.unitAmountMinor,
+          status: STRIPE_STATUS[s.status],
+          provider: 'stripe',
+          providerSubscriptionId: s.id,
+          billingAddress: checkout.billingAddress,
+          currentPeriodStart: period.start ?? now,
+          currentPeriodEnd: period.end ?? now,
+          trialEnd: s.trial_end ?? null,
+          cancelAtPeriodEnd: s.cancel_at_period_end,
+          canceledAt: s.canceled_at ?? null,
+          endedAt: s.ended_at ?? null,
+        })
+        .returning();
+      sub = await this.access.sync(tx, created!, plan!, now);
+    }
+    await tx
+      .update(subscriptionCheckouts)
+      .set({ status: 'completed', subscriptionId: sub.id, completedAt: new Date(), updatedAt: new Date() })
+      .where(eq(subscriptionCheckouts.id, checkout.id));
+    return sub;
+  }
+
+  /** A checkout by our id (Stripe's metadata / client_reference_id), else by its session id, locked. */
+  private async lockCheckout(tx: Tx, checkoutId: string | null, sessionId: string | null): Promise<CheckoutRow | undefined> {
+    if (checkoutId && uuid.safeParse(checkoutId).success) {
+      const [row] = await tx.select().from(subscriptionCheckouts).where(eq(subscriptionCheckouts.id, checkoutId)).for('update');
+      if (row) return row;
+    }
+    if (!sessionId) return undefined;
+    const [row] = await tx.select().from(subscriptionCheckouts).where(eq(subscriptionCheckouts.sessionId, sessionId)).for('update');
+    return row;
+  }
+
+  /** Cancel at period end (true) or undo it (false) on Stripe, then mirror Stripe's answer on our row. */
+  async setCancelAtPeriodEnd(tx: Tx, sub: SubscriptionRow, cancel: boolean, now: Date): Promise<void> {
+    const s = await this.call(() => this.client().subscriptions.update(sub.providerSubscriptionId!, { cancel_at_period_end: cancel }, { idempotencyKey: `sub:${sub.id}:cancel-at-period-end:${cancel}:${now.toISOString()}` }));
+    await this.mirror(tx, sub, s, now);
+  }
+
+  /** Cancel now on Stripe (access ends at once; Stripe refunds nothing by itself), then mirror its answer. */
+  async cancelNow(tx: Tx, sub: SubscriptionRow, now: Date): Promise<void> {
+    const s = await this.call(() => this.client().subscriptions.cancel(sub.providerSubscriptionId!, {}, { idempotencyKey: `sub:${sub.id}:cancel:${now.toISOString()}` }));
+    await this.mirror(tx, sub, s, now);
+  }
+
+  private async mirror(tx: Tx, sub: SubscriptionRow, answer: unknown, now: Date): Promise<void> {
+    const s = StripeSubscription.parse(answer);
+    await tx.update(subscriptions).set(stripeMirror(sub, s, now, this.clock.graceDays)).where(eq(subscriptions.id, sub.id));
+  }
+
+  /** A Stripe call of the subscriber's request: Stripe's refusal is a 409 with its message, no answer a 503. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeInvalidRequestError) throw new Conflict(`Stripe refused the change: ${err.message}`, 'stripe_refused');
+      this.log.error({ err }, 'Stripe subscription call failed');
+      throw new ServiceUnavailable('Stripe could not be reached; nothing changed. Try again.', 'provider_error');
+    }
+  }
+}
