@@ -153,6 +153,19 @@ export const en = {
     refundChargeAmount: 'Refund an amount of {{charge}}',
     refundChargeMessage: '{{email}} gets {{amount}} back through the payment provider. The subscription and its access stay as they are.',
   },
+  stripe: {
+    method: 'Pay with',
+    methodCard: 'Card',
+    methodStripe: 'Stripe',
+    note: 'You will pay on Stripe’s secure page; Stripe then bills every period. Back here, the subscription appears as soon as Stripe confirms the payment.',
+    noCoupon: 'Coupons apply only when paying by card; with Stripe the full price is billed, so remove the coupon or pay by card.',
+    pay: 'Pay with Stripe',
+    billedBy: 'Billed by Stripe',
+    confirming: 'Stripe is confirming your payment. Your subscription appears here in a moment.',
+    confirmed: 'Payment confirmed: you are subscribed.',
+    slow: 'Stripe has not confirmed the payment yet. It can take a few minutes; reload this page later.',
+    canceled: 'You left Stripe without paying; nothing was charged.',
+  },
 };
 
 export const es: Messages<typeof en> = {
@@ -306,5 +319,18 @@ export const es: Messages<typeof en> = {
     refundChargeOf: 'Reembolsar {{amount}}, lo que queda del cobro {{charge}}',
     refundChargeAmount: 'Reembolsar un importe de {{charge}}',
     refundChargeMessage: '{{email}} recibe {{amount}} a través del proveedor de pagos. La suscripción y su acceso no cambian.',
+  },
+  stripe: {
+    method: 'Pagar con',
+    methodCard: 'Tarjeta',
+    methodStripe: 'Stripe',
+    note: 'Pagarás en la página segura de Stripe; después Stripe cobra cada periodo. Al volver, la suscripción aparece en cuanto Stripe confirma el pago.',
+    noCoupon: 'Los cupones solo se aplican al pagar con tarjeta; con Stripe se cobra el precio completo, así que quita el cupón o paga con tarjeta.',
+    pay: 'Pagar con Stripe',
+    billedBy: 'Facturada por Stripe',
+    confirming: 'Stripe está confirmando tu pago. Tu suscripción aparecerá aquí en un momento.',
+    confirmed: 'Pago confirmado: ya estás suscrito.',
+    slow: 'Stripe aún no ha confirmado el pago. Puede tardar unos minutos; vuelve a cargar esta página más tarde.',
+    canceled: 'Saliste de Stripe sin pagar; no se ha cobrado nada.',
   },
 };

@@ -72,7 +72,8 @@ export class StripeBilling {
           ],
           subscription_data: { metadata, ...(checkout.trialDays > 0 ? { trial_period_days: checkout.trialDays } : {}) },
           metadata,
-          success_url: `${back}?stripe=success`,
+          // the page waits for the subscription to this plan to appear (the webhook creates it)
+          success_url: `${back}?stripe=success&plan=${checkout.planId}`,
           cancel_url: `${back}?stripe=canceled`,
         },
         { idempotencyKey: `subscription-checkout:${checkout.id}` },

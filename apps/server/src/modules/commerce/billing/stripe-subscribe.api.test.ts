@@ -157,7 +157,7 @@ describe('subscribing through Stripe Checkout', () => {
     expect(call.form.get('metadata[userId]')).toBe(member.userId);
     expect(call.form.get('client_reference_id')).toBe(c.checkoutId);
     expect(call.form.get('customer_email')).toBe(member.email);
-    expect(call.form.get('success_url')).toBe('http://localhost:3000/my-subscription?stripe=success');
+    expect(call.form.get('success_url')).toBe(`http://localhost:3000/my-subscription?stripe=success&plan=${planId}`);
     expect(call.form.get('cancel_url')).toBe('http://localhost:3000/my-subscription?stripe=canceled');
     expect(await subsOf(member)).toHaveLength(0);
     expect(await sessionOf(c.checkoutId)).toMatchObject({ status: 'pending', subscription_id: null });
@@ -167,6 +167,12 @@ describe('subscribing through Stripe Checkout', () => {
     const again = ok(await subscribeStripe(member, planId), 202).body;
     expect(again).toEqual(c);
     expect(seen.length).toBe(calls);
+    // a retried request with the same Idempotency-Key is answered 202 again, with the same body
+    const key = idem();
+    const first = ok(await t.http('POST', '/api/v1/subscriptions', { as: member, headers: { ...member.h(), 'idempotency-key': key }, body: { planId, paymentMethod: { type: 'stripe_checkout' } } }), 202);
+    const replay = ok(await t.http('POST', '/api/v1/subscriptions', { as: member, headers: { ...member.h(), 'idempotency-key': key }, body: { planId, paymentMethod: { type: 'stripe_checkout' } } }), 202);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
   });
 
   it('a plan with a trial passes trial_period_days and the yearly interval', async () => {
