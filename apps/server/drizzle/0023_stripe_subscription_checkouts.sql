@@ -9,6 +9,8 @@ CREATE TABLE "subscription_checkouts" (
 	"unit_amount_minor" integer NOT NULL,
 	"trial_days" integer DEFAULT 0 NOT NULL,
 	"billing_address" jsonb,
+	"discount" jsonb,
+	"applied_coupon" jsonb,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"session_id" text,
 	"redirect_url" text,

@@ -6300,7 +6300,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Subscribe to a plan. With a test card (`manual_card`): starts the trial, or charges the first period now (201; 422 payment_declined creates nothing). With `stripe_checkout` (when Stripe is configured, else 409 provider_unavailable): 202 with the Stripe Checkout page to send the member to; Stripe bills every period and the subscription appears once Stripe confirms it. Plan coupons are not taken with Stripe (422 coupon_unsupported_with_stripe). 409 already_subscribed when the member has a live subscription to the plan. */
+        /** Subscribe to a plan. With a test card (`manual_card`): starts the trial, or charges the first period now (201; 422 payment_declined creates nothing). With `stripe_checkout` (when Stripe is configured, else 409 provider_unavailable): 202 with the Stripe Checkout page to send the member to; Stripe bills every period and the subscription appears once Stripe confirms it. A plan coupon (the code, or an automatic promotion) is passed to Stripe as a Stripe coupon with the same terms. 409 already_subscribed when the member has a live subscription to the plan. */
         post: operations["BillingController_subscribe"];
         delete?: never;
         options?: never;

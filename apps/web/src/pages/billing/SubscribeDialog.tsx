@@ -21,7 +21,7 @@ export interface SubscribeInput {
  * Subscribing to a plan: billing country (and region), a coupon code and the card, with the live
  * quote of the first payment (price, discount, tax, total) from the API before confirming. Field
  * errors of the problem+json answers show beside their fields. Where Stripe is configured the member
- * may pay with Stripe instead (redirected to Stripe Checkout; plan coupons are card-only there).
+ * may pay with Stripe instead (redirected to Stripe Checkout, which applies the same coupon).
  */
 export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClose: () => void; onSubmit: (input: SubscribeInput) => Promise<void> }) {
   const { t, i18n } = useTranslation();
@@ -167,7 +167,6 @@ export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClo
               <Text size="sm" c="dimmed">
                 {t('billing.stripe.note')}
               </Text>
-              {q?.discount && <Alert color="yellow">{t('billing.stripe.noCoupon')}</Alert>}
               {error && (
                 <Alert color="red" role="alert">
                   {error}

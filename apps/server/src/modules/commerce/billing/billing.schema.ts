@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps, uuidv7Pk } from '../../../kernel/db/index.js';
+import type { AppliedCoupon } from '../coupons/index.js';
 
 /*
  * The billing module owns these tables. Organization, user and course ids point into other
@@ -251,6 +252,9 @@ export const subscriptionCheckouts = pgTable(
     unitAmountMinor: integer('unit_amount_minor').notNull(),
     trialDays: integer('trial_days').notNull().default(0),
     billingAddress: jsonb('billing_address').$type<Record<string, string>>(),
+    /** the plan coupon the session discounts (a Stripe coupon made for it), kept by the subscription; its use is counted when the checkout completes */
+    discount: jsonb('discount').$type<SubscriptionDiscount>(),
+    appliedCoupon: jsonb('applied_coupon').$type<AppliedCoupon>(),
     status: text('status', { enum: CHECKOUT_STATUSES }).notNull().default('pending'),
     /** Stripe's Checkout Session, set once Stripe created it */
     sessionId: text('session_id'),

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, ServiceUnavailable } from '../../../kernel/errors/index.js';
 import { type ProviderEvent, STRIPE_CLIENT, type StripeClient } from '../payments/index.js';
+import { CouponsService } from '../coupons/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import type { SubscriptionCheckout } from './billing.dto.js';
@@ -19,6 +20,28 @@ export function presentCheckout(c: CheckoutRow): CheckoutView {
 }
 
 const uuid = z.uuid();
+
+/**
+ * The Stripe coupon of a checkout's plan coupon, so Stripe discounts the same charges the card path
+ * would: percent (free: 100%) or a fixed amount in the checkout's currency, on the first charge
+ * (`once`), every charge (`forever`) or the first N (`repeating`, N periods in months). With a trial
+ * Stripe counts the months from the subscription's start, so the trial's whole months are added.
+ */
+export function stripeCouponOf(checkout: Pick<CheckoutRow, 'id' | 'currency' | 'trialDays' | 'discount' | 'appliedCoupon'>, plan: Pick<PlanRow, 'interval'>): Stripe.CouponCreateParams {
+  const d = checkout.discount!;
+  const value: Stripe.CouponCreateParams =
+    d.kind === 'fixed'
+      ? { amount_off: checkout.appliedCoupon?.discountMinor ?? d.amountMinor ?? 0, currency: checkout.currency.toLowerCase() }
+      : { percent_off: d.kind === 'free' ? 100 : (d.percentBasisPoints ?? 0) / 100 };
+  const months = plan.interval === 'year' ? 12 : 1;
+  const duration: Pick<Stripe.CouponCreateParams, 'duration' | 'duration_in_months'> =
+    d.chargesLeft === null
+      ? { duration: 'forever' }
+      : d.chargesLeft === 1 && checkout.trialDays === 0
+        ? { duration: 'once' }
+        : { duration: 'repeating', duration_in_months: d.chargesLeft * months + Math.floor(checkout.trialDays / 30) };
+  return { ...value, ...duration, name: d.name.slice(0, 40), metadata: { checkoutId: checkout.id, couponId: d.couponId } };
+}
 
 /**
  * Subscriptions Stripe bills. Subscribing opens a Stripe Checkout Session in `mode: subscription`
@@ -38,6 +61,7 @@ export class StripeBilling {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly access: BillingAccess,
     private readonly clock: BillingClock,
+    private readonly coupons: CouponsService,
   ) {}
 
   get configured(): boolean {
@@ -59,6 +83,7 @@ export class StripeBilling {
     const back = `${this.config.publicUrl}/my-subscription`;
     let session: Stripe.Checkout.Session;
     try {
+      const coupon = checkout.discount ? await stripe.coupons.create(stripeCouponOf(checkout, plan), { idempotencyKey: `subscription-checkout:${checkout.id}:coupon` }) : null;
       session = await stripe.checkout.sessions.create(
         {
           mode: 'subscription',
@@ -71,6 +96,7 @@ export class StripeBilling {
             },
           ],
           subscription_data: { metadata, ...(checkout.trialDays > 0 ? { trial_period_days: checkout.trialDays } : {}) },
+          ...(coupon ? { discounts: [{ coupon: coupon.id }] } : {}),
           metadata,
           // the page waits for the subscription to this plan to appear (the webhook creates it)
           success_url: `${back}?stripe=success&plan=${checkout.planId}`,
@@ -156,18 +182,34 @@ export class StripeBilling {
           currentPeriodStart: period.start ?? now,
           currentPeriodEnd: period.end ?? now,
           trialEnd: s.trial_end ?? null,
+          discount: checkout.discount,
           cancelAtPeriodEnd: s.cancel_at_period_end,
           canceledAt: s.canceled_at ?? null,
           endedAt: s.ended_at ?? null,
         })
         .returning();
       sub = await this.access.sync(tx, created!, plan!, now);
+      if (checkout.appliedCoupon) await this.countCouponUse(tx, checkout, sub);
     }
     await tx
       .update(subscriptionCheckouts)
       .set({ status: 'completed', subscriptionId: sub.id, completedAt: new Date(), updatedAt: new Date() })
       .where(eq(subscriptionCheckouts.id, checkout.id));
     return sub;
+  }
+
+  /**
+   * Counts the coupon's use for the new subscription. Stripe has already billed the discounted
+   * price, so a coupon used up in the meantime is logged, not a reason to refuse Stripe's event.
+   */
+  private async countCouponUse(tx: Tx, checkout: CheckoutRow, sub: SubscriptionRow): Promise<void> {
+    const applied = checkout.appliedCoupon!;
+    try {
+      await tx.transaction((sp) => this.coupons.redeem(sp, { organizationId: sub.organizationId, subscriptionId: sub.id, userId: sub.userId, currency: sub.currency, applied: [applied] }));
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+      this.log.warn(`subscription ${sub.id}: coupon ${applied.couponId} was used up before Stripe confirmed the checkout; the use is not counted`);
+    }
   }
 
   /** A checkout by our id (Stripe's metadata / client_reference_id), else by its session id, locked. */

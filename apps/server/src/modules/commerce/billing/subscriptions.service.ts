@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, gt, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { type OrgContext, type RequestContext, requireOrg } from '../../../kernel/auth/index.js';
@@ -118,20 +118,17 @@ export class SubscriptionsService {
 
   /**
    * Stripe Checkout in `mode: subscription` at the plan's price (and trial). A plan coupon (entered,
-   * or an automatic promotion) is refused with 422 `coupon_unsupported_with_stripe`: Stripe would
-   * bill the full price, so the member pays by card to get the discount. A session the member
-   * opened for the same plan and currency in the last 23 hours is answered again (Stripe keeps a
-   * session open for 24), so a second click never opens a second subscription.
+   * or an automatic promotion) priced like the card path is made a Stripe coupon on the session
+   * (StripeBilling.openSession); its use is counted when the checkout completes. A session the
+   * member opened for the same plan, currency and coupon in the last 23 hours is answered again
+   * (Stripe keeps a session open for 24), so a second click never opens a second subscription.
    */
   private async subscribeWithStripe(o: OrgContext, body: SubscribeBody): Promise<CheckoutView> {
     if (!this.stripe.configured) throw new Conflict('Stripe is not configured here; pay by card instead.', 'provider_unavailable');
     const { checkout, plan } = await this.db.transaction(async (tx) => {
       const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
       await this.refuseSecond(tx, o, plan);
-      const { price, trial, coupon } = await this.terms(tx, o, { plan, currency: body.currency, kind: 'personal', quantity: 1, couponCode: body.couponCode }, false);
-      if (coupon) {
-        throw new Unprocessable(`The coupon "${coupon.terms.name}" cannot be used when paying through Stripe; pay by card to get the discount.`, 'coupon_unsupported_with_stripe');
-      }
+      const { price, trial, coupon, discount } = await this.terms(tx, o, { plan, currency: body.currency, kind: 'personal', quantity: 1, couponCode: body.couponCode }, true);
       const [open] = await tx
         .select()
         .from(subscriptionCheckouts)
@@ -144,6 +141,7 @@ export class SubscriptionsService {
             eq(subscriptionCheckouts.status, 'pending'),
             isNotNull(subscriptionCheckouts.redirectUrl),
             gt(subscriptionCheckouts.createdAt, new Date(Date.now() - 23 * 3600_000)),
+            discount ? sql`${subscriptionCheckouts.discount}->>'couponId' = ${discount.couponId}` : isNull(subscriptionCheckouts.discount),
           ),
         )
         .limit(1);
@@ -160,6 +158,8 @@ export class SubscriptionsService {
           unitAmountMinor: price.amountMinor,
           trialDays: trial ? plan.trialDays : 0,
           billingAddress: body.billingAddress ?? null,
+          discount,
+          appliedCoupon: coupon?.applied ?? null,
         })
         .returning();
       return { checkout: created!, plan };
