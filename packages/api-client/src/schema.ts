@@ -6368,7 +6368,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges */
+        /** Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges. A Stripe-billed subscription changes through Stripe, which prorates and invoices the difference itself */
         post: operations["BillingController_changePlan"];
         delete?: never;
         options?: never;
@@ -6436,7 +6436,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the card; a past-due subscription is charged with it at once and becomes active again */
+        /** Replace the card; a past-due subscription is charged with it at once and becomes active again (a Stripe-billed subscription: 409 managed_by_stripe) */
         post: operations["BillingController_updatePaymentMethod"];
         delete?: never;
         options?: never;

@@ -140,8 +140,8 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
         {sub.creditMinor > 0 && <Text size="sm">{t('billing.mine.credit', { amount: money(sub.creditMinor) })}</Text>}
         {live && (
           <Group gap="xs" mt="xs">
-            {/* Stripe bills a Stripe subscription: change of plan or card is not offered for it here */}
-            {sub.status !== 'past_due' && sub.provider !== 'stripe' && <Button variant="default" onClick={() => setDialog('change')}>{t('billing.change.button')}</Button>}
+            {/* Stripe keeps the payment method of a subscription it bills: no card update here */}
+            {sub.status !== 'past_due' && <Button variant="default" onClick={() => setDialog('change')}>{t('billing.change.button')}</Button>}
             {sub.provider !== 'stripe' && (
               <Button variant="default" onClick={() => setDialog('card')}>
                 {t('billing.card.update')}

@@ -192,7 +192,7 @@ export class BillingController {
   @Post('subscriptions/:id/payment-method')
   @HttpCode(200)
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Replace the card; a past-due subscription is charged with it at once and becomes active again' })
+  @ApiOperation({ summary: 'Replace the card; a past-due subscription is charged with it at once and becomes active again (a Stripe-billed subscription: 409 managed_by_stripe)' })
   @ZodResponse({ status: 200, type: SubscriptionDto })
   updatePaymentMethod(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePaymentMethodDto) {
     return this.subs.updatePaymentMethod(ctx, p.id, body.paymentMethod.cardNumber);
@@ -208,7 +208,10 @@ export class BillingController {
   @Post('subscriptions/:id/change-plan')
   @HttpCode(200)
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges' })
+  @ApiOperation({
+    summary:
+      'Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges. A Stripe-billed subscription changes through Stripe, which prorates and invoices the difference itself',
+  })
   @ZodResponse({ status: 200, type: SubscriptionDto })
   changePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: ChangePlanDto) {
     return this.subs.changePlan(ctx, p.id, body.planId);

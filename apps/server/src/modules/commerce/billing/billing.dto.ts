@@ -156,7 +156,7 @@ export const Subscription = z.object({
   /** the subscriber (or the seat licence's buyer) at subscribing */
   customerName: z.string(),
   customerEmail: z.string(),
-  /** who bills it: `manual` (charged here with the saved test card) or `stripe` (Stripe bills; change of plan or card is not offered) */
+  /** who bills it: `manual` (charged here with the saved test card) or `stripe` (Stripe bills and keeps the payment method; no card update here) */
   provider: z.enum(['manual', 'stripe']),
   kind: z.enum(SUBSCRIPTION_KINDS),
   quantity: z.number().int(),

@@ -235,6 +235,38 @@ export class StripeBilling {
     await this.mirror(tx, sub, s, now);
   }
 
+  /**
+   * Moves the Stripe subscription to another plan: its one item gets the new plan's price (a
+   * product made for the plan, the price in the subscription's currency and the plan's interval);
+   * Stripe prorates and invoices the difference at once (`always_invoice`; its invoice.paid records
+   * the proration charge here). Our row takes the plan, the price and Stripe's period.
+   */
+  async changePlan(tx: Tx, sub: SubscriptionRow, plan: PlanRow, unitAmountMinor: number, now: Date): Promise<void> {
+    const stripe = this.client();
+    const id = sub.providerSubscriptionId!;
+    const current = StripeSubscription.parse(await this.call(() => stripe.subscriptions.retrieve(id)));
+    const item = current.items?.data[0]?.id;
+    if (!item) throw new Conflict('Stripe reports no item on this subscription to change.', 'stripe_refused');
+    const key = `sub:${sub.id}:change-plan:${plan.id}:${now.toISOString()}`;
+    const product = await this.call(() => stripe.products.create({ name: plan.name, metadata: { planId: plan.id, organizationId: plan.organizationId } }, { idempotencyKey: `${key}:product` }));
+    const answer = await this.call(() =>
+      stripe.subscriptions.update(
+        id,
+        {
+          items: [{ id: item, price_data: { currency: sub.currency.toLowerCase(), product: product.id, unit_amount: unitAmountMinor, recurring: { interval: plan.interval } } }],
+          proration_behavior: 'always_invoice',
+          metadata: { planId: plan.id },
+        },
+        { idempotencyKey: key },
+      ),
+    );
+    const s = StripeSubscription.parse(answer);
+    await tx
+      .update(subscriptions)
+      .set({ ...stripeMirror(sub, s, now, this.clock.graceDays), planId: plan.id, unitAmountMinor })
+      .where(eq(subscriptions.id, sub.id));
+  }
+
   private async mirror(tx: Tx, sub: SubscriptionRow, answer: unknown, now: Date): Promise<void> {
     const s = StripeSubscription.parse(answer);
     await tx.update(subscriptions).set(stripeMirror(sub, s, now, this.clock.graceDays)).where(eq(subscriptions.id, sub.id));

@@ -17,7 +17,7 @@ export const StripeSubscription = z.object({
   current_period_end: unix.optional(),
   trial_end: unix.nullable().optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
-  items: z.object({ data: z.array(z.object({ current_period_start: unix.optional(), current_period_end: unix.optional() })) }).optional(),
+  items: z.object({ data: z.array(z.object({ id: z.string().optional(), current_period_start: unix.optional(), current_period_end: unix.optional() })) }).optional(),
 });
 export type StripeSubscription = z.infer<typeof StripeSubscription>;
 

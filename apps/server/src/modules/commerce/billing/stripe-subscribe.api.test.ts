@@ -49,6 +49,9 @@ function startFakeStripe(): Promise<number> {
         res.end(JSON.stringify(json));
       };
       const subMatch = /^\/v1\/subscriptions\/([A-Za-z0-9_]+)$/.exec(req.url ?? '');
+      if (req.method === 'POST' && req.url === '/v1/products') {
+        return send(200, { id: `prod_test_${seen.length}`, object: 'product', name: form.get('name') });
+      }
       if (req.method === 'POST' && req.url === '/v1/coupons') {
         return send(200, { id: `co_test_${seen.length}`, object: 'coupon', valid: true, duration: form.get('duration'), percent_off: form.get('percent_off') ? Number(form.get('percent_off')) : null });
       }
@@ -61,8 +64,16 @@ function startFakeStripe(): Promise<number> {
         if (!s) return send(404, { error: { type: 'invalid_request_error', message: `No such subscription: '${subMatch[1]}'` } });
         if (req.method === 'GET') return send(200, s);
         if (req.method === 'POST') {
-          const cancel = form.get('cancel_at_period_end') === 'true';
-          Object.assign(s, { cancel_at_period_end: cancel, canceled_at: cancel ? unix(new Date()) : null });
+          if (form.has('cancel_at_period_end')) {
+            const cancel = form.get('cancel_at_period_end') === 'true';
+            Object.assign(s, { cancel_at_period_end: cancel, canceled_at: cancel ? unix(new Date()) : null });
+          }
+          if (form.has('items[0][price_data][unit_amount]')) {
+            // a new interval starts a new billing cycle now (as Stripe does)
+            const now = unix(new Date());
+            const year = form.get('items[0][price_data][recurring][interval]') === 'year';
+            Object.assign(s, { items: { object: 'list', data: [{ id: form.get('items[0][id]'), object: 'subscription_item', current_period_start: now, current_period_end: now + (year ? 365 : 30) * DAY }] } });
+          }
           return send(200, s);
         }
         if (req.method === 'DELETE') {
@@ -330,16 +341,40 @@ describe('managing a Stripe-billed subscription', () => {
     expect(await enrollmentStatus(t, member.userId, course.id)).not.toBe('active');
   });
 
-  it('change of plan and of card are refused with 409 managed_by_stripe and change nothing', async () => {
+  it('change of plan goes through Stripe (new price on the item, prorated and invoiced by Stripe); nothing is charged here', async () => {
     const { member, id } = await stripeSubscriber('sub_manage_2');
-    const other = (await createPlan(t, owner, { name: 'Other', prices: [{ currency: 'USD', amountMinor: 2900 }] })).id;
-    const change = await t.http('POST', `/api/v1/subscriptions/${id}/change-plan`, { as: member, headers: member.h(), body: { planId: other } });
-    expect(change.status).toBe(409);
-    expect(change.body.code).toBe('managed_by_stripe');
+    const other = (await createPlan(t, owner, { name: 'Yearly other', interval: 'year', prices: [{ currency: 'USD', amountMinor: 29000 }] })).id;
+    const changed = ok(await t.http('POST', `/api/v1/subscriptions/${id}/change-plan`, { as: member, headers: member.h(), body: { planId: other } })).body;
+    expect(changed).toMatchObject({ provider: 'stripe', status: 'active', plan: { id: other, interval: 'year' }, amountMinor: 29000 });
+    expect(new Date(changed.currentPeriodEnd).getTime() - new Date(changed.currentPeriodStart).getTime()).toBe(365 * DAY * 1000);
+    const product = seen.filter((s) => s.path === 'POST /v1/products').at(-1)!;
+    expect(product.form.get('name')).toBe('Yearly other');
+    const update = seen.filter((s) => s.path === 'POST /v1/subscriptions/sub_manage_2').at(-1)!;
+    expect(update.form.get('items[0][id]')).toBe('si_sub_manage_2');
+    expect(update.form.get('items[0][price_data][product]')).toMatch(/^prod_test_\d+$/);
+    expect(update.form.get('items[0][price_data][unit_amount]')).toBe('29000');
+    expect(update.form.get('items[0][price_data][currency]')).toBe('usd');
+    expect(update.form.get('items[0][price_data][recurring][interval]')).toBe('year');
+    expect(update.form.get('proration_behavior')).toBe('always_invoice');
+    expect(update.form.get('metadata[planId]')).toBe(other);
+    expect(await count(t, 'SELECT count(*) AS n FROM subscription_charges WHERE subscription_id = $1', [id])).toBe(0);
+    const [row] = await t.query<{ plan_id: string; credit_minor: number }>('SELECT plan_id, credit_minor FROM subscriptions WHERE id = $1', [id]);
+    expect(row).toEqual({ plan_id: other, credit_minor: 0 });
+
+    // the same plan again is a 400 before Stripe is asked
+    const calls = seen.length;
+    const same = await t.http('POST', `/api/v1/subscriptions/${id}/change-plan`, { as: member, headers: member.h(), body: { planId: other } });
+    expect(same.status).toBe(400);
+    expect(seen.length).toBe(calls);
+  });
+
+  it('a new card is refused with 409 managed_by_stripe (Stripe keeps the payment method) and changes nothing', async () => {
+    const { member, id } = await stripeSubscriber('sub_manage_4');
     const card = await t.http('POST', `/api/v1/subscriptions/${id}/payment-method`, { as: member, headers: member.h(), body: { paymentMethod: { type: 'manual_card', cardNumber: '4242424242424242' } } });
     expect(card.status).toBe(409);
-    const [row] = await t.query<{ plan_id: string; card_number: string | null }>('SELECT plan_id, card_number FROM subscriptions WHERE id = $1', [id]);
-    expect(row).toEqual({ plan_id: planId, card_number: null });
+    expect(card.body.code).toBe('managed_by_stripe');
+    const [row] = await t.query<{ card_number: string | null; card_last4: string | null }>('SELECT card_number, card_last4 FROM subscriptions WHERE id = $1', [id]);
+    expect(row).toEqual({ card_number: null, card_last4: null });
   });
 
   it('a stranger (another organization, no session) can neither subscribe to the plan nor touch the subscription', async () => {

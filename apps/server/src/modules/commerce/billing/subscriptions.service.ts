@@ -68,7 +68,7 @@ export interface SubscribeBody {
 
 /** Stripe bills this subscription: changes that would charge here are refused rather than done the manual way. */
 function refuseStripeBilled(sub: SubscriptionRow, what: string): void {
-  if (sub.provider === 'stripe') throw new Conflict(`This subscription is billed by Stripe; ${what} is not available for it here yet. Cancel it and subscribe again instead.`, 'managed_by_stripe');
+  if (sub.provider === 'stripe') throw new Conflict(`This subscription is billed by Stripe; ${what} is not available for it here yet.`, 'managed_by_stripe');
 }
 
 function declined(charge: ChargeRow): never {
@@ -444,12 +444,20 @@ export class SubscriptionsService {
     return this.presentChange(sub, from, to, c);
   }
 
-  /** Changes plan: upgrades are charged the prorated difference at once; downgrades leave account credit. */
+  /**
+   * Changes plan: upgrades are charged the prorated difference at once; downgrades leave account
+   * credit. A Stripe-billed subscription changes through Stripe (StripeBilling.changePlan), which
+   * prorates by its own rules (the preview is then an estimate).
+   */
   async changePlan(ctx: RequestContext, id: string, planId: string): Promise<SubscriptionView> {
     return this.mutate(ctx, id, async (tx, sub, from, now, o) => {
-      refuseStripeBilled(sub, 'changing plan');
       const to = await this.plans.find(tx, o.membership.orgId, planId);
       const c = this.computeChange(sub, from, to, now);
+      if (sub.provider === 'stripe') {
+        // Stripe prorates and invoices the change itself; nothing is charged or credited here
+        await this.stripe.changePlan(tx, sub, to, c.unitMinor, now);
+        return to;
+      }
       const patch: Partial<SubscriptionRow> = { planId: to.id, unitAmountMinor: c.unitMinor };
       if (c.newPeriodEnd) Object.assign(patch, { currentPeriodStart: now, currentPeriodEnd: c.newPeriodEnd, billingAnchorDay: now.getUTCDate() });
       if (c.proration && c.proration.netMinor > 0) {
