@@ -6436,7 +6436,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the card; a past-due subscription is charged with it at once and becomes active again (a Stripe-billed subscription: 409 managed_by_stripe) */
+        /** Replace the card; a past-due subscription is charged with it at once and becomes active again (200). A Stripe-billed subscription takes `stripe_checkout` instead (a test card is 409 managed_by_stripe): 202 with the Stripe page where its subscriber saves a new payment method, which becomes the subscription's default once Stripe confirms it */
         post: operations["BillingController_updatePaymentMethod"];
         delete?: never;
         options?: never;
@@ -10037,6 +10037,10 @@ export interface components {
             required?: boolean;
             weight?: number;
         };
+        PaymentMethodRedirectDto_Output: {
+            /** Format: uri */
+            redirectUrl: string;
+        };
         PaymentOptionsDto_Output: {
             providers: ("manual" | "stripe")[];
         };
@@ -12310,6 +12314,9 @@ export interface components {
                 cardNumber: string;
                 /** @constant */
                 type: "manual_card";
+            } | {
+                /** @constant */
+                type: "stripe_checkout";
             };
         };
         UpdatePlanDto: {
@@ -21825,12 +21832,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Card saved */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+            /** @description Save it on Stripe: send the subscriber to redirectUrl */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodRedirectDto_Output"];
                 };
             };
         };

@@ -164,6 +164,8 @@ export const en = {
     confirmed: 'Payment confirmed: you are subscribed.',
     slow: 'Stripe has not confirmed the payment yet. It can take a few minutes; reload this page later.',
     canceled: 'You left Stripe without paying; nothing was charged.',
+    updatePaymentMethod: 'Update payment method on Stripe',
+    paymentMethodSaved: 'Stripe is saving your new payment method; the card shows here once Stripe confirms it, and the next payments use it.',
   },
 };
 
@@ -330,5 +332,7 @@ export const es: Messages<typeof en> = {
     confirmed: 'Pago confirmado: ya estás suscrito.',
     slow: 'Stripe aún no ha confirmado el pago. Puede tardar unos minutos; vuelve a cargar esta página más tarde.',
     canceled: 'Saliste de Stripe sin pagar; no se ha cobrado nada.',
+    updatePaymentMethod: 'Cambiar el método de pago en Stripe',
+    paymentMethodSaved: 'Stripe está guardando tu nuevo método de pago; la tarjeta aparecerá aquí cuando Stripe lo confirme, y los próximos pagos la usarán.',
   },
 };

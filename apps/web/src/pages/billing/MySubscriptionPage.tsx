@@ -94,6 +94,14 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
     }
   };
   const path = { params: { path: { id: sub.id } } };
+  const updateOnStripe = async () => {
+    try {
+      const r = await call<{ redirectUrl: string }>(api.POST('/api/v1/subscriptions/{id}/payment-method', { ...path, headers: { 'Idempotency-Key': newKey() }, body: { paymentMethod: { type: 'stripe_checkout' } } }));
+      window.location.assign(r.redirectUrl);
+    } catch (e) {
+      notifyError(e, t);
+    }
+  };
   const cancelNow = async () => {
     let refund: CancelPreview;
     try {
@@ -140,9 +148,13 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
         {sub.creditMinor > 0 && <Text size="sm">{t('billing.mine.credit', { amount: money(sub.creditMinor) })}</Text>}
         {live && (
           <Group gap="xs" mt="xs">
-            {/* Stripe keeps the payment method of a subscription it bills: no card update here */}
             {sub.status !== 'past_due' && <Button variant="default" onClick={() => setDialog('change')}>{t('billing.change.button')}</Button>}
-            {sub.provider !== 'stripe' && (
+            {/* Stripe keeps the payment method of a subscription it bills: the member saves a new one on Stripe's page */}
+            {sub.provider === 'stripe' ? (
+              <Button variant="default" onClick={() => void updateOnStripe()}>
+                {t('billing.stripe.updatePaymentMethod')}
+              </Button>
+            ) : (
               <Button variant="default" onClick={() => setDialog('card')}>
                 {t('billing.card.update')}
               </Button>
@@ -205,7 +217,8 @@ const CONFIRM_WAIT_MS = 2 * 60_000;
 /**
  * The subscriber's subscriptions: status, next renewal, change plan with the proration preview, cancel, resume, card.
  * Back from Stripe Checkout (`?stripe=success&plan=…`) it says the payment is being confirmed and refetches until the
- * subscription to that plan appears (Stripe's webhook creates it); `?stripe=canceled` says nothing was charged.
+ * subscription to that plan appears (Stripe's webhook creates it); `?stripe=canceled` says nothing was charged;
+ * `?stripe=payment-method` (back from saving a new payment method on Stripe) says the card shows once Stripe confirms it.
  */
 export function MySubscriptionPage() {
   const { t } = useTranslation();
@@ -241,6 +254,11 @@ export function MySubscriptionPage() {
       {waitingPlan !== null && (
         <Alert color={confirmed ? 'green' : 'blue'} role="status" data-testid="stripe-return">
           {confirmed ? t('billing.stripe.confirmed') : timedOut ? t('billing.stripe.slow') : t('billing.stripe.confirming')}
+        </Alert>
+      )}
+      {returned === 'payment-method' && (
+        <Alert color="blue" role="status" data-testid="stripe-return">
+          {t('billing.stripe.paymentMethodSaved')}
         </Alert>
       )}
       {returned === 'canceled' && (

@@ -39,6 +39,8 @@ import {
   UpdatePaymentMethodDto,
   UpdatePlanDto,
   SubscribeResult,
+  PaymentMethodRedirectDto,
+  UpdatePaymentMethodResult,
 } from './billing.dto.js';
 import { PlansService } from './plans.service.js';
 import { SeatsService } from './seats.service.js';
@@ -192,10 +194,20 @@ export class BillingController {
   @Post('subscriptions/:id/payment-method')
   @HttpCode(200)
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Replace the card; a past-due subscription is charged with it at once and becomes active again (a Stripe-billed subscription: 409 managed_by_stripe)' })
-  @ZodResponse({ status: 200, type: SubscriptionDto })
-  updatePaymentMethod(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePaymentMethodDto) {
-    return this.subs.updatePaymentMethod(ctx, p.id, body.paymentMethod.cardNumber);
+  @ApiOperation({
+    summary:
+      'Replace the card; a past-due subscription is charged with it at once and becomes active again (200). A Stripe-billed subscription takes `stripe_checkout` instead (a test card is 409 managed_by_stripe): 202 with the Stripe page where its subscriber saves a new payment method, which becomes the subscription\'s default once Stripe confirms it',
+  })
+  @ZodSerializerDto(UpdatePaymentMethodResult)
+  @ApiResponse({ status: 200, description: 'Card saved', type: SubscriptionDto.Output })
+  @ApiResponse({ status: 202, description: 'Save it on Stripe: send the subscriber to redirectUrl', type: PaymentMethodRedirectDto.Output })
+  async updatePaymentMethod(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePaymentMethodDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.subs.updatePaymentMethod(ctx, p.id, body.paymentMethod);
+    if ('redirect' in r) {
+      void reply.status(202);
+      return r.redirect;
+    }
+    return r.subscription;
   }
 
   @Get('subscriptions/:id/change-preview')

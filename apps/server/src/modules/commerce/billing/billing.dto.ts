@@ -186,6 +186,11 @@ export class SubscriptionDto extends createZodDto(Subscription) {}
 
 /** What POST /subscriptions answers: the subscription (201, card) or the Stripe checkout to complete (202). */
 export const SubscribeResult = z.union([Subscription, SubscriptionCheckout]);
+
+/** Stripe's page where the member saves a new payment method (mode setup); the subscription shows the card once Stripe confirms it. */
+export const PaymentMethodRedirect = z.object({ redirectUrl: z.url() });
+export class PaymentMethodRedirectDto extends createZodDto(PaymentMethodRedirect) {}
+export const UpdatePaymentMethodResult = z.union([Subscription, PaymentMethodRedirect]);
 export class SubscriptionPageDto extends createZodDto(pageOf(Subscription)) {}
 
 export const Charge = z.object({
@@ -233,7 +238,8 @@ export const CancelPreview = z.object({
 });
 export class CancelPreviewDto extends createZodDto(CancelPreview) {}
 
-export const UpdatePaymentMethod = z.strictObject({ paymentMethod: PaymentMethod });
+/** A test card (charged here), or `stripe_checkout` for a Stripe-billed subscription: 202 with Stripe's page where the member saves a new payment method. */
+export const UpdatePaymentMethod = z.strictObject({ paymentMethod: SubscribePaymentMethod });
 export class UpdatePaymentMethodDto extends createZodDto(UpdatePaymentMethod) {}
 
 export const ChangePlan = z.strictObject({ planId: z.uuid() });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { and, eq } from 'drizzle-orm';
 import Stripe from 'stripe';
@@ -11,7 +12,7 @@ import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import type { SubscriptionCheckout } from './billing.dto.js';
 import { billingPlans, type CheckoutRow, type PlanRow, subscriptionCheckouts, subscriptions, type SubscriptionRow } from './billing.schema.js';
-import { payloadObject, StripeCheckoutSession, stripeMirror, stripePeriod, StripeSubscription, STRIPE_STATUS } from './stripe-objects.js';
+import { payloadObject, StripeCheckoutSession, stripeMirror, stripePeriod, StripeSetupIntent, StripeSubscription, STRIPE_STATUS } from './stripe-objects.js';
 
 export type CheckoutView = z.infer<typeof SubscriptionCheckout>;
 
@@ -118,14 +119,71 @@ export class StripeBilling {
     return presentCheckout(row!);
   }
 
-  /** `checkout.session.completed`: a subscription session creates our subscription (once). Payment sessions are orders'. */
+  /**
+   * `checkout.session.completed`: a subscription session creates our subscription (once); a setup
+   * session saved a new payment method for one. Payment sessions are orders'.
+   */
   async sessionCompleted(tx: Tx, e: ProviderEvent): Promise<void> {
     const session = StripeCheckoutSession.parse(payloadObject(e));
+    if (session.mode === 'setup') return this.paymentMethodSaved(tx, session);
     if (session.mode !== 'subscription') return;
     const checkout = await this.lockCheckout(tx, session.metadata?.checkoutId ?? session.client_reference_id ?? null, session.id);
     if (!checkout) return void this.log.warn(`checkout.session.completed ${session.id}: no subscription checkout of ours`);
     if (!session.subscription) return void this.log.warn(`checkout.session.completed ${session.id}: no subscription on the session`);
     await this.complete(tx, checkout, session.subscription);
+  }
+
+  /**
+   * A Checkout Session in `mode: setup` where the subscriber saves a new payment method for the
+   * Stripe subscription (its customer, the subscription's currency); our ids ride in the metadata.
+   */
+  async paymentMethodSession(sub: SubscriptionRow): Promise<{ redirectUrl: string }> {
+    const stripe = this.client();
+    const id = sub.providerSubscriptionId!;
+    const current = StripeSubscription.parse(await this.call(() => stripe.subscriptions.retrieve(id)));
+    if (!current.customer) throw new Conflict('Stripe reports no customer on this subscription.', 'stripe_refused');
+    const customer = current.customer;
+    const metadata = { subscriptionId: sub.id, stripeSubscriptionId: id, organizationId: sub.organizationId };
+    const back = `${this.config.publicUrl}/my-subscription`;
+    const session = await this.call(() =>
+      stripe.checkout.sessions.create(
+        {
+          mode: 'setup',
+          customer,
+          currency: sub.currency.toLowerCase(),
+          setup_intent_data: { metadata },
+          metadata,
+          success_url: `${back}?stripe=payment-method`,
+          cancel_url: `${back}?stripe=canceled`,
+        },
+        { idempotencyKey: `sub:${sub.id}:payment-method:${randomUUID()}` },
+      ),
+    );
+    if (!session.url) throw new ServiceUnavailable('Stripe returned no page to save the payment method; try again.', 'provider_error');
+    return { redirectUrl: session.url };
+  }
+
+  /**
+   * A setup session completed: the payment method it saved becomes the Stripe subscription's
+   * default (Stripe charges it from then on, also its own retries of a past-due invoice), and our
+   * row shows its card's last four digits. A session naming a subscription that is not this one is ignored.
+   */
+  private async paymentMethodSaved(tx: Tx, session: z.infer<typeof StripeCheckoutSession>): Promise<void> {
+    const subscriptionId = session.metadata?.subscriptionId;
+    const stripeSubscriptionId = session.metadata?.stripeSubscriptionId;
+    if (!subscriptionId || !uuid.safeParse(subscriptionId).success || !stripeSubscriptionId || !session.setup_intent) return;
+    const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for('update');
+    if (!sub || sub.provider !== 'stripe' || sub.providerSubscriptionId !== stripeSubscriptionId) {
+      return void this.log.warn(`checkout.session.completed ${session.id} (setup): no Stripe-billed subscription of ours`);
+    }
+    const stripe = this.client();
+    const si = StripeSetupIntent.parse(await stripe.setupIntents.retrieve(session.setup_intent, { expand: ['payment_method'] }));
+    const pm = si.payment_method;
+    if (!pm) return void this.log.warn(`setup intent ${si.id}: no payment method`);
+    const pmId = typeof pm === 'string' ? pm : pm.id;
+    await stripe.subscriptions.update(stripeSubscriptionId, { default_payment_method: pmId }, { idempotencyKey: `sub:${sub.id}:default-payment-method:${session.id}` });
+    const last4 = typeof pm === 'string' ? null : (pm.card?.last4 ?? null);
+    await tx.update(subscriptions).set({ cardLast4: last4 }).where(eq(subscriptions.id, sub.id));
   }
 
   /** `checkout.session.expired`: the member never paid; the pending checkout is closed. */

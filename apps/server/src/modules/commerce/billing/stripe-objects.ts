@@ -7,9 +7,18 @@ import type { SubscriptionRow, SubscriptionStatus } from './billing.schema.js';
 
 export const unix = z.number().int().transform((s) => new Date(s * 1000));
 
+/** A reference to another Stripe object: its id, or the object when expanded (null when absent). */
+const stripeRef = () =>
+  z
+    .union([z.string(), z.object({ id: z.string() })])
+    .nullable()
+    .optional()
+    .transform((s) => (typeof s === 'string' ? s : (s?.id ?? null)));
+
 export const StripeSubscription = z.object({
   id: z.string(),
   status: z.enum(['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused']),
+  customer: stripeRef(),
   cancel_at_period_end: z.boolean().default(false),
   canceled_at: unix.nullable().optional(),
   ended_at: unix.nullable().optional(),
@@ -27,11 +36,15 @@ export const StripeCheckoutSession = z.object({
   mode: z.string().nullable().optional(),
   client_reference_id: z.string().nullable().optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
-  subscription: z
-    .union([z.string(), z.object({ id: z.string() })])
-    .nullable()
-    .optional()
-    .transform((s) => (typeof s === 'string' ? s : (s?.id ?? null))),
+  subscription: stripeRef(),
+  /** mode setup: the SetupIntent that saved the payment method */
+  setup_intent: stripeRef(),
+});
+
+/** A SetupIntent with its payment method expanded (a card's last four digits when it is a card). */
+export const StripeSetupIntent = z.object({
+  id: z.string(),
+  payment_method: z.union([z.string(), z.object({ id: z.string(), card: z.object({ last4: z.string() }).nullable().optional() })]).nullable(),
 });
 
 export const payloadObject = (e: ProviderEvent) => z.object({ data: z.object({ object: z.unknown() }) }).parse(e.payload).data.object;

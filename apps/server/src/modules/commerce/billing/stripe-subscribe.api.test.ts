@@ -49,6 +49,10 @@ function startFakeStripe(): Promise<number> {
         res.end(JSON.stringify(json));
       };
       const subMatch = /^\/v1\/subscriptions\/([A-Za-z0-9_]+)$/.exec(req.url ?? '');
+      const setupMatch = /^\/v1\/setup_intents\/([A-Za-z0-9_]+)(\?.*)?$/.exec(req.url ?? '');
+      if (req.method === 'GET' && setupMatch) {
+        return send(200, { id: setupMatch[1], object: 'setup_intent', status: 'succeeded', payment_method: { id: `pm_${setupMatch[1]}`, object: 'payment_method', card: { last4: '4444' } } });
+      }
       if (req.method === 'POST' && req.url === '/v1/products') {
         return send(200, { id: `prod_test_${seen.length}`, object: 'product', name: form.get('name') });
       }
@@ -57,7 +61,7 @@ function startFakeStripe(): Promise<number> {
       }
       if (req.method === 'POST' && req.url === '/v1/checkout/sessions') {
         const id = `cs_test_sub_${seen.length}`;
-        return send(200, { id, object: 'checkout.session', mode: form.get('mode'), status: 'open', url: `https://checkout.stripe.com/c/pay/${id}` });
+        return send(200, { id, object: 'checkout.session', mode: form.get('mode'), status: 'open', url: `https://checkout.stripe.com/c/${form.get('mode') === 'setup' ? 'setup' : 'pay'}/${id}` });
       }
       if (subMatch) {
         const s = stripeSubs.get(subMatch[1]!);
@@ -68,6 +72,7 @@ function startFakeStripe(): Promise<number> {
             const cancel = form.get('cancel_at_period_end') === 'true';
             Object.assign(s, { cancel_at_period_end: cancel, canceled_at: cancel ? unix(new Date()) : null });
           }
+          if (form.has('default_payment_method')) Object.assign(s, { default_payment_method: form.get('default_payment_method') });
           if (form.has('items[0][price_data][unit_amount]')) {
             // a new interval starts a new billing cycle now (as Stripe does)
             const now = unix(new Date());
@@ -106,6 +111,7 @@ function stripeSubscription(id: string, checkoutId: string, status: 'active' | '
   const s = {
     id,
     object: 'subscription',
+    customer: `cus_${id}`,
     status,
     cancel_at_period_end: false,
     canceled_at: null,
@@ -368,13 +374,43 @@ describe('managing a Stripe-billed subscription', () => {
     expect(seen.length).toBe(calls);
   });
 
-  it('a new card is refused with 409 managed_by_stripe (Stripe keeps the payment method) and changes nothing', async () => {
+  it('a new payment method is saved on Stripe (setup session); the completed setup makes it the subscription default; a test card is refused', async () => {
     const { member, id } = await stripeSubscriber('sub_manage_4');
     const card = await t.http('POST', `/api/v1/subscriptions/${id}/payment-method`, { as: member, headers: member.h(), body: { paymentMethod: { type: 'manual_card', cardNumber: '4242424242424242' } } });
     expect(card.status).toBe(409);
     expect(card.body.code).toBe('managed_by_stripe');
-    const [row] = await t.query<{ card_number: string | null; card_last4: string | null }>('SELECT card_number, card_last4 FROM subscriptions WHERE id = $1', [id]);
-    expect(row).toEqual({ card_number: null, card_last4: null });
+    expect((await t.query<{ card_number: string | null }>('SELECT card_number FROM subscriptions WHERE id = $1', [id]))[0]!.card_number).toBeNull();
+
+    const res = ok(await t.http('POST', `/api/v1/subscriptions/${id}/payment-method`, { as: member, headers: { ...member.h(), 'idempotency-key': idem() }, body: { paymentMethod: { type: 'stripe_checkout' } } }), 202);
+    expect(res.body).toEqual({ redirectUrl: expect.stringMatching(/^https:\/\/checkout\.stripe\.com\/c\/setup\/cs_test_sub_\d+$/) });
+    const call = seen.filter((s) => s.path === 'POST /v1/checkout/sessions').at(-1)!;
+    expect(call.form.get('mode')).toBe('setup');
+    expect(call.form.get('customer')).toBe('cus_sub_manage_4');
+    expect(call.form.get('currency')).toBe('usd');
+    expect(call.form.get('setup_intent_data[metadata][subscriptionId]')).toBe(id);
+    expect(call.form.get('metadata[stripeSubscriptionId]')).toBe('sub_manage_4');
+    expect(call.form.get('success_url')).toBe('http://localhost:3000/my-subscription?stripe=payment-method');
+
+    const sessionId = /cs_test_sub_\d+$/.exec(res.body.redirectUrl)![0];
+    const setup = (metadata: Record<string, string>) =>
+      event('checkout.session.completed', { id: sessionId, object: 'checkout.session', mode: 'setup', status: 'complete', setup_intent: 'seti_manage_4', metadata });
+    // a session whose metadata names another Stripe subscription is ignored
+    ok(await post(setup({ subscriptionId: id, stripeSubscriptionId: 'sub_other' })));
+    expect(seen.some((s) => s.path === 'POST /v1/subscriptions/sub_manage_4' && s.form.has('default_payment_method'))).toBe(false);
+    ok(await post(setup({ subscriptionId: id, stripeSubscriptionId: 'sub_manage_4' })));
+    const def = seen.filter((s) => s.path === 'POST /v1/subscriptions/sub_manage_4' && s.form.has('default_payment_method'));
+    expect(def.map((s) => s.form.get('default_payment_method'))).toEqual(['pm_seti_manage_4']);
+    expect(ok(await t.http('GET', `/api/v1/subscriptions/${id}`, { as: member, headers: member.h() })).body).toMatchObject({ cardLast4: '4444', provider: 'stripe' });
+
+    // a card-charged subscription does not take the Stripe flow; a stranger gets 404
+    const other = await addMember(t, owner.orgId, 'learner');
+    const manual = ok(await t.http('POST', '/api/v1/subscriptions', { as: other, headers: { ...other.h(), 'idempotency-key': idem() }, body: { planId, paymentMethod: { type: 'manual_card', cardNumber: '4242424242424242' } } }), 201).body;
+    expect(manual.provider).toBe('manual');
+    const wrong = await t.http('POST', `/api/v1/subscriptions/${manual.id}/payment-method`, { as: other, headers: other.h(), body: { paymentMethod: { type: 'stripe_checkout' } } });
+    expect(wrong.status).toBe(409);
+    expect(wrong.body.code).toBe('not_stripe_billed');
+    const foreign = await t.http('POST', `/api/v1/subscriptions/${id}/payment-method`, { as: stranger, headers: stranger.h(), body: { paymentMethod: { type: 'stripe_checkout' } } });
+    expect(foreign.status).toBe(404);
   });
 
   it('a stranger (another organization, no session) can neither subscribe to the plan nor touch the subscription', async () => {

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { type OrgContext, type RequestContext, requireOrg } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
-import { Conflict, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
+import { Conflict, Forbidden, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { CouponsService, type SubscriptionCouponTerms } from '../coupons/index.js';
 import { BillingAccess } from './billing-access.js';
@@ -68,7 +68,7 @@ export interface SubscribeBody {
 
 /** Stripe bills this subscription: changes that would charge here are refused rather than done the manual way. */
 function refuseStripeBilled(sub: SubscriptionRow, what: string): void {
-  if (sub.provider === 'stripe') throw new Conflict(`This subscription is billed by Stripe; ${what} is not available for it here yet.`, 'managed_by_stripe');
+  if (sub.provider === 'stripe') throw new Conflict(`This subscription is billed by Stripe; ${what} is not taken for it (save a new payment method with Stripe instead).`, 'managed_by_stripe');
 }
 
 function declined(charge: ChargeRow): never {
@@ -412,11 +412,23 @@ export class SubscriptionsService {
     });
   }
 
-  /** Saves a new card; a past-due subscription is charged with it at once (a decline saves nothing). */
-  async updatePaymentMethod(ctx: RequestContext, id: string, cardNumber: string): Promise<SubscriptionView> {
-    return this.mutate(ctx, id, async (tx, sub, plan, now) => {
+  /**
+   * Saves a new card; a past-due subscription is charged with it at once (a decline saves nothing).
+   * A Stripe-billed subscription takes `stripe_checkout` instead: its subscriber is sent to a Stripe
+   * setup page, and the webhook makes the saved method the subscription's default.
+   */
+  async updatePaymentMethod(ctx: RequestContext, id: string, method: z.infer<typeof SubscribePaymentMethod>): Promise<{ subscription: SubscriptionView } | { redirect: { redirectUrl: string } }> {
+    if (method.type === 'stripe_checkout') {
+      const { ctx: o, sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
       if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has ended; subscribe again instead.', 'subscription_ended');
-      refuseStripeBilled(sub, 'changing the card');
+      if (sub.provider !== 'stripe') throw new Conflict('This subscription is charged here with a test card; enter a card number instead.', 'not_stripe_billed');
+      if (sub.userId !== o.actor.userId) throw new Forbidden('Only the subscriber can save a payment method with Stripe.', 'not_subscriber');
+      return { redirect: await this.stripe.paymentMethodSession(sub) };
+    }
+    const { cardNumber } = method;
+    const subscription = await this.mutate(ctx, id, async (tx, sub, plan, now) => {
+      if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has ended; subscribe again instead.', 'subscription_ended');
+      refuseStripeBilled(sub, 'a test card');
       if (sub.status === 'past_due') {
         const { charge } = await this.charger.charge(tx, sub, plan, {
           reason: 'retry',
@@ -433,6 +445,7 @@ export class SubscriptionsService {
       }
       await tx.update(subscriptions).set({ cardNumber, cardLast4: cardNumber.slice(-4) }).where(eq(subscriptions.id, sub.id));
     });
+    return { subscription };
   }
 
   async previewChange(ctx: RequestContext, id: string, planId: string): Promise<z.infer<typeof ProrationPreview>> {
