@@ -154,6 +154,7 @@ describe('commerce: pay with Stripe', { timeout: 600_000 }, () => {
     stripeSubs.set('sub_e2e_1', {
       id: 'sub_e2e_1',
       object: 'subscription',
+      customer: 'cus_e2e_1',
       status: 'active',
       cancel_at_period_end: false,
       metadata: { checkoutId },
@@ -178,5 +179,14 @@ describe('commerce: pay with Stripe', { timeout: 600_000 }, () => {
     await card.getByText('Billed by Stripe').waitFor();
     assert.equal(await card.getByRole('button', { name: 'Update card' }).count(), 0, 'Stripe bills it: no test-card update');
     await checkA11y(page, 'my subscription billed by Stripe');
+
+    // a new payment method is saved on Stripe's page (a setup session for the subscription's customer)
+    await card.getByRole('button', { name: 'Update payment method on Stripe' }).click();
+    await page.waitForURL(/\/pay\/cs_test_\d+$/);
+    const setup = sessions.at(-1)!;
+    assert.equal(setup.get('mode'), 'setup');
+    assert.equal(setup.get('customer'), 'cus_e2e_1');
+    await page.goto(setup.get('success_url')!);
+    await page.getByText('Stripe is saving your new payment method', { exact: false }).waitFor();
   });
 });
