@@ -6300,10 +6300,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing)
-         * @description A referral link's `lyceum_ref` cookie attributes the subscription to its affiliate: every paid charge of it earns the plan's commission.
-         */
+        /** Subscribe to a plan. With a test card (`manual_card`): starts the trial, or charges the first period now (201; 422 payment_declined creates nothing). With `stripe_checkout` (when Stripe is configured, else 409 provider_unavailable): 202 with the Stripe Checkout page to send the member to; Stripe bills every period and the subscription appears once Stripe confirms it. A plan coupon (the code, or an automatic promotion) is passed to Stripe as a Stripe coupon with the same terms. 409 already_subscribed when the member has a live subscription to the plan. A referral link's `lyceum_ref` cookie attributes the subscription to its affiliate: every paid charge of it earns the plan's commission. */
         post: operations["BillingController_subscribe"];
         delete?: never;
         options?: never;
@@ -6371,7 +6368,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges */
+        /** Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges. A Stripe-billed subscription changes through Stripe, which prorates and invoices the difference itself */
         post: operations["BillingController_changePlan"];
         delete?: never;
         options?: never;
@@ -6439,7 +6436,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the card; a past-due subscription is charged with it at once and becomes active again */
+        /** Replace the card; a past-due subscription is charged with it at once and becomes active again (200). A Stripe-billed subscription takes `stripe_checkout` instead (a test card is 409 managed_by_stripe): 202 with the Stripe page where its subscriber saves a new payment method, which becomes the subscription's default once Stripe confirms it */
         post: operations["BillingController_updatePaymentMethod"];
         delete?: never;
         options?: never;
@@ -10040,6 +10037,10 @@ export interface components {
             required?: boolean;
             weight?: number;
         };
+        PaymentMethodRedirectDto_Output: {
+            /** Format: uri */
+            redirectUrl: string;
+        };
         PaymentOptionsDto_Output: {
             providers: ("manual" | "stripe")[];
         };
@@ -11873,6 +11874,8 @@ export interface components {
                 interval: "month" | "year";
                 name: string;
             };
+            /** @enum {string} */
+            provider: "manual" | "stripe";
             quantity: number;
             /** @enum {string} */
             status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -11919,6 +11922,8 @@ export interface components {
                     interval: "month" | "year";
                     name: string;
                 };
+                /** @enum {string} */
+                provider: "manual" | "stripe";
                 quantity: number;
                 /** @enum {string} */
                 status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -12025,9 +12030,22 @@ export interface components {
                 cardNumber: string;
                 /** @constant */
                 type: "manual_card";
+            } | {
+                /** @constant */
+                type: "stripe_checkout";
             };
             /** Format: uuid */
             planId: string;
+        };
+        SubscriptionCheckoutDto_Output: {
+            /** Format: uuid */
+            checkoutId: string;
+            /** Format: uuid */
+            planId: string;
+            /** Format: uri */
+            redirectUrl: string;
+            /** @enum {string} */
+            status: "pending" | "completed" | "expired";
         };
         SubscriptionDto_Output: {
             amountMinor: number;
@@ -12065,6 +12083,8 @@ export interface components {
                 interval: "month" | "year";
                 name: string;
             };
+            /** @enum {string} */
+            provider: "manual" | "stripe";
             quantity: number;
             /** @enum {string} */
             status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -12110,6 +12130,8 @@ export interface components {
                     interval: "month" | "year";
                     name: string;
                 };
+                /** @enum {string} */
+                provider: "manual" | "stripe";
                 quantity: number;
                 /** @enum {string} */
                 status: "trialing" | "active" | "past_due" | "canceled" | "expired";
@@ -12292,6 +12314,9 @@ export interface components {
                 cardNumber: string;
                 /** @constant */
                 type: "manual_card";
+            } | {
+                /** @constant */
+                type: "stripe_checkout";
             };
         };
         UpdatePlanDto: {
@@ -21585,12 +21610,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Subscribed (card) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+            /** @description Pay on Stripe: send the member to redirectUrl */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionCheckoutDto_Output"];
                 };
             };
         };
@@ -21797,12 +21832,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Card saved */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionDto_Output"];
+                };
+            };
+            /** @description Save it on Stripe: send the subscriber to redirectUrl */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodRedirectDto_Output"];
                 };
             };
         };

@@ -153,6 +153,20 @@ export const en = {
     refundChargeAmount: 'Refund an amount of {{charge}}',
     refundChargeMessage: '{{email}} gets {{amount}} back through the payment provider. The subscription and its access stay as they are.',
   },
+  stripe: {
+    method: 'Pay with',
+    methodCard: 'Card',
+    methodStripe: 'Stripe',
+    note: 'You will pay on Stripe’s secure page; Stripe then bills every period. Back here, the subscription appears as soon as Stripe confirms the payment.',
+    pay: 'Pay with Stripe',
+    billedBy: 'Billed by Stripe',
+    confirming: 'Stripe is confirming your payment. Your subscription appears here in a moment.',
+    confirmed: 'Payment confirmed: you are subscribed.',
+    slow: 'Stripe has not confirmed the payment yet. It can take a few minutes; reload this page later.',
+    canceled: 'You left Stripe without paying; nothing was charged.',
+    updatePaymentMethod: 'Update payment method on Stripe',
+    paymentMethodSaved: 'Stripe is saving your new payment method; the card shows here once Stripe confirms it, and the next payments use it.',
+  },
 };
 
 export const es: Messages<typeof en> = {
@@ -306,5 +320,19 @@ export const es: Messages<typeof en> = {
     refundChargeOf: 'Reembolsar {{amount}}, lo que queda del cobro {{charge}}',
     refundChargeAmount: 'Reembolsar un importe de {{charge}}',
     refundChargeMessage: '{{email}} recibe {{amount}} a través del proveedor de pagos. La suscripción y su acceso no cambian.',
+  },
+  stripe: {
+    method: 'Pagar con',
+    methodCard: 'Tarjeta',
+    methodStripe: 'Stripe',
+    note: 'Pagarás en la página segura de Stripe; después Stripe cobra cada periodo. Al volver, la suscripción aparece en cuanto Stripe confirma el pago.',
+    pay: 'Pagar con Stripe',
+    billedBy: 'Facturada por Stripe',
+    confirming: 'Stripe está confirmando tu pago. Tu suscripción aparecerá aquí en un momento.',
+    confirmed: 'Pago confirmado: ya estás suscrito.',
+    slow: 'Stripe aún no ha confirmado el pago. Puede tardar unos minutos; vuelve a cargar esta página más tarde.',
+    canceled: 'Saliste de Stripe sin pagar; no se ha cobrado nada.',
+    updatePaymentMethod: 'Cambiar el método de pago en Stripe',
+    paymentMethodSaved: 'Stripe está guardando tu nuevo método de pago; la tarjeta aparecerá aquí cuando Stripe lo confirme, y los próximos pagos la usarán.',
   },
 };

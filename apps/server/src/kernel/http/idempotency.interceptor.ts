@@ -54,6 +54,12 @@ export const Idempotency = createParamDecorator((_: unknown, host: ExecutionCont
   return host.switchToHttp().getRequest<FastifyRequest>().idempotency ?? null;
 });
 
+/** The 2xx status already set on the reply (Nest sets the route's before the handler runs; a handler may change it). */
+function answeredStatus(reply: FastifyReply): number | undefined {
+  const code = reply.statusCode;
+  return code >= 200 && code < 300 ? code : undefined;
+}
+
 /** Thrown by `supply()` on a retry of a finished request: the interceptor answers the stored response. */
 class StoredAnswer {
   constructor(
@@ -149,7 +155,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (requestHash === null) throw new Error(`${context.getClass().name}.${context.getHandler().name} is @IdempotentAfterBody but did not supply its fingerprint`);
       await this.db
         .update(idempotencyKeys)
-        .set({ requestHash, status: (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201, response: (result ?? null) as object })
+        // the status the handler answered (one that sets its own with @Res({ passthrough: true }) is replayed with it too)
+        .set({ requestHash, status: answeredStatus(reply) ?? (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201, response: (result ?? null) as object })
         .where(thisKey);
       return result;
     } catch (err) {

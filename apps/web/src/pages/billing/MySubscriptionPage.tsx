@@ -1,8 +1,8 @@
 import { Alert, Badge, Button, Card, Group, List, Modal, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../../api';
 import { EmptyState, ErrorState, PageLoading, confirmAction, errorMessage, formatDate, notify, notifyError, usePageTitle } from '../../components/common';
 import { CardDialog } from './CardDialog';
@@ -94,6 +94,14 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
     }
   };
   const path = { params: { path: { id: sub.id } } };
+  const updateOnStripe = async () => {
+    try {
+      const r = await call<{ redirectUrl: string }>(api.POST('/api/v1/subscriptions/{id}/payment-method', { ...path, headers: { 'Idempotency-Key': newKey() }, body: { paymentMethod: { type: 'stripe_checkout' } } }));
+      window.location.assign(r.redirectUrl);
+    } catch (e) {
+      notifyError(e, t);
+    }
+  };
   const cancelNow = async () => {
     let refund: CancelPreview;
     try {
@@ -136,13 +144,21 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
                   : t('billing.mine.renews', { date: date(sub.currentPeriodEnd) })}
         </Text>
         {sub.cardLast4 && <Text size="sm" c="dimmed">{t('billing.mine.card', { last4: sub.cardLast4 })}</Text>}
+        {sub.provider === 'stripe' && <Text size="sm" c="dimmed">{t('billing.stripe.billedBy')}</Text>}
         {sub.creditMinor > 0 && <Text size="sm">{t('billing.mine.credit', { amount: money(sub.creditMinor) })}</Text>}
         {live && (
           <Group gap="xs" mt="xs">
             {sub.status !== 'past_due' && <Button variant="default" onClick={() => setDialog('change')}>{t('billing.change.button')}</Button>}
-            <Button variant="default" onClick={() => setDialog('card')}>
-              {t('billing.card.update')}
-            </Button>
+            {/* Stripe keeps the payment method of a subscription it bills: the member saves a new one on Stripe's page */}
+            {sub.provider === 'stripe' ? (
+              <Button variant="default" onClick={() => void updateOnStripe()}>
+                {t('billing.stripe.updatePaymentMethod')}
+              </Button>
+            ) : (
+              <Button variant="default" onClick={() => setDialog('card')}>
+                {t('billing.card.update')}
+              </Button>
+            )}
             {sub.cancelAtPeriodEnd ? (
               <Button onClick={() => void act(() => call(api.POST('/api/v1/subscriptions/{id}/resume', path)), t('billing.mine.resumed'))}>{t('billing.mine.resume')}</Button>
             ) : (
@@ -194,14 +210,39 @@ function SubscriptionCard({ sub }: { sub: Subscription }) {
   );
 }
 
-/** The subscriber's subscriptions: status, next renewal, change plan with the proration preview, cancel, resume, card. */
+const LIVE = new Set<Subscription['status']>(['trialing', 'active', 'past_due']);
+/** how long the page waits for Stripe's confirmation before saying it takes longer */
+const CONFIRM_WAIT_MS = 2 * 60_000;
+
+/**
+ * The subscriber's subscriptions: status, next renewal, change plan with the proration preview, cancel, resume, card.
+ * Back from Stripe Checkout (`?stripe=success&plan=…`) it says the payment is being confirmed and refetches until the
+ * subscription to that plan appears (Stripe's webhook creates it); `?stripe=canceled` says nothing was charged;
+ * `?stripe=payment-method` (back from saving a new payment method on Stripe) says the card shows once Stripe confirms it.
+ */
 export function MySubscriptionPage() {
   const { t } = useTranslation();
   usePageTitle(t('billing.mine.title'));
-  const mine = useQuery({ queryKey: mineKey, queryFn: () => call<SubscriptionPage>(api.GET('/api/v1/me/subscriptions', { params: { query: { limit: 50 } } })) });
+  const [params] = useSearchParams();
+  const returned = params.get('stripe');
+  const waitingPlan = returned === 'success' ? (params.get('plan') ?? '') : null;
+  const [since] = useState(() => Date.now());
+  const [timedOut, setTimedOut] = useState(false);
+  const arrived = (page: SubscriptionPage | undefined) => (page?.items ?? []).some((s) => s.provider === 'stripe' && LIVE.has(s.status) && (!waitingPlan || s.plan.id === waitingPlan));
+  const mine = useQuery({
+    queryKey: mineKey,
+    queryFn: () => call<SubscriptionPage>(api.GET('/api/v1/me/subscriptions', { params: { query: { limit: 50 } } })),
+    refetchInterval: (q) => (waitingPlan !== null && !timedOut && !arrived(q.state.data) ? 2000 : false),
+  });
+  useEffect(() => {
+    if (waitingPlan === null) return;
+    const id = window.setTimeout(() => setTimedOut(true), Math.max(0, since + CONFIRM_WAIT_MS - Date.now()));
+    return () => window.clearTimeout(id);
+  }, [waitingPlan, since]);
   if (mine.isLoading) return <PageLoading />;
   if (mine.error) return <ErrorState error={mine.error} onRetry={() => void mine.refetch()} />;
   const items = mine.data?.items ?? [];
+  const confirmed = waitingPlan !== null && arrived(mine.data);
   return (
     <Stack>
       <Group justify="space-between">
@@ -210,6 +251,21 @@ export function MySubscriptionPage() {
           {t('commerce.invoices.all')}
         </Button>
       </Group>
+      {waitingPlan !== null && (
+        <Alert color={confirmed ? 'green' : 'blue'} role="status" data-testid="stripe-return">
+          {confirmed ? t('billing.stripe.confirmed') : timedOut ? t('billing.stripe.slow') : t('billing.stripe.confirming')}
+        </Alert>
+      )}
+      {returned === 'payment-method' && (
+        <Alert color="blue" role="status" data-testid="stripe-return">
+          {t('billing.stripe.paymentMethodSaved')}
+        </Alert>
+      )}
+      {returned === 'canceled' && (
+        <Alert color="gray" role="status" data-testid="stripe-return">
+          {t('billing.stripe.canceled')}
+        </Alert>
+      )}
       {items.length === 0 ? (
         <EmptyState
           title={t('billing.mine.empty')}

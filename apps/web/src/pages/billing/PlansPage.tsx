@@ -6,7 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, ApiError, call } from '../../api';
 import { EmptyState, ErrorState, PageLoading, notify, usePageTitle } from '../../components/common';
 import { SubscribeDialog, type SubscribeInput } from './SubscribeDialog';
-import { formatMoney, mineKey, newKey, plansKey, type Plan, type PlanPage, type Subscription, type SubscriptionPage } from './model';
+import { formatMoney, mineKey, newKey, plansKey, type Plan, type PlanPage, type Subscription, type SubscriptionCheckout, type SubscriptionPage } from './model';
 
 const LIVE = new Set(['trialing', 'active', 'past_due']);
 
@@ -26,12 +26,19 @@ export function PlansPage() {
   const items = plans.data?.items ?? [];
 
   const subscribe = async (plan: Plan, input: SubscribeInput) => {
-    const sub = await call<Subscription>(
+    const paymentMethod = input.method === 'stripe' ? { type: 'stripe_checkout' as const } : { type: 'manual_card' as const, cardNumber: input.cardNumber };
+    const answer = await call<Subscription | SubscriptionCheckout>(
       api.POST('/api/v1/subscriptions', {
         headers: { 'Idempotency-Key': newKey() },
-        body: { planId: plan.id, paymentMethod: { type: 'manual_card', cardNumber: input.cardNumber }, billingAddress: input.billingAddress, couponCode: input.couponCode },
+        body: { planId: plan.id, paymentMethod, billingAddress: input.billingAddress, couponCode: input.couponCode },
       }),
     );
+    if ('redirectUrl' in answer) {
+      // Stripe's page; it sends the member back to /my-subscription?stripe=success
+      window.location.assign(answer.redirectUrl);
+      return;
+    }
+    const sub = answer;
     await qc.invalidateQueries({ queryKey: ['billing'] });
     await qc.invalidateQueries({ queryKey: ['enrollments'] });
     setChosen(null);

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, CloseButton, Divider, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, CloseButton, Divider, Group, Modal, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,9 +7,11 @@ import { bodyFieldErrors, errorMessage, formatDate } from '../../components/comm
 import { CouponCodeField } from '../commerce/CouponCodeField';
 import { CardNumberInput } from './CardDialog';
 import { COUNTRIES, countryName } from '../commerce/model';
-import { formatMoney, type Plan, type SubscriptionQuote } from './model';
+import { formatMoney, paymentProvidersKey, type Plan, type SubscriptionQuote } from './model';
 
 export interface SubscribeInput {
+  /** `stripe`: pay on Stripe's page (Stripe bills every period); `card`: the test card below */
+  method: 'card' | 'stripe';
   cardNumber: string;
   billingAddress?: { country: string; region?: string };
   couponCode?: string;
@@ -18,7 +20,8 @@ export interface SubscribeInput {
 /**
  * Subscribing to a plan: billing country (and region), a coupon code and the card, with the live
  * quote of the first payment (price, discount, tax, total) from the API before confirming. Field
- * errors of the problem+json answers show beside their fields.
+ * errors of the problem+json answers show beside their fields. Where Stripe is configured the member
+ * may pay with Stripe instead (redirected to Stripe Checkout, which applies the same coupon).
  */
 export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClose: () => void; onSubmit: (input: SubscribeInput) => Promise<void> }) {
   const { t, i18n } = useTranslation();
@@ -30,6 +33,10 @@ export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClo
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const providers = useQuery({ queryKey: paymentProvidersKey, queryFn: () => call<{ providers: string[] }>(api.GET('/api/v1/payments/providers')), staleTime: 5 * 60_000 });
+  const stripeOffered = providers.data?.providers.includes('stripe') ?? false;
+  const [method, setMethod] = useState<'card' | 'stripe'>('card');
+  const payWith = stripeOffered ? method : 'card';
   const countryOptions = useMemo(() => COUNTRIES.map((c) => ({ value: c, label: countryName(c, i18n.language) })), [i18n.language]);
 
   const billingAddress = country ? { country, ...(region.trim() ? { region: region.trim() } : {}) } : undefined;
@@ -61,7 +68,7 @@ export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClo
     setFieldErrors({});
     setError(null);
     try {
-      await onSubmit({ cardNumber: card, billingAddress, couponCode: code ?? undefined });
+      await onSubmit({ method: payWith, cardNumber: card, billingAddress, couponCode: code ?? undefined });
     } catch (err) {
       const fields = bodyFieldErrors(err);
       if (err instanceof ApiError && err.status === 400 && Object.keys(fields).length > 0) setFieldErrors(fields);
@@ -139,9 +146,42 @@ export function SubscribeDialog({ plan, onClose, onSubmit }: { plan: Plan; onClo
               </Stack>
             )}
           </section>
-          <CardNumberInput value={card} onChange={setCard} error={fieldErrors['paymentMethod.cardNumber'] ?? error} />
+          {stripeOffered && (
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="subscribe-method-label">
+                {t('billing.stripe.method')}
+              </Text>
+              <SegmentedControl
+                aria-labelledby="subscribe-method-label"
+                value={payWith}
+                onChange={(v) => setMethod(v === 'stripe' ? 'stripe' : 'card')}
+                data={[
+                  { value: 'card', label: t('billing.stripe.methodCard') },
+                  { value: 'stripe', label: t('billing.stripe.methodStripe') },
+                ]}
+              />
+            </Stack>
+          )}
+          {payWith === 'stripe' ? (
+            <Stack gap="xs">
+              <Text size="sm" c="dimmed">
+                {t('billing.stripe.note')}
+              </Text>
+              {error && (
+                <Alert color="red" role="alert">
+                  {error}
+                </Alert>
+              )}
+            </Stack>
+          ) : (
+            <CardNumberInput value={card} onChange={setCard} error={fieldErrors['paymentMethod.cardNumber'] ?? error} />
+          )}
           <Button type="submit" loading={busy} disabled={!q}>
-            {plan.trialDays > 0 ? t('billing.card.startTrial') : t('billing.card.pay', { amount: money(q?.dueNowMinor ?? plan.prices[0]!.amountMinor) })}
+            {payWith === 'stripe'
+              ? t('billing.stripe.pay')
+              : plan.trialDays > 0
+                ? t('billing.card.startTrial')
+                : t('billing.card.pay', { amount: money(q?.dueNowMinor ?? plan.prices[0]!.amountMinor) })}
           </Button>
         </Stack>
       </form>

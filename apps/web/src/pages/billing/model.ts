@@ -12,6 +12,8 @@ export type Charge = S['ChargeDto_Output'];
 export type ProrationPreview = S['ProrationPreviewDto_Output'];
 export type CancelPreview = S['CancelPreviewDto_Output'];
 export type SubscriptionQuote = S['SubscriptionQuoteDto_Output'];
+/** POST /subscriptions with `stripe_checkout` (202): the Stripe page to send the member to */
+export type SubscriptionCheckout = S['SubscriptionCheckoutDto_Output'];
 export type TestClockEnvelope = S['TestClockEnvelopeDto_Output'];
 export type TestClock = S['TestClockDto_Output'];
 export type SeatLicencePage = S['SeatLicencePageDto_Output'];
@@ -20,6 +22,7 @@ export type SeatPage = S['SeatPageDto_Output'];
 
 export const plansKey = ['billing', 'plans'] as const;
 export const mineKey = ['billing', 'mine'] as const;
+export const paymentProvidersKey = ['payment-providers'] as const;
 
 /** A fresh Idempotency-Key for one money-moving click. */
 export const newKey = () => `web-${crypto.randomUUID()}`;

@@ -128,6 +128,16 @@ describe('subscribing', () => {
     expect(await canLearn(t, member, courseB)).toBe(true);
   });
 
+  it('paying through Stripe where Stripe is not configured is a 409 provider_unavailable and records nothing', async () => {
+    const plan = await createPlan(t, owner, { name: 'No Stripe here' });
+    const member = await addMember(t, owner.orgId, 'learner');
+    const res = await t.http('POST', '/api/v1/subscriptions', { as: member, headers: member.h(), body: { planId: plan.id, paymentMethod: { type: 'stripe_checkout' } } });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('provider_unavailable');
+    expect(await count(t, 'SELECT count(*) AS n FROM subscription_checkouts WHERE user_id = $1', [member.userId])).toBe(0);
+    expect(await count(t, 'SELECT count(*) AS n FROM subscriptions WHERE user_id = $1', [member.userId])).toBe(0);
+  });
+
   it('strangers and anonymous callers cannot subscribe to, read or change someone’s subscription', async () => {
     const plan = await createPlan(t, owner, { name: 'Guarded', scope: 'courses', courseIds: [courseA.id] });
     const member = await addMember(t, owner.orgId, 'learner');

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { ZodResponse } from 'nestjs-zod';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ZodResponse, ZodSerializerDto } from 'nestjs-zod';
 import { readReferralCookie } from '../cart/index.js';
 import { Ctx, type RequestContext } from '../../../kernel/auth/index.js';
 import {
@@ -31,6 +31,7 @@ import {
   SeatPageDto,
   SeatParamsDto,
   SubscribeDto,
+  SubscriptionCheckoutDto,
   SubscriptionDto,
   SubscriptionPageDto,
   SubscriptionQuoteDto,
@@ -38,6 +39,9 @@ import {
   TestClockEnvelopeDto,
   UpdatePaymentMethodDto,
   UpdatePlanDto,
+  SubscribeResult,
+  PaymentMethodRedirectDto,
+  UpdatePaymentMethodResult,
 } from './billing.dto.js';
 import { PlansService } from './plans.service.js';
 import { SeatsService } from './seats.service.js';
@@ -115,12 +119,22 @@ export class BillingController {
   @Post('subscriptions')
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({
-    summary: 'Subscribe to a plan with a card: starts the trial, or charges the first period now (422 payment_declined creates nothing)',
-    description: 'A referral link\'s `lyceum_ref` cookie attributes the subscription to its affiliate: every paid charge of it earns the plan\'s commission.',
+    summary:
+      'Subscribe to a plan. With a test card (`manual_card`): starts the trial, or charges the first period now (201; 422 payment_declined creates nothing). ' +
+      'With `stripe_checkout` (when Stripe is configured, else 409 provider_unavailable): 202 with the Stripe Checkout page to send the member to; Stripe bills every period and the subscription appears once Stripe confirms it. ' +
+      'A plan coupon (the code, or an automatic promotion) is passed to Stripe as a Stripe coupon with the same terms. 409 already_subscribed when the member has a live subscription to the plan. ' +
+      "A referral link's `lyceum_ref` cookie attributes the subscription to its affiliate: every paid charge of it earns the plan's commission.",
   })
-  @ZodResponse({ status: 201, type: SubscriptionDto })
-  subscribe(@Ctx() ctx: RequestContext, @Body() body: SubscribeDto, @Req() req: FastifyRequest) {
-    return this.subs.subscribe(ctx, body, readReferralCookie(req));
+  @ZodSerializerDto(SubscribeResult)
+  @ApiResponse({ status: 201, description: 'Subscribed (card)', type: SubscriptionDto.Output })
+  @ApiResponse({ status: 202, description: 'Pay on Stripe: send the member to redirectUrl', type: SubscriptionCheckoutDto.Output })
+  async subscribe(@Ctx() ctx: RequestContext, @Body() body: SubscribeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.subs.subscribe(ctx, body, readReferralCookie(req));
+    if ('checkout' in r) {
+      void reply.status(202);
+      return r.checkout;
+    }
+    return r.subscription;
   }
 
   @Get('me/subscriptions')
@@ -182,10 +196,20 @@ export class BillingController {
   @Post('subscriptions/:id/payment-method')
   @HttpCode(200)
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Replace the card; a past-due subscription is charged with it at once and becomes active again' })
-  @ZodResponse({ status: 200, type: SubscriptionDto })
-  updatePaymentMethod(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePaymentMethodDto) {
-    return this.subs.updatePaymentMethod(ctx, p.id, body.paymentMethod.cardNumber);
+  @ApiOperation({
+    summary:
+      'Replace the card; a past-due subscription is charged with it at once and becomes active again (200). A Stripe-billed subscription takes `stripe_checkout` instead (a test card is 409 managed_by_stripe): 202 with the Stripe page where its subscriber saves a new payment method, which becomes the subscription\'s default once Stripe confirms it',
+  })
+  @ZodSerializerDto(UpdatePaymentMethodResult)
+  @ApiResponse({ status: 200, description: 'Card saved', type: SubscriptionDto.Output })
+  @ApiResponse({ status: 202, description: 'Save it on Stripe: send the subscriber to redirectUrl', type: PaymentMethodRedirectDto.Output })
+  async updatePaymentMethod(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePaymentMethodDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.subs.updatePaymentMethod(ctx, p.id, body.paymentMethod);
+    if ('redirect' in r) {
+      void reply.status(202);
+      return r.redirect;
+    }
+    return r.subscription;
   }
 
   @Get('subscriptions/:id/change-preview')
@@ -198,7 +222,10 @@ export class BillingController {
   @Post('subscriptions/:id/change-plan')
   @HttpCode(200)
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges' })
+  @ApiOperation({
+    summary:
+      'Change plan: an upgrade is charged the prorated difference at once; a downgrade leaves account credit for later charges. A Stripe-billed subscription changes through Stripe, which prorates and invoices the difference itself',
+  })
   @ZodResponse({ status: 200, type: SubscriptionDto })
   changePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: ChangePlanDto) {
     return this.subs.changePlan(ctx, p.id, body.planId);

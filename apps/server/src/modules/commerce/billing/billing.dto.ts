@@ -89,16 +89,33 @@ export const BillingAddress = z.strictObject({
   region: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{0,8}$/, 'Use the region code, e.g. CA.').optional(),
 });
 
+/**
+ * How a member pays for a subscription: a manual-provider test card (charged here), or Stripe
+ * Checkout (`stripe_checkout`: the answer is 202 with the Stripe page to send the member to; Stripe
+ * then bills every period and its webhooks create and keep the subscription).
+ */
+export const SubscribePaymentMethod = z.discriminatedUnion('type', [PaymentMethod, z.strictObject({ type: z.literal('stripe_checkout') })]);
+
 export const Subscribe = z.strictObject({
   planId: z.uuid(),
   /** default: the plan's first price */
   currency: currency.optional(),
-  paymentMethod: PaymentMethod,
+  paymentMethod: SubscribePaymentMethod,
   billingAddress: BillingAddress.optional(),
   /** a coupon for this plan; automatic promotions for the plan apply without one */
   couponCode: z.string().trim().min(1).max(40).optional(),
 });
 export class SubscribeDto extends createZodDto(Subscribe) {}
+
+/** A subscription being paid through Stripe Checkout (POST /subscriptions with `stripe_checkout`: 202). */
+export const SubscriptionCheckout = z.object({
+  checkoutId: z.uuid(),
+  planId: z.uuid(),
+  status: z.enum(['pending', 'completed', 'expired']),
+  /** Stripe's page where the member pays; the subscription appears once Stripe confirms the payment */
+  redirectUrl: z.url(),
+});
+export class SubscriptionCheckoutDto extends createZodDto(SubscriptionCheckout) {}
 
 /** What subscribing to the plan would cost (POST /billing/plans/:id/quote), priced like subscribing. */
 export const QuoteSubscription = z.strictObject({
@@ -139,6 +156,8 @@ export const Subscription = z.object({
   /** the subscriber (or the seat licence's buyer) at subscribing */
   customerName: z.string(),
   customerEmail: z.string(),
+  /** who bills it: `manual` (charged here with the saved test card) or `stripe` (Stripe bills and keeps the payment method; no card update here) */
+  provider: z.enum(['manual', 'stripe']),
   kind: z.enum(SUBSCRIPTION_KINDS),
   quantity: z.number().int(),
   plan: z.object({ id: z.uuid(), name: z.string(), interval: z.enum(PLAN_INTERVALS) }),
@@ -164,6 +183,14 @@ export const Subscription = z.object({
   createdAt: isoDate,
 });
 export class SubscriptionDto extends createZodDto(Subscription) {}
+
+/** What POST /subscriptions answers: the subscription (201, card) or the Stripe checkout to complete (202). */
+export const SubscribeResult = z.union([Subscription, SubscriptionCheckout]);
+
+/** Stripe's page where the member saves a new payment method (mode setup); the subscription shows the card once Stripe confirms it. */
+export const PaymentMethodRedirect = z.object({ redirectUrl: z.url() });
+export class PaymentMethodRedirectDto extends createZodDto(PaymentMethodRedirect) {}
+export const UpdatePaymentMethodResult = z.union([Subscription, PaymentMethodRedirect]);
 export class SubscriptionPageDto extends createZodDto(pageOf(Subscription)) {}
 
 export const Charge = z.object({
@@ -211,7 +238,8 @@ export const CancelPreview = z.object({
 });
 export class CancelPreviewDto extends createZodDto(CancelPreview) {}
 
-export const UpdatePaymentMethod = z.strictObject({ paymentMethod: PaymentMethod });
+/** A test card (charged here), or `stripe_checkout` for a Stripe-billed subscription: 202 with Stripe's page where the member saves a new payment method. */
+export const UpdatePaymentMethod = z.strictObject({ paymentMethod: SubscribePaymentMethod });
 export class UpdatePaymentMethodDto extends createZodDto(UpdatePaymentMethod) {}
 
 export const ChangePlan = z.strictObject({ planId: z.uuid() });

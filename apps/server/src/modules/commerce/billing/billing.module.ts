@@ -19,6 +19,7 @@ import { Charger } from './charger.js';
 import { PlansService } from './plans.service.js';
 import { Renewals } from './renewals.js';
 import { SeatsService } from './seats.service.js';
+import { StripeBilling } from './stripe-billing.service.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import { TestClocksService } from './test-clocks.service.js';
 
@@ -26,7 +27,7 @@ import { TestClocksService } from './test-clocks.service.js';
 @Module({
   imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule, CouponsModule, TaxModule],
   controllers: [BillingController],
-  providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, TestClocksService, SeatsService, BillingWebhooks],
+  providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, TestClocksService, SeatsService, BillingWebhooks, StripeBilling],
   exports: [SubscriptionsService, PlansService],
 })
 export class BillingModule implements OnModuleInit {
@@ -40,6 +41,7 @@ export class BillingModule implements OnModuleInit {
     private readonly clock: BillingClock,
     private readonly router: PaymentWebhookRouter,
     private readonly webhooks: BillingWebhooks,
+    private readonly stripeBilling: StripeBilling,
   ) {}
 
   onModuleInit(): void {
@@ -63,5 +65,8 @@ export class BillingModule implements OnModuleInit {
     this.router.on('invoice.paid', (tx, e) => this.webhooks.invoicePaid(tx, e));
     this.router.on('customer.subscription.updated', (tx, e) => this.webhooks.subscriptionUpdated(tx, e));
     this.router.on('customer.subscription.deleted', (tx, e) => this.webhooks.subscriptionDeleted(tx, e));
+    // subscribing through Stripe Checkout (mode: subscription); orders take the payment-mode sessions
+    this.router.on('checkout.session.completed', (tx, e) => this.stripeBilling.sessionCompleted(tx, e));
+    this.router.on('checkout.session.expired', (tx, e) => this.stripeBilling.sessionExpired(tx, e));
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps, uuidv7Pk } from '../../../kernel/db/index.js';
+import type { AppliedCoupon } from '../coupons/index.js';
 
 /*
  * The billing module owns these tables. Organization, user and course ids point into other
@@ -227,8 +228,54 @@ export const seatAssignments = pgTable(
   (t) => [uniqueIndex('seat_assignments_uq').on(t.subscriptionId, t.userId), index('seat_assignments_sub_idx').on(t.subscriptionId, t.id)],
 );
 
+export const CHECKOUT_STATUSES = ['pending', 'completed', 'expired'] as const;
+export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
+
+/**
+ * A member subscribing through Stripe Checkout (`mode: subscription`): pending until Stripe's
+ * `checkout.session.completed` (or an earlier `invoice.paid` naming it) creates the subscription
+ * once, or `checkout.session.expired` closes it unpaid.
+ */
+export const subscriptionCheckouts = pgTable(
+  'subscription_checkouts',
+  {
+    id: uuidv7Pk(),
+    organizationId: uuid('organization_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    customerEmail: text('customer_email').notNull(),
+    customerName: text('customer_name').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => billingPlans.id),
+    currency: text('currency').notNull(),
+    /** the plan's price in `currency` the session was created with */
+    unitAmountMinor: integer('unit_amount_minor').notNull(),
+    trialDays: integer('trial_days').notNull().default(0),
+    billingAddress: jsonb('billing_address').$type<Record<string, string>>(),
+    /** the plan coupon the session discounts (a Stripe coupon made for it), kept by the subscription; its use is counted when the checkout completes */
+    discount: jsonb('discount').$type<SubscriptionDiscount>(),
+    appliedCoupon: jsonb('applied_coupon').$type<AppliedCoupon>(),
+    /** the referral code (lyceum_ref) in force at subscribe, kept by the subscription it creates */
+    referralCode: text('referral_code'),
+    status: text('status', { enum: CHECKOUT_STATUSES }).notNull().default('pending'),
+    /** Stripe's Checkout Session, set once Stripe created it */
+    sessionId: text('session_id'),
+    redirectUrl: text('redirect_url'),
+    /** the subscription it created (once completed) */
+    subscriptionId: uuid('subscription_id').references(() => subscriptions.id),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    expiredAt: timestamp('expired_at', { withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('subscription_checkouts_session_uq').on(t.sessionId),
+    index('subscription_checkouts_user_idx').on(t.organizationId, t.userId, t.planId).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
 export type PlanRow = typeof billingPlans.$inferSelect;
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type ChargeRow = typeof subscriptionCharges.$inferSelect;
 export type TestClockRow = typeof billingTestClocks.$inferSelect;
 export type SeatRow = typeof seatAssignments.$inferSelect;
+export type CheckoutRow = typeof subscriptionCheckouts.$inferSelect;

@@ -7,17 +7,16 @@ import { SubscriptionPaymentSucceeded } from '../commerce.events.js';
 import type { ProviderEvent } from '../payments/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
-import { addDays } from './billing.rules.js';
-import { billingPlans, type ChargeLine, type ChargeTaxLine, subscriptionCharges, subscriptions, type SubscriptionRow, type SubscriptionStatus } from './billing.schema.js';
+import { billingPlans, type ChargeLine, type ChargeTaxLine, subscriptionCharges, subscriptions, type SubscriptionRow } from './billing.schema.js';
 import { Renewals } from './renewals.js';
+import { StripeBilling } from './stripe-billing.service.js';
+import { payloadObject, StripeSubscription, stripeMirror, unix } from './stripe-objects.js';
 
 /*
  * Stripe's subscription webhooks, for subscriptions Stripe bills (`provider_subscription_id` set).
  * The payments module verifies the signature and dedupes event ids; these handlers run inside that
  * transaction, and are idempotent on their own too (a paid invoice is recorded once, by its id).
  */
-
-const unix = z.number().int().transform((s) => new Date(s * 1000));
 
 /** A tax amount: `taxes` / `total_taxes` (API 2025-03-31 and later: tax_behavior) or `tax_amounts` / `total_tax_amounts` (earlier: inclusive). */
 const StripeTaxRate = z.union([z.string(), z.object({ display_name: z.string().nullable().optional(), percentage: z.number().nullable().optional() })]);
@@ -30,10 +29,14 @@ const StripeTax = z.object({
 });
 const StripeDiscountAmount = z.object({ amount: z.number().int().min(0) });
 
+const StripeMetadata = z.record(z.string(), z.string()).nullable().optional();
+
 const StripeInvoice = z.object({
   id: z.string(),
   subscription: z.string().nullable().optional(),
-  parent: z.object({ subscription_details: z.object({ subscription: z.string() }).nullable().optional() }).nullable().optional(),
+  parent: z.object({ subscription_details: z.object({ subscription: z.string(), metadata: StripeMetadata }).nullable().optional() }).nullable().optional(),
+  /** API versions before 2025-03-31: the subscription's metadata */
+  subscription_details: z.object({ metadata: StripeMetadata }).nullable().optional(),
   currency: z.string(),
   amount_paid: z.number().int().min(0),
   billing_reason: z.string().nullable().optional(),
@@ -91,37 +94,13 @@ export function stripeInvoiceCharge(inv: StripeInvoice): { lines: ChargeLine[]; 
   return { lines, taxMinor, taxLines, netMinor: inv.amount_paid - taxMinor, totalMinor: inv.amount_paid };
 }
 
-const StripeSubscription = z.object({
-  id: z.string(),
-  status: z.enum(['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused']),
-  cancel_at_period_end: z.boolean().default(false),
-  canceled_at: unix.nullable().optional(),
-  ended_at: unix.nullable().optional(),
-  current_period_start: unix.optional(),
-  current_period_end: unix.optional(),
-  trial_end: unix.nullable().optional(),
-  items: z.object({ data: z.array(z.object({ current_period_start: unix.optional(), current_period_end: unix.optional() })) }).optional(),
-});
-
-const payloadObject = (e: ProviderEvent) => z.object({ data: z.object({ object: z.unknown() }) }).parse(e.payload).data.object;
-
-const STATUS: Record<z.infer<typeof StripeSubscription>['status'], SubscriptionStatus> = {
-  incomplete: 'past_due',
-  incomplete_expired: 'expired',
-  trialing: 'trialing',
-  active: 'active',
-  past_due: 'past_due',
-  unpaid: 'past_due',
-  paused: 'past_due',
-  canceled: 'canceled',
-};
-
 @Injectable()
 export class BillingWebhooks {
   constructor(
     private readonly events: EventBus,
     private readonly access: BillingAccess,
     private readonly clock: BillingClock,
+    private readonly stripe: StripeBilling,
   ) {}
 
   /** `invoice.paid`: the period is paid; record the charge once and emit SubscriptionPaymentSucceeded. */
@@ -129,8 +108,16 @@ export class BillingWebhooks {
     const inv = StripeInvoice.parse(payloadObject(e));
     const stripeSubId = inv.subscription ?? inv.parent?.subscription_details?.subscription;
     if (!stripeSubId) return; // a one-off invoice: not billing's
-    const sub = await this.lockByProviderId(tx, stripeSubId);
-    if (!sub) return;
+    let sub = await this.lockByProviderId(tx, stripeSubId);
+    if (!sub) {
+      // the first invoice can come before checkout.session.completed: the checkout it names creates the subscription first
+      const checkoutId = inv.parent?.subscription_details?.metadata?.checkoutId ?? inv.subscription_details?.metadata?.checkoutId;
+      if (!checkoutId || !(await this.stripe.subscriptionForCheckout(tx, checkoutId, stripeSubId))) return;
+      sub = await this.lockByProviderId(tx, stripeSubId);
+      if (!sub) return;
+    }
+    // a trial's €0 first invoice pays nothing: the subscription stays trialing and no charge is recorded
+    if (inv.amount_paid === 0 && sub.status === 'trialing') return;
     const key = `stripe:invoice:${inv.id}`;
     const [prior] = await tx.select({ id: subscriptionCharges.id }).from(subscriptionCharges).where(eq(subscriptionCharges.idempotencyKey, key));
     if (prior) return;
@@ -193,25 +180,7 @@ export class BillingWebhooks {
     const sub = await this.lockByProviderId(tx, s.id);
     if (!sub) return;
     const now = this.clock.wall();
-    const status = STATUS[s.status];
-    const start = s.current_period_start ?? s.items?.data[0]?.current_period_start ?? sub.currentPeriodStart;
-    const end = s.current_period_end ?? s.items?.data[0]?.current_period_end ?? sub.currentPeriodEnd;
-    const patch: Partial<SubscriptionRow> = {
-      status,
-      cancelAtPeriodEnd: s.cancel_at_period_end,
-      canceledAt: s.canceled_at ?? (s.cancel_at_period_end ? (sub.canceledAt ?? now) : null),
-      currentPeriodStart: start,
-      currentPeriodEnd: end,
-      trialEnd: s.trial_end ?? sub.trialEnd,
-    };
-    if (status === 'past_due') {
-      patch.pastDueSince = sub.pastDueSince ?? now;
-      patch.graceEndsAt = sub.graceEndsAt ?? addDays(now, this.clock.graceDays);
-    } else {
-      Object.assign(patch, { pastDueSince: null, graceEndsAt: null, nextRetryAt: null, failedAttempts: 0 });
-    }
-    if (status === 'canceled' || status === 'expired') patch.endedAt = s.ended_at ?? sub.endedAt ?? now;
-    const [updated] = await tx.update(subscriptions).set(patch).where(eq(subscriptions.id, sub.id)).returning();
+    const [updated] = await tx.update(subscriptions).set(stripeMirror(sub, s, now, this.clock.graceDays)).where(eq(subscriptions.id, sub.id)).returning();
     await this.sync(tx, updated!, now);
   }
 

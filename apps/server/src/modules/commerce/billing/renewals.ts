@@ -52,6 +52,8 @@ export class Renewals {
       .where(
         and(
           isNull(subscriptions.testClockId),
+          // Stripe bills its own subscriptions; its webhooks move them
+          eq(subscriptions.provider, 'manual'),
           or(
             and(eq(subscriptions.status, 'trialing'), lte(subscriptions.trialEnd, now)),
             and(eq(subscriptions.status, 'active'), lte(subscriptions.currentPeriodEnd, now)),
@@ -70,7 +72,7 @@ export class Renewals {
     const rows = await this.db
       .select({ id: subscriptions.id })
       .from(subscriptions)
-      .where(and(eq(subscriptions.testClockId, clockId), inArray(subscriptions.status, ['trialing', 'active', 'past_due'])));
+      .where(and(eq(subscriptions.testClockId, clockId), eq(subscriptions.provider, 'manual'), inArray(subscriptions.status, ['trialing', 'active', 'past_due'])));
     let moved = 0;
     for (const r of rows) if (await this.advance(r.id)) moved++;
     return moved;

@@ -19,6 +19,7 @@ export function presentSubscription(s: SubscriptionRow, plan: Pick<PlanRow, 'id'
     userId: s.userId,
     customerName: s.customerName,
     customerEmail: s.customerEmail,
+    provider: s.provider,
     kind: s.kind,
     quantity: s.quantity,
     plan: { id: plan.id, name: plan.name, interval: plan.interval },

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { type OrgContext, type RequestContext, requireOrg } from '../../../kernel/auth/index.js';
 import { DB, type Database, type DbOrTx, type Tx } from '../../../kernel/db/index.js';
-import { Conflict, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
+import { Conflict, Forbidden, Invalid, NotFound, Unprocessable } from '../../../kernel/errors/index.js';
 import { decodeCursor, type Page, toPage } from '../../../kernel/http/pagination.js';
 import { CouponsService, type SubscriptionCouponTerms } from '../coupons/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
-import type { BillingAddress, CancelPreview, Charge, ProrationPreview, SubscriptionQuote } from './billing.dto.js';
+import type { BillingAddress, CancelPreview, Charge, ProrationPreview, SubscribePaymentMethod, SubscriptionQuote } from './billing.dto.js';
 import { requireBillingAdmin, requireRefunder, requireSubscriptionAccess } from './billing.policy.js';
 import { addDays, addInterval, prorate, type Proration } from './billing.rules.js';
 import {
@@ -17,6 +17,7 @@ import {
   type ChargeRow,
   type PlanRow,
   subscriptionCharges,
+  subscriptionCheckouts,
   type SubscriptionDiscount,
   subscriptions,
   type SubscriptionKind,
@@ -25,6 +26,7 @@ import {
 import { Charger } from './charger.js';
 import { PlansService } from './plans.service.js';
 import { Renewals } from './renewals.js';
+import { type CheckoutView, presentCheckout, StripeBilling } from './stripe-billing.service.js';
 import { presentCharge, presentSubscription, type SubscriptionView } from './subscription.presenter.js';
 
 interface StartTerms {
@@ -58,6 +60,19 @@ export function discountedCharges(duration: SubscriptionCouponTerms['duration'],
 
 const LIVE = ['trialing', 'active', 'past_due'] as const;
 
+export interface SubscribeBody {
+  planId: string;
+  currency?: string;
+  paymentMethod: z.infer<typeof SubscribePaymentMethod>;
+  billingAddress?: z.infer<typeof BillingAddress>;
+  couponCode?: string;
+}
+
+/** Stripe bills this subscription: changes that would charge here are refused rather than done the manual way. */
+function refuseStripeBilled(sub: SubscriptionRow, what: string): void {
+  if (sub.provider === 'stripe') throw new Conflict(`This subscription is billed by Stripe; ${what} is not taken for it (save a new payment method with Stripe instead).`, 'managed_by_stripe');
+}
+
 function declined(charge: ChargeRow): never {
   throw new Unprocessable(`The payment was declined: ${charge.failureReason ?? charge.declineCode ?? 'unknown reason'}`, 'payment_declined');
 }
@@ -73,26 +88,87 @@ export class SubscriptionsService {
     private readonly renewals: Renewals,
     private readonly plans: PlansService,
     private readonly coupons: CouponsService,
+    private readonly stripe: StripeBilling,
   ) {}
 
-  async subscribe(
-    ctx: RequestContext,
-    body: { planId: string; currency?: string; paymentMethod: { cardNumber: string }; billingAddress?: z.infer<typeof BillingAddress>; couponCode?: string },
-    referralCode: string | null = null,
-  ): Promise<SubscriptionView> {
+  /**
+   * Subscribes the caller: with a test card the subscription starts here (trial, or the first
+   * period charged now); with `stripe_checkout` a Stripe Checkout Session is opened and the
+   * pending checkout is answered (the subscription is created by Stripe's webhook).
+   */
+  async subscribe(ctx: RequestContext, body: SubscribeBody, referralCode: string | null = null): Promise<{ subscription: SubscriptionView } | { checkout: CheckoutView }> {
     const o = requireOrg(ctx);
+    const method = body.paymentMethod;
+    if (method.type === 'stripe_checkout') return { checkout: await this.subscribeWithStripe(o, body, referralCode) };
     return this.db.transaction(async (tx) => {
       const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
-      // one live personal subscription per member and plan, also under concurrent requests
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`billing:${o.actor.userId}:${plan.id}`}))`);
-      const [live] = await tx
-        .select({ id: subscriptions.id })
-        .from(subscriptions)
-        .where(and(eq(subscriptions.userId, o.actor.userId), eq(subscriptions.planId, plan.id), eq(subscriptions.kind, 'personal'), inArray(subscriptions.status, [...LIVE])));
-      if (live) throw new Conflict('You already subscribe to this plan.', 'already_subscribed', { subscriptionId: live.id });
-      const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: body.paymentMethod.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress, couponCode: body.couponCode, referralCode });
-      return presentSubscription(sub, plan);
+      await this.refuseSecond(tx, o, plan);
+      const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: method.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress, couponCode: body.couponCode, referralCode });
+      return { subscription: presentSubscription(sub, plan) };
     });
+  }
+
+  /** One live personal subscription per member and plan, also under concurrent requests (the lock lasts the transaction). */
+  private async refuseSecond(tx: Tx, o: OrgContext, plan: PlanRow): Promise<void> {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`billing:${o.actor.userId}:${plan.id}`}))`);
+    const [live] = await tx
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.userId, o.actor.userId), eq(subscriptions.planId, plan.id), eq(subscriptions.kind, 'personal'), inArray(subscriptions.status, [...LIVE])));
+    if (live) throw new Conflict('You already subscribe to this plan.', 'already_subscribed', { subscriptionId: live.id });
+  }
+
+  /**
+   * Stripe Checkout in `mode: subscription` at the plan's price (and trial). A plan coupon (entered,
+   * or an automatic promotion) priced like the card path is made a Stripe coupon on the session
+   * (StripeBilling.openSession); its use is counted when the checkout completes. A session the
+   * member opened for the same plan, currency and coupon in the last 23 hours is answered again
+   * (Stripe keeps a session open for 24), so a second click never opens a second subscription.
+   */
+  private async subscribeWithStripe(o: OrgContext, body: SubscribeBody, referralCode: string | null): Promise<CheckoutView> {
+    if (!this.stripe.configured) throw new Conflict('Stripe is not configured here; pay by card instead.', 'provider_unavailable');
+    const { checkout, plan } = await this.db.transaction(async (tx) => {
+      const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
+      await this.refuseSecond(tx, o, plan);
+      const { price, trial, coupon, discount } = await this.terms(tx, o, { plan, currency: body.currency, kind: 'personal', quantity: 1, couponCode: body.couponCode }, true);
+      const [open] = await tx
+        .select()
+        .from(subscriptionCheckouts)
+        .where(
+          and(
+            eq(subscriptionCheckouts.organizationId, o.membership.orgId),
+            eq(subscriptionCheckouts.userId, o.actor.userId),
+            eq(subscriptionCheckouts.planId, plan.id),
+            eq(subscriptionCheckouts.currency, price.currency),
+            eq(subscriptionCheckouts.status, 'pending'),
+            isNotNull(subscriptionCheckouts.redirectUrl),
+            gt(subscriptionCheckouts.createdAt, new Date(Date.now() - 23 * 3600_000)),
+            discount ? sql`${subscriptionCheckouts.discount}->>'couponId' = ${discount.couponId}` : isNull(subscriptionCheckouts.discount),
+          ),
+        )
+        .limit(1);
+      if (open) return { checkout: open, plan };
+      const [created] = await tx
+        .insert(subscriptionCheckouts)
+        .values({
+          organizationId: o.membership.orgId,
+          userId: o.actor.userId,
+          customerEmail: o.actor.email,
+          customerName: o.actor.name,
+          planId: plan.id,
+          currency: price.currency,
+          unitAmountMinor: price.amountMinor,
+          trialDays: trial ? plan.trialDays : 0,
+          billingAddress: body.billingAddress ?? null,
+          discount,
+          appliedCoupon: coupon?.applied ?? null,
+          referralCode,
+        })
+        .returning();
+      return { checkout: created!, plan };
+    });
+    if (checkout.redirectUrl) return presentCheckout(checkout);
+    return this.stripe.openSession(checkout, plan);
   }
 
   /**
@@ -302,6 +378,11 @@ export class SubscriptionsService {
   async cancel(ctx: RequestContext, id: string, atPeriodEnd: boolean): Promise<SubscriptionView> {
     return this.mutate(ctx, id, async (tx, sub, plan, now) => {
       if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has already ended.', 'subscription_ended');
+      if (sub.provider === 'stripe') {
+        if (atPeriodEnd && sub.status !== 'past_due') await this.stripe.setCancelAtPeriodEnd(tx, sub, true, now);
+        else await this.stripe.cancelNow(tx, sub, now);
+        return;
+      }
       if (atPeriodEnd && sub.status !== 'past_due') {
         await tx.update(subscriptions).set({ cancelAtPeriodEnd: true, canceledAt: now }).where(eq(subscriptions.id, sub.id));
       } else {
@@ -319,24 +400,39 @@ export class SubscriptionsService {
   async previewCancel(ctx: RequestContext, id: string): Promise<z.infer<typeof CancelPreview>> {
     const { sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
     const now = await this.clock.now(sub.testClockId);
-    const u = LIVE.includes(sub.status as (typeof LIVE)[number]) ? await this.charger.unused(this.db, sub, now) : { refundMinor: 0, remainingSeconds: 0, periodSeconds: 0 };
+    // Stripe-billed: cancelling now refunds nothing here (Stripe's own balance rules apply)
+    const u = LIVE.includes(sub.status as (typeof LIVE)[number]) && sub.provider !== 'stripe' ? await this.charger.unused(this.db, sub, now) : { refundMinor: 0, remainingSeconds: 0, periodSeconds: 0 };
     return { currency: sub.currency, basis: 'seconds', remainingSeconds: u.remainingSeconds, periodSeconds: u.periodSeconds, refundMinor: u.refundMinor };
   }
 
   /** Undoes a cancellation at period end. */
   async resume(ctx: RequestContext, id: string): Promise<SubscriptionView> {
-    return this.mutate(ctx, id, async (tx, sub) => {
+    return this.mutate(ctx, id, async (tx, sub, _plan, now) => {
       if (!sub.cancelAtPeriodEnd || (sub.status !== 'active' && sub.status !== 'trialing')) {
         throw new Conflict('Only a subscription set to cancel at period end can be resumed.', 'not_canceling');
       }
+      if (sub.provider === 'stripe') return void (await this.stripe.setCancelAtPeriodEnd(tx, sub, false, now));
       await tx.update(subscriptions).set({ cancelAtPeriodEnd: false, canceledAt: null }).where(eq(subscriptions.id, sub.id));
     });
   }
 
-  /** Saves a new card; a past-due subscription is charged with it at once (a decline saves nothing). */
-  async updatePaymentMethod(ctx: RequestContext, id: string, cardNumber: string): Promise<SubscriptionView> {
-    return this.mutate(ctx, id, async (tx, sub, plan, now) => {
+  /**
+   * Saves a new card; a past-due subscription is charged with it at once (a decline saves nothing).
+   * A Stripe-billed subscription takes `stripe_checkout` instead: its subscriber is sent to a Stripe
+   * setup page, and the webhook makes the saved method the subscription's default.
+   */
+  async updatePaymentMethod(ctx: RequestContext, id: string, method: z.infer<typeof SubscribePaymentMethod>): Promise<{ subscription: SubscriptionView } | { redirect: { redirectUrl: string } }> {
+    if (method.type === 'stripe_checkout') {
+      const { ctx: o, sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
       if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has ended; subscribe again instead.', 'subscription_ended');
+      if (sub.provider !== 'stripe') throw new Conflict('This subscription is charged here with a test card; enter a card number instead.', 'not_stripe_billed');
+      if (sub.userId !== o.actor.userId) throw new Forbidden('Only the subscriber can save a payment method with Stripe.', 'not_subscriber');
+      return { redirect: await this.stripe.paymentMethodSession(sub) };
+    }
+    const { cardNumber } = method;
+    const subscription = await this.mutate(ctx, id, async (tx, sub, plan, now) => {
+      if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has ended; subscribe again instead.', 'subscription_ended');
+      refuseStripeBilled(sub, 'a test card');
       if (sub.status === 'past_due') {
         const { charge } = await this.charger.charge(tx, sub, plan, {
           reason: 'retry',
@@ -353,6 +449,7 @@ export class SubscriptionsService {
       }
       await tx.update(subscriptions).set({ cardNumber, cardLast4: cardNumber.slice(-4) }).where(eq(subscriptions.id, sub.id));
     });
+    return { subscription };
   }
 
   async previewChange(ctx: RequestContext, id: string, planId: string): Promise<z.infer<typeof ProrationPreview>> {
@@ -364,11 +461,20 @@ export class SubscriptionsService {
     return this.presentChange(sub, from, to, c);
   }
 
-  /** Changes plan: upgrades are charged the prorated difference at once; downgrades leave account credit. */
+  /**
+   * Changes plan: upgrades are charged the prorated difference at once; downgrades leave account
+   * credit. A Stripe-billed subscription changes through Stripe (StripeBilling.changePlan), which
+   * prorates by its own rules (the preview is then an estimate).
+   */
   async changePlan(ctx: RequestContext, id: string, planId: string): Promise<SubscriptionView> {
     return this.mutate(ctx, id, async (tx, sub, from, now, o) => {
       const to = await this.plans.find(tx, o.membership.orgId, planId);
       const c = this.computeChange(sub, from, to, now);
+      if (sub.provider === 'stripe') {
+        // Stripe prorates and invoices the change itself; nothing is charged or credited here
+        await this.stripe.changePlan(tx, sub, to, c.unitMinor, now);
+        return to;
+      }
       const patch: Partial<SubscriptionRow> = { planId: to.id, unitAmountMinor: c.unitMinor };
       if (c.newPeriodEnd) Object.assign(patch, { currentPeriodStart: now, currentPeriodEnd: c.newPeriodEnd, billingAnchorDay: now.getUTCDate() });
       if (c.proration && c.proration.netMinor > 0) {

@@ -59,6 +59,7 @@ export class StripeEventsService {
   /** The buyer never paid in the session: the order fails and its coupon uses are given back. */
   async sessionExpired(tx: Tx, e: ProviderEvent): Promise<void> {
     const session = (e.payload as Stripe.CheckoutSessionExpiredEvent).data.object;
+    if (session.mode === 'subscription') return; // a subscription checkout: billing's
     const [row] = await tx.select().from(orders).where(and(eq(orders.providerPaymentId, session.id), eq(orders.provider, 'stripe')));
     if (!row) return void this.log.warn(`checkout.session.expired ${session.id}: no order of ours`);
     await this.orders.markFailed(tx, row.id, row.failureCode ?? 'expired', row.failureReason ?? 'The Stripe checkout expired before it was paid.');
