@@ -53,6 +53,14 @@ function startFakeStripe(): Promise<number> {
       if (req.method === 'GET' && setupMatch) {
         return send(200, { id: setupMatch[1], object: 'setup_intent', status: 'succeeded', payment_method: { id: `pm_${setupMatch[1]}`, object: 'payment_method', card: { last4: '4444' } } });
       }
+      const paymentsOf = /^\/v1\/invoice_payments\?(.*)$/.exec(req.url ?? '');
+      if (req.method === 'GET' && paymentsOf) {
+        const inv = new URLSearchParams(paymentsOf[1]).get('invoice');
+        return send(200, { object: 'list', has_more: false, url: '/v1/invoice_payments', data: [{ id: `inpay_${inv}`, object: 'invoice_payment', invoice: inv, status: 'paid', payment: { type: 'payment_intent', payment_intent: `pi_for_${inv}` } }] });
+      }
+      if (req.method === 'POST' && req.url === '/v1/refunds') {
+        return send(200, { id: `re_test_${seen.length}`, object: 'refund', status: 'succeeded', amount: Number(form.get('amount')), payment_intent: form.get('payment_intent') });
+      }
       if (req.method === 'POST' && req.url === '/v1/products') {
         return send(200, { id: `prod_test_${seen.length}`, object: 'product', name: form.get('name') });
       }
@@ -257,6 +265,18 @@ describe('subscribing through Stripe Checkout', () => {
       [sub!.id],
     );
     expect(entries).toEqual([{ amount_minor: 380, status: 'pending', affiliate_user_id: affiliate.userId }]);
+
+    // an admin refund of that invoice goes to Stripe through the PaymentIntent that paid it, and claws the commission back
+    const [charge] = await t.query<{ id: string }>("SELECT id FROM subscription_charges WHERE idempotency_key = 'stripe:invoice:in_ref_1'");
+    const refunded = ok(await t.http('POST', `/api/v1/subscriptions/${sub!.id}/charges/${charge!.id}/refund`, { as: owner, headers: { ...owner.h(), 'idempotency-key': idem() }, body: {} }));
+    expect(refunded.body.refundedMinor).toBe(1900);
+    const call = seen.filter((x) => x.path === 'POST /v1/refunds').at(-1)!;
+    expect(call.form.get('payment_intent')).toBe('pi_for_in_ref_1');
+    expect(call.form.get('amount')).toBe('1900');
+    expect(seen.some((x) => x.path.startsWith('GET /v1/invoice_payments?') && x.path.includes('invoice=in_ref_1'))).toBe(true);
+    await t.drain();
+    const [after] = await t.query<{ status: string; clawed_back_minor: number }>('SELECT e.status, e.clawed_back_minor FROM commission_entries e WHERE e.source_id = $1', [charge!.id]);
+    expect(after).toEqual({ status: 'reversed', clawed_back_minor: 380 });
   });
 
   it('a trial session completes as a trialing subscription with access', async () => {

@@ -99,14 +99,27 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
+  /** The PaymentIntent (or, without one, the charge) that paid a Stripe invoice. */
+  private async invoicePayment(invoiceId: string): Promise<{ payment_intent: string } | { charge: string } | null> {
+    const payments = await this.stripe.invoicePayments.list({ invoice: invoiceId, status: 'paid', limit: 10 });
+    for (const p of payments.data) {
+      const pi = p.payment.payment_intent;
+      if (pi) return { payment_intent: typeof pi === 'string' ? pi : pi.id };
+      const ch = p.payment.charge;
+      if (ch) return { charge: typeof ch === 'string' ? ch : ch.id };
+    }
+    return null;
+  }
+
   async refund(input: RefundInput): Promise<RefundOutcome> {
     if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new RangeError('amountMinor must be a positive integer');
-    if (!input.providerPaymentId.startsWith('pi_')) return { status: 'failed', providerRefundId: null, reason: 'Not a Stripe PaymentIntent (the payment may still be pending).' };
+    const id = input.providerPaymentId;
+    if (!id.startsWith('pi_') && !id.startsWith('in_')) return { status: 'failed', providerRefundId: null, reason: 'Not a Stripe PaymentIntent or invoice (the payment may still be pending).' };
     try {
-      const r = await this.stripe.refunds.create(
-        { payment_intent: input.providerPaymentId, amount: input.amountMinor, metadata: { reference: input.reference } },
-        { idempotencyKey: input.idempotencyKey },
-      );
+      // a subscription invoice Stripe billed is refunded through the payment that paid it
+      const paidBy = id.startsWith('in_') ? await this.invoicePayment(id) : { payment_intent: id };
+      if (!paidBy) return { status: 'failed', providerRefundId: null, reason: 'Stripe has no paid payment for this invoice.' };
+      const r = await this.stripe.refunds.create({ ...paidBy, amount: input.amountMinor, metadata: { reference: input.reference } }, { idempotencyKey: input.idempotencyKey });
       if (r.status === 'failed' || r.status === 'canceled') return { status: 'failed', providerRefundId: r.id, reason: r.failure_reason ?? `The refund is ${r.status}.` };
       return { status: 'succeeded', providerRefundId: r.id };
     } catch (e) {
