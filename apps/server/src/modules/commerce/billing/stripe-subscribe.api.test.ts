@@ -385,11 +385,21 @@ describe('managing a Stripe-billed subscription', () => {
     expect(resumed).toMatchObject({ status: 'active', cancelAtPeriodEnd: false, canceledAt: null });
     expect(seen.filter((s) => s.path === 'POST /v1/subscriptions/sub_manage_1').at(-1)!.form.get('cancel_at_period_end')).toBe('false');
 
+    // Stripe paid the current period, half of it is left: cancelling now refunds the unused half through the invoice's payment
+    const t0 = unix(new Date());
+    const invoice = { id: 'in_manage_1', object: 'invoice', subscription: 'sub_manage_1', currency: 'usd', amount_paid: 1900, billing_reason: 'subscription_cycle', status_transitions: { paid_at: t0 - 15 * DAY }, lines: { data: [{ description: 'Monthly studio', amount: 1900, period: { start: t0 - 15 * DAY, end: t0 + 15 * DAY } }] } };
+    ok(await post(event('invoice.paid', invoice)));
     const preview = ok(await t.http('GET', `/api/v1/subscriptions/${id}/cancel-preview`, { as: member, headers: member.h() })).body;
-    expect(preview.refundMinor).toBe(0);
+    expect(preview.refundMinor).toBeGreaterThanOrEqual(945);
+    expect(preview.refundMinor).toBeLessThanOrEqual(950);
     const now = ok(await t.http('POST', `/api/v1/subscriptions/${id}/cancel`, { as: member, headers: member.h(), body: { atPeriodEnd: false } })).body;
     expect(now).toMatchObject({ status: 'canceled', hasAccess: false });
     expect(seen.some((s) => s.path === 'DELETE /v1/subscriptions/sub_manage_1')).toBe(true);
+    const refund = seen.filter((s) => s.path === 'POST /v1/refunds').at(-1)!;
+    expect(refund.form.get('payment_intent')).toBe('pi_for_in_manage_1');
+    const [charge] = await t.query<{ refunded_minor: number }>("SELECT refunded_minor FROM subscription_charges WHERE idempotency_key = 'stripe:invoice:in_manage_1'");
+    expect(charge!.refunded_minor).toBe(Number(refund.form.get('amount')));
+    expect(Math.abs(charge!.refunded_minor - preview.refundMinor)).toBeLessThanOrEqual(2);
     expect(await enrollmentStatus(t, member.userId, course.id)).not.toBe('active');
   });
 

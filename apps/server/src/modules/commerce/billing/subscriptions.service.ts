@@ -380,7 +380,11 @@ export class SubscriptionsService {
       if (!LIVE.includes(sub.status as (typeof LIVE)[number])) throw new Conflict('This subscription has already ended.', 'subscription_ended');
       if (sub.provider === 'stripe') {
         if (atPeriodEnd && sub.status !== 'past_due') await this.stripe.setCancelAtPeriodEnd(tx, sub, true, now);
-        else await this.stripe.cancelNow(tx, sub, now);
+        else {
+          // the unused time of what Stripe charged comes back like a card's (refunded through the invoice's payment; Stripe's cancel does not prorate)
+          await this.charger.refundUnused(tx, sub, now);
+          await this.stripe.cancelNow(tx, sub, now);
+        }
         return;
       }
       if (atPeriodEnd && sub.status !== 'past_due') {
@@ -400,8 +404,7 @@ export class SubscriptionsService {
   async previewCancel(ctx: RequestContext, id: string): Promise<z.infer<typeof CancelPreview>> {
     const { sub } = requireSubscriptionAccess(ctx, await this.row(this.db, id));
     const now = await this.clock.now(sub.testClockId);
-    // Stripe-billed: cancelling now refunds nothing here (Stripe's own balance rules apply)
-    const u = LIVE.includes(sub.status as (typeof LIVE)[number]) && sub.provider !== 'stripe' ? await this.charger.unused(this.db, sub, now) : { refundMinor: 0, remainingSeconds: 0, periodSeconds: 0 };
+    const u = LIVE.includes(sub.status as (typeof LIVE)[number]) ? await this.charger.unused(this.db, sub, now) : { refundMinor: 0, remainingSeconds: 0, periodSeconds: 0 };
     return { currency: sub.currency, basis: 'seconds', remainingSeconds: u.remainingSeconds, periodSeconds: u.periodSeconds, refundMinor: u.refundMinor };
   }
 
