@@ -186,6 +186,36 @@ export class StripeBilling {
     await tx.update(subscriptions).set({ cardLast4: last4 }).where(eq(subscriptions.id, sub.id));
   }
 
+  /**
+   * Before a member subscribes to `planId` another way (a card): their open Stripe checkouts for
+   * the plan are expired at Stripe and closed here, so Stripe cannot also start a subscription. A
+   * session the member already paid in is 409 payment_in_progress (its webhook subscribes them).
+   */
+  async closeOpenCheckouts(tx: Tx, organizationId: string, userId: string, planId: string): Promise<void> {
+    const open = await tx
+      .select()
+      .from(subscriptionCheckouts)
+      .where(and(eq(subscriptionCheckouts.organizationId, organizationId), eq(subscriptionCheckouts.userId, userId), eq(subscriptionCheckouts.planId, planId), eq(subscriptionCheckouts.status, 'pending')))
+      .for('update');
+    for (const checkout of open) {
+      // (without Stripe configured no webhook can complete it either: it is only closed here)
+      if (checkout.sessionId && this.configured) {
+        const stripe = this.client();
+        const id = checkout.sessionId;
+        const status = await this.call(async () => {
+          try {
+            return (await stripe.checkout.sessions.expire(id, {}, { idempotencyKey: `expire:${id}` })).status;
+          } catch (err) {
+            if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
+            return (await stripe.checkout.sessions.retrieve(id)).status;
+          }
+        });
+        if (status !== 'expired') throw new Conflict('You have just paid for this plan on Stripe; your subscription appears once Stripe confirms it.', 'payment_in_progress');
+      }
+      await tx.update(subscriptionCheckouts).set({ status: 'expired', expiredAt: new Date(), updatedAt: new Date() }).where(eq(subscriptionCheckouts.id, checkout.id));
+    }
+  }
+
   /** `checkout.session.expired`: the member never paid; the pending checkout is closed. */
   async sessionExpired(tx: Tx, e: ProviderEvent): Promise<void> {
     const session = StripeCheckoutSession.parse(payloadObject(e));

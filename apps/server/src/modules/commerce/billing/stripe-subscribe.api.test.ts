@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member, observe } from '../../learning/enrollment/enrollment.fixtures.js';
 import { createCoupon } from '../commerce.fixtures.js';
 import { SubscriptionPaymentSucceeded } from '../commerce.events.js';
-import { createPlan, enrollmentStatus, idem, ok } from './billing.fixtures.js';
+import { createPlan, enrollmentStatus, idem, ok, subscribe } from './billing.fixtures.js';
 
 /*
  * Subscribing through Stripe Checkout (mode: subscription). Stripe's API is a local HTTP server
@@ -25,6 +25,8 @@ interface Seen {
 const seen: Seen[] = [];
 /** Stripe's subscriptions as the fake API holds them (the test sets them up as Stripe would after a checkout) */
 const stripeSubs = new Map<string, Record<string, unknown>>();
+/** sessions the member paid in (Stripe refuses to expire them) */
+const paidSessions = new Set<string>();
 let api: Server;
 let t: TestApp;
 let owner: Member;
@@ -60,6 +62,15 @@ function startFakeStripe(): Promise<number> {
       }
       if (req.method === 'POST' && req.url === '/v1/refunds') {
         return send(200, { id: `re_test_${seen.length}`, object: 'refund', status: 'succeeded', amount: Number(form.get('amount')), payment_intent: form.get('payment_intent') });
+      }
+      const sessionMatch = /^\/v1\/checkout\/sessions\/(cs_[A-Za-z0-9_]+)(\/expire)?$/.exec(req.url ?? '');
+      if (sessionMatch) {
+        const id = sessionMatch[1]!;
+        if (paidSessions.has(id)) {
+          if (sessionMatch[2]) return send(400, { error: { type: 'invalid_request_error', message: 'Only Checkout Sessions with a status in ["open"] can be expired.' } });
+          return send(200, { id, object: 'checkout.session', mode: 'subscription', status: 'complete' });
+        }
+        return send(200, { id, object: 'checkout.session', mode: 'subscription', status: sessionMatch[2] ? 'expired' : 'open' });
       }
       if (req.method === 'POST' && req.url === '/v1/products') {
         return send(200, { id: `prod_test_${seen.length}`, object: 'product', name: form.get('name') });
@@ -370,6 +381,30 @@ describe('subscribing through Stripe Checkout', () => {
     expect(await subsOf(member)).toHaveLength(0);
     const next = ok(await subscribeStripe(member, planId), 202).body;
     expect(next.checkoutId).not.toBe(c.checkoutId);
+  });
+});
+
+describe('paying by card while a Stripe checkout is open', () => {
+  it('expires the open session at Stripe and closes it, then subscribes by card; a session already paid in is 409 and nothing is charged', async () => {
+    const member = await addMember(t, owner.orgId, 'learner');
+    const c = ok(await subscribeStripe(member, planId), 202).body;
+    const { session_id } = await sessionOf(c.checkoutId);
+    const card = ok(await subscribe(t, member, planId), 201).body;
+    expect(card).toMatchObject({ status: 'active', provider: 'manual' });
+    expect(seen.filter((s) => s.path === `POST /v1/checkout/sessions/${session_id}/expire`)).toHaveLength(1);
+    expect(await sessionOf(c.checkoutId)).toMatchObject({ status: 'expired', subscription_id: null });
+
+    const payer = await addMember(t, owner.orgId, 'learner');
+    const p = ok(await subscribeStripe(payer, planId), 202).body;
+    const paid = await sessionOf(p.checkoutId);
+    paidSessions.add(paid.session_id);
+    const refused = await subscribe(t, payer, planId);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body.code).toBe('payment_in_progress');
+    expect(await subsOf(payer)).toHaveLength(0);
+    expect(await count(t, 'SELECT count(*) AS n FROM subscription_charges c JOIN subscriptions s ON s.id = c.subscription_id WHERE s.user_id = $1', [payer.userId])).toBe(0);
+    expect(await sessionOf(p.checkoutId)).toMatchObject({ status: 'pending' });
   });
 });
 

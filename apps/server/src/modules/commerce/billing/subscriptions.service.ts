@@ -103,6 +103,7 @@ export class SubscriptionsService {
     return this.db.transaction(async (tx) => {
       const plan = await this.plans.find(tx, o.membership.orgId, body.planId);
       await this.refuseSecond(tx, o, plan);
+      await this.stripe.closeOpenCheckouts(tx, o.membership.orgId, o.actor.userId, plan.id);
       const sub = await this.start(tx, o, { plan, currency: body.currency, cardNumber: method.cardNumber, kind: 'personal', quantity: 1, billingAddress: body.billingAddress, couponCode: body.couponCode, referralCode });
       return { subscription: presentSubscription(sub, plan) };
     });
