@@ -8,6 +8,7 @@ import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, ServiceUnavailable } from '../../../kernel/errors/index.js';
 import { type ProviderEvent, STRIPE_CLIENT, type StripeClient } from '../payments/index.js';
 import { CouponsService } from '../coupons/index.js';
+import { TaxService } from '../tax/index.js';
 import { BillingAccess } from './billing-access.js';
 import { BillingClock } from './billing-clock.js';
 import type { SubscriptionCheckout } from './billing.dto.js';
@@ -63,6 +64,7 @@ export class StripeBilling {
     private readonly access: BillingAccess,
     private readonly clock: BillingClock,
     private readonly coupons: CouponsService,
+    private readonly tax: TaxService,
   ) {}
 
   get configured(): boolean {
@@ -85,6 +87,17 @@ export class StripeBilling {
     let session: Stripe.Checkout.Session;
     try {
       const coupon = checkout.discount ? await stripe.coupons.create(stripeCouponOf(checkout, plan), { idempotencyKey: `subscription-checkout:${checkout.id}:coupon` }) : null;
+      // our rate for the billing country/region, as a Stripe tax rate on every invoice of the subscription
+      const country = checkout.billingAddress?.country;
+      const region = checkout.billingAddress?.region ?? '';
+      const rate = country ? await this.tax.rateFor(checkout.organizationId, country, region) : null;
+      const taxRate =
+        rate && rate.rateBasisPoints > 0
+          ? await stripe.taxRates.create(
+              { display_name: rate.label, percentage: rate.rateBasisPoints / 100, inclusive: rate.inclusive, country, ...(region ? { state: region } : {}), metadata: { organizationId: checkout.organizationId } },
+              { idempotencyKey: `subscription-checkout:${checkout.id}:tax` },
+            )
+          : null;
       session = await stripe.checkout.sessions.create(
         {
           mode: 'subscription',
@@ -96,7 +109,7 @@ export class StripeBilling {
               price_data: { currency: checkout.currency.toLowerCase(), unit_amount: checkout.unitAmountMinor, recurring: { interval: plan.interval }, product_data: { name: plan.name } },
             },
           ],
-          subscription_data: { metadata, ...(checkout.trialDays > 0 ? { trial_period_days: checkout.trialDays } : {}) },
+          subscription_data: { metadata, ...(checkout.trialDays > 0 ? { trial_period_days: checkout.trialDays } : {}), ...(taxRate ? { default_tax_rates: [taxRate.id] } : {}) },
           ...(coupon ? { discounts: [{ coupon: coupon.id }] } : {}),
           metadata,
           // the page waits for the subscription to this plan to appear (the webhook creates it)

@@ -72,6 +72,9 @@ function startFakeStripe(): Promise<number> {
         }
         return send(200, { id, object: 'checkout.session', mode: 'subscription', status: sessionMatch[2] ? 'expired' : 'open' });
       }
+      if (req.method === 'POST' && req.url === '/v1/tax_rates') {
+        return send(200, { id: `txr_test_${seen.length}`, object: 'tax_rate', display_name: form.get('display_name'), percentage: Number(form.get('percentage')), inclusive: form.get('inclusive') === 'true', country: form.get('country'), active: true });
+      }
       if (req.method === 'POST' && req.url === '/v1/products') {
         return send(200, { id: `prod_test_${seen.length}`, object: 'product', name: form.get('name') });
       }
@@ -288,6 +291,22 @@ describe('subscribing through Stripe Checkout', () => {
     await t.drain();
     const [after] = await t.query<{ status: string; clawed_back_minor: number }>('SELECT e.status, e.clawed_back_minor FROM commission_entries e WHERE e.source_id = $1', [charge!.id]);
     expect(after).toEqual({ status: 'reversed', clawed_back_minor: 380 });
+  });
+
+  it("the billing country's tax rate is a Stripe tax rate on every invoice of the subscription; no rate, no tax", async () => {
+    ok(await t.http('POST', '/api/v1/tax-rates', { as: owner, headers: owner.h(), body: { country: 'PT', label: 'IVA', rateBasisPoints: 2300 } }), 201);
+    const member = await addMember(t, owner.orgId, 'learner');
+    ok(await subscribeStripe(member, planId, { billingAddress: { country: 'PT' } }), 202);
+    const rate = seen.filter((s) => s.path === 'POST /v1/tax_rates').at(-1)!;
+    expect(Object.fromEntries(['display_name', 'percentage', 'inclusive', 'country'].map((k) => [k, rate.form.get(k)]))).toEqual({ display_name: 'IVA', percentage: '23', inclusive: 'false', country: 'PT' });
+    const session = seen.filter((s) => s.path === 'POST /v1/checkout/sessions').at(-1)!;
+    expect(session.form.get('subscription_data[default_tax_rates][0]')).toMatch(/^txr_test_\d+$/);
+
+    const untaxed = await addMember(t, owner.orgId, 'learner');
+    const rates = seen.filter((s) => s.path === 'POST /v1/tax_rates').length;
+    ok(await subscribeStripe(untaxed, planId, { billingAddress: { country: 'JP' } }), 202);
+    expect(seen.filter((s) => s.path === 'POST /v1/tax_rates')).toHaveLength(rates);
+    expect(seen.filter((s) => s.path === 'POST /v1/checkout/sessions').at(-1)!.form.get('subscription_data[default_tax_rates][0]')).toBeNull();
   });
 
   it('a trial session completes as a trialing subscription with access', async () => {
