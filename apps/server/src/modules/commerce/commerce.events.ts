@@ -119,7 +119,8 @@ export const SubscriptionChargeRefunded = defineEvent(
     amountMinor: z.number().int().min(1),
     /** true when this refund leaves nothing of the charge unrefunded */
     full: z.boolean(),
-    reason: z.enum(['cancel', 'admin']),
+    /** cancel: the unused time of a cancel now; admin: an admin's refund here; provider: refunded at the provider (Stripe's dashboard) */
+    reason: z.enum(['cancel', 'admin', 'provider']),
     refundedAt: z.iso.datetime({ offset: true }),
   }),
 );

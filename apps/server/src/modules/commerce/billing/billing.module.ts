@@ -68,5 +68,6 @@ export class BillingModule implements OnModuleInit {
     // subscribing through Stripe Checkout (mode: subscription); orders take the payment-mode sessions
     this.router.on('checkout.session.completed', (tx, e) => this.stripeBilling.sessionCompleted(tx, e));
     this.router.on('checkout.session.expired', (tx, e) => this.stripeBilling.sessionExpired(tx, e));
+    this.router.on('charge.refunded', (tx, e) => this.stripeBilling.chargeRefunded(tx, e));
   }
 }

@@ -193,6 +193,15 @@ export class Charger {
     if (!provider) throw new Conflict(`The ${sub.provider} payment provider is not configured, so this charge cannot be refunded here.`, 'provider_unavailable');
     const outcome = await provider.refund({ providerPaymentId: charge.providerPaymentId!, amountMinor: r.amountMinor, currency: charge.currency, idempotencyKey: r.idempotencyKey, reference: sub.id });
     if (outcome.status !== 'succeeded') throw new Unprocessable(`The payment provider refused the refund: ${outcome.reason}`, 'refund_failed');
+    return this.recordRefund(tx, sub, charge, r);
+  }
+
+  /**
+   * Records `amountMinor` more refunded on the charge and emits SubscriptionChargeRefunded, in the
+   * caller's transaction (which holds the subscription's row lock): after our own refund through
+   * the provider, or for one made at the provider (Stripe's charge.refunded).
+   */
+  async recordRefund(tx: Tx, sub: SubscriptionRow, charge: ChargeRow, r: { amountMinor: number; reason: 'cancel' | 'admin' | 'provider'; at: Date }): Promise<ChargeRow> {
     const [updated] = await tx
       .update(subscriptionCharges)
       .set({ refundedMinor: sql`${subscriptionCharges.refundedMinor} + ${r.amountMinor}`, updatedAt: new Date() })

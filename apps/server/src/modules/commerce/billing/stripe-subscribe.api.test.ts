@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { addMember, buildCourse, type BuiltCourse, count, createOrg, type Member, observe } from '../../learning/enrollment/enrollment.fixtures.js';
 import { createCoupon } from '../commerce.fixtures.js';
-import { SubscriptionPaymentSucceeded } from '../commerce.events.js';
+import { SubscriptionChargeRefunded, SubscriptionPaymentSucceeded } from '../commerce.events.js';
 import { createPlan, enrollmentStatus, idem, ok, subscribe } from './billing.fixtures.js';
 
 /*
@@ -35,6 +35,7 @@ let course: BuiltCourse;
 let planId: string;
 let trialPlanId: string;
 let paid: { subscriptionId: string; reason: string; totalMinor: number }[];
+let refundEvents: { chargeId: string; amountMinor: number; reason: string; full: boolean }[];
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 const DAY = 86400;
@@ -57,7 +58,8 @@ function startFakeStripe(): Promise<number> {
       }
       const paymentsOf = /^\/v1\/invoice_payments\?(.*)$/.exec(req.url ?? '');
       if (req.method === 'GET' && paymentsOf) {
-        const inv = new URLSearchParams(paymentsOf[1]).get('invoice');
+        const q = new URLSearchParams(paymentsOf[1]);
+        const inv = q.get('invoice') ?? q.get('payment[payment_intent]')?.replace(/^pi_for_/, '') ?? null;
         return send(200, { object: 'list', has_more: false, url: '/v1/invoice_payments', data: [{ id: `inpay_${inv}`, object: 'invoice_payment', invoice: inv, status: 'paid', payment: { type: 'payment_intent', payment_intent: `pi_for_${inv}` } }] });
       }
       if (req.method === 'POST' && req.url === '/v1/refunds') {
@@ -166,6 +168,7 @@ beforeAll(async () => {
   const port = await startFakeStripe();
   t = await createTestApp({ STRIPE_SECRET_KEY: 'sk_test_subs', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_URL: `http://127.0.0.1:${port}`, BILLING_TEST_CLOCKS: 'false' });
   paid = observe(t, SubscriptionPaymentSucceeded, 'stripe-subscribe-paid');
+  refundEvents = observe(t, SubscriptionChargeRefunded, 'stripe-subscribe-refunded');
   owner = await createOrg(t, 'Stripe Subscriptions');
   stranger = await createOrg(t, 'Elsewhere');
   course = await buildCourse(t, owner, { title: 'Watercolour', isFree: false });
@@ -455,6 +458,37 @@ describe('managing a Stripe-billed subscription', () => {
     expect(charge!.refunded_minor).toBe(Number(refund.form.get('amount')));
     expect(Math.abs(charge!.refunded_minor - preview.refundMinor)).toBeLessThanOrEqual(2);
     expect(await enrollmentStatus(t, member.userId, course.id)).not.toBe('active');
+  });
+
+  it("a refund made on Stripe's dashboard (charge.refunded of the invoice's payment) is recorded once, cumulatively; our own refund's echo changes nothing", async () => {
+    const { id } = await stripeSubscriber('sub_dash_1');
+    const t0 = unix(new Date());
+    ok(await post(event('invoice.paid', { id: 'in_dash_1', object: 'invoice', subscription: 'sub_dash_1', currency: 'usd', amount_paid: 1900, billing_reason: 'subscription_cycle', status_transitions: { paid_at: t0 }, lines: { data: [{ description: 'Monthly studio', amount: 1900, period: { start: t0, end: t0 + 30 * DAY } }] } })));
+    const refunded = (amount: number) => event('charge.refunded', { id: 'ch_dash_1', object: 'charge', payment_intent: 'pi_for_in_dash_1', amount: 1900, amount_refunded: amount, metadata: {}, refunds: { object: 'list', data: [{ id: `re_dash_${amount}`, object: 'refund', created: t0 }] } });
+    const charge = async () => (await t.query<{ id: string; refunded_minor: number }>("SELECT id, refunded_minor FROM subscription_charges WHERE idempotency_key = 'stripe:invoice:in_dash_1'"))[0]!;
+    const before = refundEvents.length;
+    ok(await post(refunded(500)));
+    expect((await charge()).refunded_minor).toBe(500);
+    ok(await post(refunded(500))); // another event, the same total: nothing more
+    expect((await charge()).refunded_minor).toBe(500);
+    // an admin's refund here, then Stripe's echo of it
+    ok(await t.http('POST', `/api/v1/subscriptions/${id}/charges/${(await charge()).id}/refund`, { as: owner, headers: { ...owner.h(), 'idempotency-key': idem() }, body: { amountMinor: 400 } }));
+    ok(await post(refunded(900)));
+    expect((await charge()).refunded_minor).toBe(900);
+    ok(await post(refunded(1900)));
+    expect((await charge()).refunded_minor).toBe(1900);
+    await t.drain();
+    const chargeId = (await charge()).id;
+    const mine = refundEvents.slice(before).filter((r) => r.chargeId === chargeId);
+    expect(mine.map((r) => [r.amountMinor, r.reason, r.full])).toEqual([
+      [500, 'provider', false],
+      [400, 'admin', false],
+      [1000, 'provider', true],
+    ]);
+    // an order's payment is orders' business: billing does not look it up
+    const lookups = seen.filter((x) => x.path.startsWith('GET /v1/invoice_payments?')).length;
+    ok(await post(event('charge.refunded', { id: 'ch_order_1', object: 'charge', payment_intent: 'pi_order_1', amount: 1000, amount_refunded: 1000, metadata: { orderId: '0190a0a0-0000-7000-8000-000000000000' } })));
+    expect(seen.filter((x) => x.path.startsWith('GET /v1/invoice_payments?'))).toHaveLength(lookups);
   });
 
   it('change of plan goes through Stripe (new price on the item, prorated and invoiced by Stripe); nothing is charged here', async () => {
