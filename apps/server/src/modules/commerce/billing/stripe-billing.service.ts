@@ -205,9 +205,20 @@ export class StripeBilling {
     const pm = si.payment_method;
     if (!pm) return void this.log.warn(`setup intent ${si.id}: no payment method`);
     const pmId = typeof pm === 'string' ? pm : pm.id;
-    await stripe.subscriptions.update(stripeSubscriptionId, { default_payment_method: pmId }, { idempotencyKey: `sub:${sub.id}:default-payment-method:${session.id}` });
+    const updated = await stripe.subscriptions.update(stripeSubscriptionId, { default_payment_method: pmId }, { idempotencyKey: `sub:${sub.id}:default-payment-method:${session.id}` });
     const last4 = typeof pm === 'string' ? null : (pm.card?.last4 ?? null);
     await tx.update(subscriptions).set({ cardLast4: last4 }).where(eq(subscriptions.id, sub.id));
+    // past due: the open invoice is paid with the new method at once, as a new card is charged here (its invoice.paid then recovers the subscription)
+    const open = typeof updated.latest_invoice === 'string' ? updated.latest_invoice : (updated.latest_invoice?.id ?? null);
+    if (sub.status === 'past_due' && open) {
+      try {
+        await stripe.invoices.pay(open, { payment_method: pmId }, { idempotencyKey: `sub:${sub.id}:pay-open-invoice:${session.id}` });
+      } catch (err) {
+        // declined or already paid: Stripe's own retries go on with the new default method
+        if (!(err instanceof Stripe.errors.StripeCardError || err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
+        this.log.warn(`invoice ${open} of subscription ${sub.id} not paid with the new payment method: ${err.message}`);
+      }
+    }
   }
 
   /**

@@ -77,6 +77,8 @@ function startFakeStripe(): Promise<number> {
       if (req.method === 'POST' && req.url === '/v1/tax_rates') {
         return send(200, { id: `txr_test_${seen.length}`, object: 'tax_rate', display_name: form.get('display_name'), percentage: Number(form.get('percentage')), inclusive: form.get('inclusive') === 'true', country: form.get('country'), active: true });
       }
+      const payMatch = /^\/v1\/invoices\/(in_[A-Za-z0-9_]+)\/pay$/.exec(req.url ?? '');
+      if (req.method === 'POST' && payMatch) return send(200, { id: payMatch[1], object: 'invoice', status: 'paid' });
       if (req.method === 'POST' && req.url === '/v1/products') {
         return send(200, { id: `prod_test_${seen.length}`, object: 'product', name: form.get('name') });
       }
@@ -555,6 +557,20 @@ describe('managing a Stripe-billed subscription', () => {
     expect(wrong.body.code).toBe('not_stripe_billed');
     const foreign = await t.http('POST', `/api/v1/subscriptions/${id}/payment-method`, { as: stranger, headers: stranger.h(), body: { paymentMethod: { type: 'stripe_checkout' } } });
     expect(foreign.status).toBe(404);
+  });
+
+  it('past due: the payment method saved on Stripe pays the open invoice at once', async () => {
+    const { member, id } = await stripeSubscriber('sub_manage_5');
+    Object.assign(stripeSubs.get('sub_manage_5')!, { status: 'past_due', latest_invoice: 'in_open_5' });
+    ok(await post(event('customer.subscription.updated', stripeSubs.get('sub_manage_5')!)));
+    expect(ok(await t.http('GET', `/api/v1/subscriptions/${id}`, { as: member, headers: member.h() })).body.status).toBe('past_due');
+    const res = ok(await t.http('POST', `/api/v1/subscriptions/${id}/payment-method`, { as: member, headers: { ...member.h(), 'idempotency-key': idem() }, body: { paymentMethod: { type: 'stripe_checkout' } } }), 202);
+    const sessionId = /cs_test_sub_\d+$/.exec(res.body.redirectUrl)![0];
+    expect(seen.some((x) => x.path === 'POST /v1/invoices/in_open_5/pay')).toBe(false);
+    ok(await post(event('checkout.session.completed', { id: sessionId, object: 'checkout.session', mode: 'setup', status: 'complete', setup_intent: 'seti_manage_5', metadata: { subscriptionId: id, stripeSubscriptionId: 'sub_manage_5' } })));
+    const pay = seen.filter((x) => x.path === 'POST /v1/invoices/in_open_5/pay');
+    expect(pay).toHaveLength(1);
+    expect(pay[0]!.form.get('payment_method')).toBe('pm_seti_manage_5');
   });
 
   it('a stranger (another organization, no session) can neither subscribe to the plan nor touch the subscription', async () => {
