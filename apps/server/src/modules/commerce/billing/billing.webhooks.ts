@@ -149,7 +149,15 @@ export class BillingWebhooks {
       .returning();
     const [updated] = await tx
       .update(subscriptions)
-      .set({ ...Renewals.recovered, currentPeriodStart: period.start, currentPeriodEnd: period.end })
+      .set({
+        ...Renewals.recovered,
+        currentPeriodStart: period.start,
+        currentPeriodEnd: period.end,
+        // a limited coupon counts down on each invoice Stripe discounted, as on a charge made here
+        ...(sub.discount && sub.discount.chargesLeft !== null && figures.lines.some((l) => l.description === 'Discount' && l.amountMinor < 0)
+          ? { discount: { ...sub.discount, chargesLeft: Math.max(0, sub.discount.chargesLeft - 1) } }
+          : {}),
+      })
       .where(eq(subscriptions.id, sub.id))
       .returning();
     await this.sync(tx, updated!, paidAt);

@@ -388,6 +388,14 @@ describe('subscribing through Stripe Checkout', () => {
     expect(await uses()).toBe(1);
     const mine = ok(await t.http('GET', '/api/v1/me/subscriptions', { as: member, headers: member.h() })).body.items;
     expect(mine).toEqual([expect.objectContaining({ provider: 'stripe', discount: expect.objectContaining({ chargesLeft: 3 }) })]);
+    // each invoice Stripe discounts counts the coupon down; one without a discount does not
+    const t0 = unix(new Date());
+    const inv = (id: string, discount: number) => ({ id, object: 'invoice', subscription: 'sub_coupon_1', currency: 'usd', amount_paid: 1900 - discount, billing_reason: 'subscription_cycle', status_transitions: { paid_at: t0 }, total_discount_amounts: discount ? [{ amount: discount }] : [], lines: { data: [{ description: 'Monthly studio', amount: 1900, period: { start: t0, end: t0 + 30 * DAY } }] } });
+    const left = async () => ok(await t.http('GET', '/api/v1/me/subscriptions', { as: member, headers: member.h() })).body.items[0].discount?.chargesLeft;
+    ok(await post(event('invoice.paid', inv('in_coupon_1', 475))));
+    expect(await left()).toBe(2);
+    ok(await post(event('invoice.paid', inv('in_coupon_2', 0))));
+    expect(await left()).toBe(2);
 
     // a yearly plan with a trial: the 3-month coupon covers one yearly charge, 12 months counted from the start (a 14-day trial adds no whole month)
     const yearly = await addMember(t, owner.orgId, 'learner');
