@@ -45,6 +45,7 @@ import {
 } from './billing.dto.js';
 import { PlansService } from './plans.service.js';
 import { SeatsService } from './seats.service.js';
+import { SubscriptionChangesService } from './subscription-changes.service.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import { TestClocksService } from './test-clocks.service.js';
 
@@ -56,6 +57,7 @@ export class BillingController {
   constructor(
     private readonly plans: PlansService,
     private readonly subs: SubscriptionsService,
+    private readonly changes: SubscriptionChangesService,
     private readonly clocks: TestClocksService,
     private readonly seats: SeatsService,
   ) {}
@@ -174,7 +176,7 @@ export class BillingController {
   @ApiOperation({ summary: 'What cancelling now would refund: the unused part of the current period, prorated by whole seconds (0 for trials and past-due subscriptions)' })
   @ZodResponse({ status: 200, type: CancelPreviewDto })
   previewCancel(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
-    return this.subs.previewCancel(ctx, p.id);
+    return this.changes.previewCancel(ctx, p.id);
   }
 
   @Post('subscriptions/:id/cancel')
@@ -182,7 +184,7 @@ export class BillingController {
   @ApiOperation({ summary: 'Cancel at period end (access until then, no further charge) or now (access ends at once; an active subscription is refunded the unused time, prorated by seconds)' })
   @ZodResponse({ status: 200, type: SubscriptionDto })
   cancel(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: CancelSubscriptionDto) {
-    return this.subs.cancel(ctx, p.id, body.atPeriodEnd);
+    return this.changes.cancel(ctx, p.id, body.atPeriodEnd);
   }
 
   @Post('subscriptions/:id/resume')
@@ -190,7 +192,7 @@ export class BillingController {
   @ApiOperation({ summary: 'Undo a cancellation at period end' })
   @ZodResponse({ status: 200, type: SubscriptionDto })
   resume(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto) {
-    return this.subs.resume(ctx, p.id);
+    return this.changes.resume(ctx, p.id);
   }
 
   @Post('subscriptions/:id/payment-method')
@@ -204,7 +206,7 @@ export class BillingController {
   @ApiResponse({ status: 200, description: 'Card saved', type: SubscriptionDto.Output })
   @ApiResponse({ status: 202, description: 'Save it on Stripe: send the subscriber to redirectUrl', type: PaymentMethodRedirectDto.Output })
   async updatePaymentMethod(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: UpdatePaymentMethodDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.subs.updatePaymentMethod(ctx, p.id, body.paymentMethod);
+    const r = await this.changes.updatePaymentMethod(ctx, p.id, body.paymentMethod);
     if ('redirect' in r) {
       void reply.status(202);
       return r.redirect;
@@ -216,7 +218,7 @@ export class BillingController {
   @ApiOperation({ summary: 'What changing to another plan would cost now: credit for the unused time, charge for the new plan, prorated by seconds' })
   @ZodResponse({ status: 200, type: ProrationPreviewDto })
   previewChange(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Query() q: ChangePreviewQueryDto) {
-    return this.subs.previewChange(ctx, p.id, q.planId);
+    return this.changes.previewChange(ctx, p.id, q.planId);
   }
 
   @Post('subscriptions/:id/change-plan')
@@ -228,7 +230,7 @@ export class BillingController {
   })
   @ZodResponse({ status: 200, type: SubscriptionDto })
   changePlan(@Ctx() ctx: RequestContext, @Param() p: BillingIdParamsDto, @Body() body: ChangePlanDto) {
-    return this.subs.changePlan(ctx, p.id, body.planId);
+    return this.changes.changePlan(ctx, p.id, body.planId);
   }
 
   @Get('billing/subscriptions')

@@ -20,6 +20,7 @@ import { PlansService } from './plans.service.js';
 import { Renewals } from './renewals.js';
 import { SeatsService } from './seats.service.js';
 import { StripeBilling } from './stripe-billing.service.js';
+import { SubscriptionChangesService } from './subscription-changes.service.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import { TestClocksService } from './test-clocks.service.js';
 
@@ -27,7 +28,7 @@ import { TestClocksService } from './test-clocks.service.js';
 @Module({
   imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule, CouponsModule, TaxModule],
   controllers: [BillingController],
-  providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, TestClocksService, SeatsService, BillingWebhooks, StripeBilling],
+  providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, SubscriptionChangesService, TestClocksService, SeatsService, BillingWebhooks, StripeBilling],
   exports: [SubscriptionsService, PlansService],
 })
 export class BillingModule implements OnModuleInit {
