@@ -20,6 +20,7 @@ import { PlansService } from './plans.service.js';
 import { Renewals } from './renewals.js';
 import { SeatsService } from './seats.service.js';
 import { StripeBilling } from './stripe-billing.service.js';
+import { StripeChargeRefunds } from './stripe-refunds.js';
 import { SubscriptionChangesService } from './subscription-changes.service.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import { TestClocksService } from './test-clocks.service.js';
@@ -28,7 +29,7 @@ import { TestClocksService } from './test-clocks.service.js';
 @Module({
   imports: [IdentityModule, CoursesModule, EnrollmentModule, PaymentsModule, CouponsModule, TaxModule],
   controllers: [BillingController],
-  providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, SubscriptionChangesService, TestClocksService, SeatsService, BillingWebhooks, StripeBilling],
+  providers: [BillingClock, BillingAccess, Charger, Renewals, PlansService, SubscriptionsService, SubscriptionChangesService, TestClocksService, SeatsService, BillingWebhooks, StripeBilling, StripeChargeRefunds],
   exports: [SubscriptionsService, PlansService],
 })
 export class BillingModule implements OnModuleInit {
@@ -43,6 +44,7 @@ export class BillingModule implements OnModuleInit {
     private readonly router: PaymentWebhookRouter,
     private readonly webhooks: BillingWebhooks,
     private readonly stripeBilling: StripeBilling,
+    private readonly stripeRefunds: StripeChargeRefunds,
   ) {}
 
   onModuleInit(): void {
@@ -69,6 +71,6 @@ export class BillingModule implements OnModuleInit {
     // subscribing through Stripe Checkout (mode: subscription); orders take the payment-mode sessions
     this.router.on('checkout.session.completed', (tx, e) => this.stripeBilling.sessionCompleted(tx, e));
     this.router.on('checkout.session.expired', (tx, e) => this.stripeBilling.sessionExpired(tx, e));
-    this.router.on('charge.refunded', (tx, e) => this.stripeBilling.chargeRefunded(tx, e));
+    this.router.on('charge.refunded', (tx, e) => this.stripeRefunds.chargeRefunded(tx, e));
   }
 }
