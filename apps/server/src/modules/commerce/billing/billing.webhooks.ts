@@ -71,7 +71,7 @@ const isInclusive = (t: z.infer<typeof StripeTax>) => t.inclusive ?? t.tax_behav
  * (the lines sum to the total less exclusive tax, like a charge we make; a customer balance
  * Stripe applied is its own line).
  */
-export function stripeInvoiceCharge(inv: StripeInvoice): { lines: ChargeLine[]; taxMinor: number; taxLines: ChargeTaxLine[]; netMinor: number; totalMinor: number } {
+export function stripeInvoiceCharge(inv: StripeInvoice): { lines: ChargeLine[]; taxMinor: number; taxLines: ChargeTaxLine[]; netMinor: number; totalMinor: number; discountMinor: number } {
   const lineTaxes = inv.lines.data.flatMap((l) => l.taxes ?? l.tax_amounts ?? []);
   const taxes = inv.total_taxes ?? inv.total_tax_amounts ?? (lineTaxes.length ? lineTaxes : inv.tax ? [{ amount: inv.tax, inclusive: false }] : []);
   const taxMinor = sum(taxes);
@@ -91,7 +91,7 @@ export function stripeInvoiceCharge(inv: StripeInvoice): { lines: ChargeLine[]; 
     byRate.set(k, { label, rateBasisPoints, inclusive: isInclusive(t), amountMinor: (prev?.amountMinor ?? 0) + t.amount });
   }
   const taxLines = [...byRate.values()].filter((t) => t.amountMinor > 0);
-  return { lines, taxMinor, taxLines, netMinor: inv.amount_paid - taxMinor, totalMinor: inv.amount_paid };
+  return { lines, taxMinor, taxLines, netMinor: inv.amount_paid - taxMinor, totalMinor: inv.amount_paid, discountMinor };
 }
 
 @Injectable()
@@ -154,7 +154,7 @@ export class BillingWebhooks {
         currentPeriodStart: period.start,
         currentPeriodEnd: period.end,
         // a limited coupon counts down on each invoice Stripe discounted, as on a charge made here
-        ...(sub.discount && sub.discount.chargesLeft !== null && figures.lines.some((l) => l.description === 'Discount' && l.amountMinor < 0)
+        ...(sub.discount && sub.discount.chargesLeft !== null && figures.discountMinor > 0
           ? { discount: { ...sub.discount, chargesLeft: Math.max(0, sub.discount.chargesLeft - 1) } }
           : {}),
       })

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../../kernel/config/index.js';
 import { DB, type Database, type Tx } from '../../../kernel/db/index.js';
 import { Conflict, ServiceUnavailable } from '../../../kernel/errors/index.js';
-import { type ProviderEvent, STRIPE_CLIENT, type StripeClient } from '../payments/index.js';
+import { PAYMENT_PROVIDERS, type PaymentProviders, type ProviderEvent, STRIPE_CLIENT, type StripeClient } from '../payments/index.js';
 import { CouponsService } from '../coupons/index.js';
 import { TaxService } from '../tax/index.js';
 import { BillingAccess } from './billing-access.js';
@@ -60,6 +60,7 @@ export class StripeBilling {
   constructor(
     @Inject(DB) private readonly db: Database,
     @Inject(STRIPE_CLIENT) private readonly stripe: StripeClient,
+    @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly access: BillingAccess,
     private readonly clock: BillingClock,
@@ -223,18 +224,11 @@ export class StripeBilling {
       .for('update');
     for (const checkout of open) {
       // (without Stripe configured no webhook can complete it either: it is only closed here)
-      if (checkout.sessionId && this.configured) {
-        const stripe = this.client();
+      const stripeProvider = this.providers.get('stripe');
+      if (checkout.sessionId && stripeProvider?.cancelPending) {
         const id = checkout.sessionId;
-        const status = await this.call(async () => {
-          try {
-            return (await stripe.checkout.sessions.expire(id, {}, { idempotencyKey: `expire:${id}` })).status;
-          } catch (err) {
-            if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
-            return (await stripe.checkout.sessions.retrieve(id)).status;
-          }
-        });
-        if (status !== 'expired') throw new Conflict('You have just paid for this plan on Stripe; your subscription appears once Stripe confirms it.', 'payment_in_progress');
+        const { status } = await this.call(() => stripeProvider.cancelPending!(id));
+        if (status !== 'canceled') throw new Conflict('You have just paid for this plan on Stripe; your subscription appears once Stripe confirms it.', 'payment_in_progress');
       }
       await tx.update(subscriptionCheckouts).set({ status: 'expired', expiredAt: new Date(), updatedAt: new Date() }).where(eq(subscriptionCheckouts.id, checkout.id));
     }
